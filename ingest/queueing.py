@@ -1,0 +1,62 @@
+"""The RQ side of the stage contract: queue names, job functions, ids, enqueue rules.
+
+Jobs are referenced by dotted path so the feed side enqueues without importing the workers.
+Payloads are JSON (rq's JSONSerializer), never pickle. A job id is ``{stage}-{article_key}``;
+enqueueing an id that is already queued, scheduled or running is a no-op, so two pollers that
+see the same entry, or a stage re-run, do not multiply work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from rq import Queue
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.serializers import JSONSerializer
+
+from schemas.messages import STAGES, job_id
+
+#: The RQ job function of each stage (``workers.<stage>.job``).
+JOB_FUNCS: dict[str, str] = {stage: f"workers.{stage}.job" for stage in STAGES}
+
+#: Finished jobs are not kept (their output is the next stage's job); failures are kept a week.
+RESULT_TTL = 0
+FAILURE_TTL = 7 * 24 * 3600
+_ACTIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+
+
+def get_queue(conn: redis.Redis, stage: str) -> Queue:
+    """Return the RQ queue of ``stage`` with the JSON serializer."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown queue {stage!r} (queues: {', '.join(STAGES)})")
+    return Queue(stage, connection=conn, serializer=JSONSerializer)
+
+
+def enqueue_stage(
+    conn: redis.Redis,
+    stage: str,
+    article_key: str,
+    payload: dict[str, Any],
+    *,
+    timeout_s: int = 180,
+) -> bool:
+    """Enqueue ``payload`` for ``stage``; return False when that job is already pending."""
+    jid = job_id(stage, article_key)
+    try:
+        existing = Job.fetch(jid, connection=conn, serializer=JSONSerializer)
+        if existing.get_status(refresh=False) in _ACTIVE:
+            return False
+    except NoSuchJobError:
+        pass
+    get_queue(conn, stage).enqueue(
+        JOB_FUNCS[stage],
+        payload,
+        job_id=jid,
+        job_timeout=timeout_s,
+        result_ttl=RESULT_TTL,
+        failure_ttl=FAILURE_TTL,
+        description=f"{stage} {article_key}",
+    )
+    return True

@@ -1,0 +1,5 @@
+"""``python -m newswire``: the same as the ``newswire`` command."""
+
+from newswire.cli import main
+
+main()

@@ -1,0 +1,166 @@
+"""What every stage job shares: per-process resources and the job wrapper.
+
+:func:`run_stage` is the thin RQ job around a stage's pure function. It decodes the message,
+binds the log context (trace_id, article_key, stage, job_id), times the work, logs one summary
+line, hands the result to the next queue, and sorts failures: transient ones (network, Redis,
+database unavailable) return an RQ ``Retry`` with backoff; permanent ones raise, so the job
+lands in the failed registry with its reason.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, TypeVar
+
+import redis
+import structlog
+from rq import Retry, get_current_job
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ingest.db import make_engine, session_factory
+from ingest.logsetup import get_logger
+from ingest.queueing import enqueue_stage
+from ingest.redisconn import connect
+from ingest.settings import Settings, load_settings
+from schemas.messages import ArticleMessage, MessageError, Skip, job_id, next_stage
+
+log = get_logger("newswire.stage")
+M = TypeVar("M")
+
+#: Jobs finished in this process, by ``stage:outcome`` and ``stage:failed:reason``.
+STATS: Counter[str] = Counter()
+
+#: Seconds before retry n (1-based); the last value repeats.
+RETRY_BACKOFF_S = (5, 30, 120, 600)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Per-process resources of a worker: settings, Redis, the database."""
+
+    settings: Settings
+    redis: redis.Redis
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+@cache
+def runtime() -> Runtime:
+    """Return this process's runtime, created on first use from the environment."""
+    settings = load_settings()
+    engine = make_engine(settings.effective_database_url)
+    return Runtime(settings, connect(settings), engine, session_factory(engine))
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Return whether ``exc`` is worth retrying (the cause may go away by itself)."""
+    if getattr(exc, "transient", False):
+        return True
+    if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
+        return True
+    if isinstance(exc, OperationalError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+def reason_of(exc: BaseException) -> str:
+    """Return a short snake_case reason code for ``exc`` (its ``reason`` or its class name)."""
+    reason = getattr(exc, "reason", None)
+    if isinstance(reason, str) and reason:
+        return reason
+    name = type(exc).__name__
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+
+def handoff(stage: str, message: ArticleMessage) -> None:
+    """Enqueue ``message`` on the stage after ``stage`` (nothing after the last stage)."""
+    nxt = next_stage(stage)
+    if nxt is None:
+        return
+    rt = runtime()
+    enqueue_stage(
+        rt.redis,
+        nxt,
+        message.article_key,
+        message.to_dict(),
+        timeout_s=rt.settings.job_timeout_s,
+    )
+
+
+def run_stage(
+    stage: str,
+    payload: Any,
+    decode: Callable[[Any], M],
+    work: Callable[[M], ArticleMessage | Skip | None],
+    on_skip: Callable[[M, Skip], None] | None = None,
+) -> dict[str, Any] | Retry:
+    """Run one job of ``stage``: decode, work, log, hand off; return a small summary dict.
+
+    ``work`` returns the message for the next stage, a :class:`Skip` (recorded by ``on_skip``
+    and logged, never silently dropped), or None when it has itself finished the article.
+    """
+    started = time.perf_counter()
+    try:
+        message = decode(payload)
+    except MessageError as exc:
+        log.error("job_failed", stage=stage, reason="bad_message", error=str(exc))
+        raise
+    key = getattr(message, "article_key", "?")
+    structlog.contextvars.bind_contextvars(
+        stage=stage,
+        article_key=key,
+        trace_id=getattr(message, "trace_id", None),
+        job_id=job_id(stage, key),
+    )
+    try:
+        result = work(message)
+        outcome = "ok"
+        if isinstance(result, Skip):
+            outcome = "skipped"
+            if on_skip is not None:
+                on_skip(message, result)
+            log.info("article_skipped", reason=result.reason, **result.detail)
+        elif result is not None:
+            handoff(stage, result)
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        STATS[f"{stage}:{outcome}"] += 1
+        if isinstance(result, Skip):
+            STATS[f"{stage}:skipped:{result.reason}"] += 1
+        log.info("job_done", outcome=outcome, duration_ms=duration_ms)
+        return {"outcome": outcome, "duration_ms": duration_ms}
+    except Exception as exc:
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        reason = reason_of(exc)
+        job = get_current_job()
+        tries = (job.number_of_retries or 0) if job is not None else 0
+        max_retries = runtime().settings.job_retries
+        if is_transient(exc) and job is not None and tries < max_retries:
+            delay = RETRY_BACKOFF_S[min(tries, len(RETRY_BACKOFF_S) - 1)]
+            log.warning(
+                "job_retry",
+                reason=reason,
+                error=str(exc),
+                attempt=tries + 1,
+                retry_in_s=delay,
+                duration_ms=duration_ms,
+            )
+            STATS[f"{stage}:retry:{reason}"] += 1
+            return Retry(max=max_retries, interval=delay)
+        STATS[f"{stage}:failed:{reason}"] += 1
+        log.error(
+            "job_failed",
+            reason=reason,
+            error=str(exc),
+            transient=is_transient(exc),
+            attempts=tries + 1,
+            duration_ms=duration_ms,
+        )
+        raise
+    finally:
+        structlog.contextvars.unbind_contextvars("stage", "article_key", "trace_id", "job_id")
