@@ -9,6 +9,7 @@ PostgreSQL: ``NEWSWIRE_TEST_POSTGRES_URL`` when set; tests marked ``postgres`` s
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,3 +70,57 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside this checkout")
     return SHARED
+
+
+def _postgres_base_url() -> str | None:
+    return os.environ.get("NEWSWIRE_TEST_POSTGRES_URL") or None
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """Yield the URL of a fresh PostgreSQL database made for this run (dropped at the end).
+
+    Other runs share the server, so each run works in a database of its own.
+    """
+    base = _postgres_base_url()
+    if base is None:
+        pytest.skip("NEWSWIRE_TEST_POSTGRES_URL is not set")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from ingest.db import normalise_url
+
+    admin_url = make_url(normalise_url(base))
+    name = f"newswire_test_{os.getpid()}_{int(time.time())}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of an empty, migrated database: SQLite, and PostgreSQL when configured."""
+    from ingest.db import upgrade
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'newswire.db'}"
+        upgrade(url)
+        yield url
+        return
+    url = request.getfixturevalue("postgres_server")
+    from sqlalchemy import create_engine, text
+
+    from ingest.db import normalise_url
+
+    engine = create_engine(normalise_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade(url)
+    yield url
