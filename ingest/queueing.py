@@ -24,6 +24,7 @@ JOB_FUNCS: dict[str, str] = {stage: f"workers.{stage}.job" for stage in STAGES}
 #: Finished jobs are not kept (their output is the next stage's job); failures are kept a week.
 RESULT_TTL = 0
 FAILURE_TTL = 7 * 24 * 3600
+_LOCK_PREFIX = "newswire:enqueue-lock:"
 _ACTIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
@@ -44,19 +45,28 @@ def enqueue_stage(
 ) -> bool:
     """Enqueue ``payload`` for ``stage``; return False when that job is already pending."""
     jid = job_id(stage, article_key)
+    # Check-then-enqueue must be atomic across processes, or two pollers that see one entry
+    # at the same moment both push it. A short lock per job id serialises them; whoever
+    # comes second finds the job pending and does nothing.
+    lock = f"{_LOCK_PREFIX}{jid}"
+    if not conn.set(lock, b"1", nx=True, ex=30):
+        return False
     try:
-        existing = Job.fetch(jid, connection=conn, serializer=JSONSerializer)
-        if existing.get_status(refresh=False) in _ACTIVE:
-            return False
-    except NoSuchJobError:
-        pass
-    get_queue(conn, stage).enqueue(
-        JOB_FUNCS[stage],
-        payload,
-        job_id=jid,
-        job_timeout=timeout_s,
-        result_ttl=RESULT_TTL,
-        failure_ttl=FAILURE_TTL,
-        description=f"{stage} {article_key}",
-    )
-    return True
+        try:
+            existing = Job.fetch(jid, connection=conn, serializer=JSONSerializer)
+            if existing.get_status(refresh=False) in _ACTIVE:
+                return False
+        except NoSuchJobError:
+            pass
+        get_queue(conn, stage).enqueue(
+            JOB_FUNCS[stage],
+            payload,
+            job_id=jid,
+            job_timeout=timeout_s,
+            result_ttl=RESULT_TTL,
+            failure_ttl=FAILURE_TTL,
+            description=f"{stage} {article_key}",
+        )
+        return True
+    finally:
+        conn.delete(lock)
