@@ -1,0 +1,198 @@
+"""Syndication check of the dedupe index: precision, recall, time per lookup, Redis bytes.
+
+Run from the repository root (Redis on 127.0.0.1:6379; keys go under a fresh prefix that is
+deleted afterwards, nothing is flushed)::
+
+    python bench/dedupe_bench.py [--redis-url URL] [--scale N]
+
+Originals are the 62 true article bodies of ``../shared/eval/extraction/ground-truth.json``
+(distinct pages, read in place). From each long enough body it makes copies the way syndication
+edits them (fixed seed): agency credit appended; a lede rewritten; one paragraph dropped; two
+paragraphs dropped and a credit added; ~3 % of words changed; and a byte-exact copy under another
+URL. Originals go in first, then the copies in random order. A copy counts as found when its
+verdict points into its original's cluster; any other duplicate verdict is a false positive.
+The rule is run twice: as shipped (Jaccard or containment) and with Jaccard alone.
+Memory is ``MEMORY USAGE`` summed over the index's keys, per article, after the syndication
+run and after adding ``--scale`` more distinct articles (random word sequences).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import redis
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from workers import dedupe  # noqa: E402
+from workers.dedupe import DedupeIndex, DedupeVerdict  # noqa: E402
+
+TRUTH = REPO.parent / "shared" / "eval" / "extraction" / "ground-truth.json"
+CREDITS = ("(Reporting by Reuters.)", "AFP contributed to this report.", "— AP")
+
+
+def _copies(key: str, body: str, rng: random.Random) -> list[tuple[str, str, str]]:
+    """Return [(copy key, edit name, text)] for one original body."""
+    paras = [p for p in body.split("\n") if p.strip()]
+    out = [
+        ("credit", body + "\n\n" + rng.choice(CREDITS)),
+        ("lede", "Officials gave new details on Monday.\n\n" + "\n".join(paras[1:])),
+        ("exact", body),
+    ]
+    if len(paras) >= 4:
+        i = rng.randrange(1, len(paras))
+        out.append(("drop1", "\n".join(paras[:i] + paras[i + 1 :])))
+        j, k = sorted(rng.sample(range(1, len(paras)), 2))
+        kept = [p for n, p in enumerate(paras) if n not in (j, k)]
+        out.append(("drop2+credit", "\n".join(kept) + "\n" + rng.choice(CREDITS)))
+    words = body.split(" ")
+    for n in rng.sample(range(len(words)), max(1, len(words) // 33)):
+        words[n] = rng.choice(("said", "reported", "the", "officials", "on", "Tuesday"))
+    out.append(("words3%", " ".join(words)))
+    return [(f"{key}~{name}", name, text) for name, text in out]
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _memory(conn: redis.Redis[bytes], prefix: str) -> tuple[int, int, int]:
+    """Return (bytes, bytes of the LSH buckets, keys) used by every key under ``prefix``."""
+    total = lsh = keys = 0
+    for key in conn.scan_iter(match=f"{prefix}:*", count=1000):
+        used = int(conn.memory_usage(key, samples=0) or 0)
+        total += used
+        lsh += used if b":lsh:" in key else 0
+        keys += 1
+    return total, lsh, keys
+
+
+def _drop(conn: redis.Redis[bytes], prefix: str) -> None:
+    batch = list(conn.scan_iter(match=f"{prefix}:*", count=1000))
+    for i in range(0, len(batch), 500):
+        conn.delete(*batch[i : i + 500])
+
+
+def run(conn: redis.Redis[bytes], rule: str, scale: int) -> dict[str, Any]:
+    """Return the figures of one syndication run with ``rule`` ("shipped" or "jaccard")."""
+    truth = json.loads(TRUTH.read_text("utf-8"))
+    originals = {k: v["articleBody"] for k, v in sorted(truth.items())}
+    rng = random.Random(7)
+    copies = [c for k, b in originals.items() for c in _copies(k, b, rng)]
+    rng.shuffle(copies)
+    prefix = f"bench:dedupe:{uuid.uuid4().hex[:8]}"
+    saved_ratio = dedupe.MIN_SIZE_RATIO
+    if rule == "jaccard":
+        dedupe.MIN_SIZE_RATIO = 2.0  # the smaller text is never 2x the larger: containment off
+    index = DedupeIndex(conn, prefix=prefix)
+    times: list[float] = []
+    try:
+        verdicts: dict[str, DedupeVerdict] = {}
+        for key, body in originals.items():
+            t = time.perf_counter()
+            verdicts[key] = index.check_and_add(
+                key, canonical_url=f"https://a.example/{key}", content_hash=_hash(body),
+                text=body, published_at=None,
+            )  # fmt: skip
+            times.append((time.perf_counter() - t) * 1000)
+        false_pos = sum(v.kind != "unique" for v in verdicts.values())
+        eligible = {k for k, b in originals.items() if len(b.split()) >= dedupe.MIN_WORDS}
+        found = missed = 0
+        by_edit: dict[str, list[int]] = {}
+        for ckey, edit, text in copies:
+            orig = ckey.split("~")[0]
+            t = time.perf_counter()
+            v = index.check_and_add(
+                ckey, canonical_url=f"https://b.example/{ckey}", content_hash=_hash(text),
+                text=text, published_at=None,
+            )  # fmt: skip
+            times.append((time.perf_counter() - t) * 1000)
+            if edit != "exact" and orig not in eligible:
+                continue  # too short for near-duplicate detection by design
+            # Right when it points into its own family (the original or another copy of it).
+            family = (v.duplicate_of or "").split("~")[0]
+            hit = v.kind != "unique" and family == orig
+            if v.kind != "unique" and not hit:
+                false_pos += 1
+            found += hit
+            missed += not hit
+            by_edit.setdefault(edit, []).append(int(hit))
+        n_articles = len(originals) + len(copies)
+        mem, lsh, keys = _memory(conn, prefix)
+        result: dict[str, Any] = {
+            "rule": rule,
+            "copies": found + missed,
+            "precision": found / (found + false_pos) if found + false_pos else 1.0,
+            "recall": found / (found + missed),
+            "false_positives": false_pos,
+            "recall_by_edit": {e: sum(h) / len(h) for e, h in sorted(by_edit.items())},
+            "ms_median": statistics.median(times),
+            "ms_mean": statistics.fmean(times),
+            "articles": n_articles,
+            "bytes_per_article": mem / n_articles,
+            "lsh_bytes_per_article": lsh / n_articles,
+            "keys": keys,
+        }
+        if scale:
+            vocab = sorted({w for b in originals.values() for w in b.split()})
+            for i in range(scale):
+                text = " ".join(rng.choice(vocab) for _ in range(300))
+                index.check_and_add(
+                    f"scale{i}", canonical_url=f"https://c.example/{i}",
+                    content_hash=_hash(text), text=text, published_at=None,
+                )  # fmt: skip
+            mem2, lsh2, keys2 = _memory(conn, prefix)
+            result["scale_articles"] = n_articles + scale
+            result["scale_bytes_per_article"] = mem2 / (n_articles + scale)
+            result["scale_lsh_bytes_per_article"] = lsh2 / (n_articles + scale)
+            result["scale_keys"] = keys2
+        return result
+    finally:
+        dedupe.MIN_SIZE_RATIO = saved_ratio
+        _drop(conn, prefix)
+
+
+def main() -> int:
+    """Run the syndication check under both rules and print the figures; return exit code."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--scale", type=int, default=5000, help="extra distinct articles")
+    args = parser.parse_args()
+    if not TRUTH.is_file():
+        print(f"no ground truth at {TRUTH}", file=sys.stderr)
+        return 2
+    conn: redis.Redis[bytes] = redis.Redis.from_url(args.redis_url)
+    for rule, scale in (("shipped", args.scale), ("jaccard", 0)):
+        r = run(conn, rule, scale)
+        print(
+            f"{rule:8} copies={r['copies']} precision={r['precision']:.3f} "
+            f"recall={r['recall']:.3f} false_pos={r['false_positives']} "
+            f"ms/lookup median={r['ms_median']:.2f} mean={r['ms_mean']:.2f} "
+            f"bytes/article={r['bytes_per_article']:.0f} "
+            f"(LSH {r['lsh_bytes_per_article']:.0f}; {r['articles']} articles, "
+            f"{r['keys']} keys)"
+        )
+        print("         recall by edit: " + ", ".join(
+            f"{e} {v:.2f}" for e, v in r["recall_by_edit"].items()
+        ))  # fmt: skip
+        if "scale_articles" in r:
+            print(
+                f"         at {r['scale_articles']} articles: "
+                f"{r['scale_bytes_per_article']:.0f} bytes/article "
+                f"(LSH {r['scale_lsh_bytes_per_article']:.0f}; {r['scale_keys']} keys)"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
