@@ -5,8 +5,8 @@ Usage::
     with serve({"/feed.xml": static(b"<rss/>", content_type="application/rss+xml")}) as srv:
         fetch(srv.url("/feed.xml"), allowed_networks=["127.0.0.0/8"])
 
-or the ``http_server`` pytest fixture in ``tests/ingest/conftest``-free form: import
-:func:`serve` and use it as a context manager. Hostile handlers (drip, endless body, gzip
+Route handlers are plain callables on the request handler, so a test can add its own.
+Hostile handlers (drip, endless body, gzip
 bomb, redirect loops) are bounded in bytes and time and stop when the client goes away.
 """
 
