@@ -6,8 +6,8 @@ Usage::
         fetch(srv.url("/feed.xml"), allowed_networks=["127.0.0.0/8"])
 
 Route handlers are plain callables on the request handler, so a test can add its own.
-Hostile handlers (drip, endless body, gzip
-bomb, redirect loops) are bounded in bytes and time and stop when the client goes away.
+Hostile handlers (drip, endless body, gzip bomb, stall) are bounded in bytes and time and
+stop when the client goes away.
 """
 
 from __future__ import annotations
