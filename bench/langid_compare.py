@@ -13,9 +13,6 @@ A prediction outside that set, or "und", counts as not correct; the table also s
 answers were "und" and how many were wrong, since a confident wrong answer is worse than "und".
 """
 
-# Each candidate's library is imported inside _load so that its import and load are measured.
-# ruff: noqa: PLC0415
-
 from __future__ import annotations
 
 import argparse
@@ -74,7 +71,10 @@ def _languages() -> tuple[str, ...]:
 
 
 def _load(name: str) -> Detector:
-    """Return a detector function for candidate ``name``, with its model loaded."""
+    """Return a detector function for candidate ``name``, with its model loaded.
+
+    Each library is imported here, not at the top, so that its import and load are measured.
+    """
     langs = _languages()
     if name.startswith("py3langid"):
         from py3langid.langid import MODEL_FILE, LanguageIdentifier

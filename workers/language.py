@@ -7,8 +7,8 @@ CLD2, CLD3 and fastText's small model, and level with lingua's low-accuracy mode
 lingua's high-accuracy mode is better on very short texts but its models take ~680 MB of RSS,
 above the 400 MB a worker may use; a vote between py3langid and a second detector (lingua low,
 fastText) answered more short texts but made five times as many wrong answers. So one detector
-serves titles and bodies: py3langid, a runtime dependency already, ~0.1 ms per sentence and
-~1 ms per article body, ~90 MB once loaded.
+serves titles and bodies: py3langid, a runtime dependency already, ~0.1 ms per sentence,
+~2 ms per article body, ~80 MB of RSS once loaded (~100 MB peak).
 
 Being unsure is an answer: below :data:`MIN_CONFIDENCE` (0.8 of py3langid's normalised
 probability) the guess is "und". On the test data that threshold kept 98 % of sentences with

@@ -160,7 +160,7 @@ def test_idempotent_per_article_key(redis_conn: Redis[bytes], shared_dir: Path) 
     index = DedupeIndex(redis_conn)
     original = _bodies(shared_dir, 1)[0]
     first = [_add(index, "orig", original), _add(index, "copy", original + "\n\nAFP.")]
-    keys_before = sorted(redis_conn.keys("*"))
+    keys_before = sorted(redis_conn.keys("newswire:dedupe:*"))
     seq = redis_conn.get("newswire:dedupe:seq")
     again = [_add(index, "orig", original), _add(index, "copy", original + "\n\nAFP.")]
     assert again == first
@@ -169,7 +169,7 @@ def test_idempotent_per_article_key(redis_conn: Redis[bytes], shared_dir: Path) 
     assert index.verdict("never-seen") is None
     # A re-run adds nothing: no new sequence number, no new keys.
     assert redis_conn.get("newswire:dedupe:seq") == seq
-    assert sorted(redis_conn.keys("*")) == keys_before
+    assert sorted(redis_conn.keys("newswire:dedupe:*")) == keys_before
 
 
 def test_concurrent_near_copies_keep_exactly_one(redis_url: str, shared_dir: Path) -> None:
