@@ -294,9 +294,7 @@ class Poller:
                 summary=entry.summary,
                 published_at=_iso(entry.published_at, entry.published_raw),
                 language_hint=hint or language,
-                discovered_at=_aware(entry.created_at).isoformat(timespec="seconds")
-                if entry.created_at
-                else None,
+                discovered_at=_iso(entry.created_at, None),
             )
             enqueued = enqueue_stage(
                 self.redis,

@@ -13,12 +13,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ingest.clean import clean_html, content_hash
-
 from ingest.identity import canonical_url
 from ingest.safehttp import FetchError, FetchLimits, fetch
 from ingest.settings import Settings
 from schemas.messages import ArticleMessage, EntryMessage, Skip, decode_entry
-from workers.runtime import run_stage, runtime
+from workers.runtime import JobResult, run_stage, runtime
 from workers.store import record_skip
 
 STAGE = "fetch"
@@ -94,6 +93,6 @@ def _on_skip(entry: EntryMessage, skip: Skip) -> None:
         record_skip(session, entry, skip.reason, skip.detail)
 
 
-def job(payload: dict[str, Any]) -> dict[str, Any]:
+def job(payload: dict[str, Any]) -> JobResult:
     """RQ job of the fetch stage; returns the job summary."""
     return run_stage(STAGE, payload, decode_entry, _work, _on_skip)

@@ -33,6 +33,9 @@ from schemas.messages import ArticleMessage, MessageError, Skip, job_id, next_st
 log = get_logger("newswire.stage")
 M = TypeVar("M")
 
+#: What a stage job returns: its summary, or an RQ ``Retry`` for a transient failure.
+JobResult = dict[str, Any] | Retry
+
 #: Jobs finished in this process, by ``stage:outcome`` and ``stage:failed:reason``.
 STATS: Counter[str] = Counter()
 
@@ -99,7 +102,7 @@ def run_stage(
     decode: Callable[[Any], M],
     work: Callable[[M], ArticleMessage | Skip | None],
     on_skip: Callable[[M, Skip], None] | None = None,
-) -> dict[str, Any] | Retry:
+) -> JobResult:
     """Run one job of ``stage``: decode, work, log, hand off; return a small summary dict.
 
     ``work`` returns the message for the next stage, a :class:`Skip` (recorded by ``on_skip``

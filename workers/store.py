@@ -22,7 +22,7 @@ from schemas.events import Actor, EventMention, Place
 from schemas.messages import ArticleMessage, decode_article
 from schemas.tables import Article, Entry, Event, Mention
 from workers.eventcoding import merge_mentions, same_event
-from workers.runtime import run_stage, runtime
+from workers.runtime import JobResult, run_stage, runtime
 
 STAGE = "store"
 log = get_logger("newswire.stage")
@@ -265,7 +265,7 @@ def _work(msg: ArticleMessage) -> None:
     )
 
 
-def job(payload: dict[str, Any]) -> dict[str, Any]:
+def job(payload: dict[str, Any]) -> JobResult:
     """RQ job of the store stage; returns the job summary."""
     return run_stage(STAGE, payload, decode_article, _work)
 
