@@ -1,0 +1,212 @@
+"""Turn an article body into event mentions: one per sentence that reports an act.
+
+Each sentence is read on its own (cue, date, place, actors, counts), then the article is read
+as a whole: a sentence without a date or place takes them from the previous sentence about the
+same kind of act; a sentence with only a generic attack word ("le convoi US a été attaqué",
+"Ashab al-Kahf a revendiqué l'attaque") joins the typed act next to it and lends it its
+claimed actor; a generic attack on a named person stands as an event of unknown weapon.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from schemas.events import Actor, EventMention, Place
+
+from . import actors, dates, gazetteer, numbers, rules
+from .dates import DateRef
+from .lexicon import Lexicon
+from .sentences import Sentence, split
+
+#: Same-length replacements, so offsets into the normalised text are offsets into the original.
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
+_ATTACH_WINDOW = 2
+_INHERIT_WINDOW = 3
+_ARMED = frozenset({"state_forces", "militia", "rebel"})
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What one sentence says, before the article-level pass."""
+
+    sentence: Sentence
+    cue: rules.Cue
+    date: DateRef | None
+    places: list[Place]
+    actors: tuple[Actor, ...]
+    counts: dict[str, int]
+    casualties: dict[str, int]
+    intercepted: bool
+
+
+def _read(s: Sentence, lex: Lexicon, pub: dt.date, anchor: DateRef | None) -> _Reading | None:
+    text = s.text
+    actor_hits = actors.find(text, lex)
+    counts = numbers.weapon_counts(text, lex)
+    cue = rules.find_cue(text, lex, has_party=bool(actor_hits or counts))
+    if cue is None:
+        return None
+    found_dates = dates.find_dates(text, lex, pub, anchor)
+    exclude = [(h.start, h.end) for h in actor_hits if not h.target_only]
+    hits = gazetteer.find(text, lex, exclude)
+    return _Reading(
+        sentence=s,
+        cue=cue,
+        date=dates.best_date(found_dates, cue.start),
+        places=[h.place() for h in gazetteer.split_coordinated(text, hits)],
+        actors=actors.roles(text, actor_hits, (cue.start, cue.end), lex),
+        counts=counts,
+        casualties=numbers.casualties(text, lex),
+        intercepted=rules.intercepted(text, lex),
+    )
+
+
+def _article_country(readings: list[_Reading], title_places: list[Place]) -> Place | None:
+    """Return the country the article is mostly about (fallback place), if any."""
+    votes = Counter(p.country_code for r in readings for p in r.places)
+    votes.update(p.country_code for p in title_places)
+    if not votes:
+        return None
+    entry = gazetteer.entry_for_country(votes.most_common(1)[0][0])
+    return gazetteer.Hit(entry, 0, 0).place()
+
+
+def _mention(
+    r: _Reading, place: Place, date: DateRef, inherited: bool, version: str, source: str
+) -> EventMention:
+    if r.cue.sub_event_type is not None:
+        info = rules.type_table()[r.cue.sub_event_type]
+        event_type, sub, plover, mode = info["event_type"], r.cue.sub_event_type, info["plover"], r.cue.mode
+        confidence = 0.75 if r.cue.strong else 0.5
+    else:
+        armed = any(a.role == "target" and a.type in _ARMED for a in r.actors)
+        info = rules.untyped(armed)
+        event_type, sub, plover, mode = info["event_type"], info["sub_event_type"], info["plover"], None
+        confidence = 0.35
+    confidence += 0.1 if date.text and not inherited else -0.1 if inherited else 0.0
+    confidence += 0.05 if place.geo_precision == 1 else 0.0
+    return EventMention(
+        event_type=event_type,
+        sub_event_type=sub,
+        plover_event=plover,
+        plover_mode=mode,
+        event_date=date.date.isoformat(),
+        date_precision=date.precision,
+        date_text=date.text,
+        place=place,
+        sentence=source[r.sentence.start : r.sentence.end],
+        start=r.sentence.start,
+        end=r.sentence.end,
+        actors=r.actors,
+        fatalities=r.casualties.get("fatalities"),
+        injured=r.casualties.get("injured"),
+        counts=dict(r.counts),
+        intercepted=r.intercepted,
+        confidence=round(max(0.05, min(1.0, confidence)), 2),
+        extractor_version=version,
+    )
+
+
+def _compatible_date(a: DateRef | None, b: DateRef) -> bool:
+    if a is None:
+        return True
+    a0, a1 = dates.period(a)
+    b0, b1 = dates.period(b)
+    return a0 <= b1 + dt.timedelta(days=1) and b0 <= a1 + dt.timedelta(days=1)
+
+
+def _shares_party(generic: _Reading, typed: _Reading) -> bool:
+    """Return True unless both sentences name targets and none in common."""
+    g = {a.name for a in generic.actors if a.role == "target"}
+    t = {a.name for a in typed.actors if a.role == "target"}
+    return not g or not t or bool(g & t)
+
+
+def extract(text: str, lex: Lexicon, published_at: str | None, title: str | None, version: str) -> list[EventMention]:
+    """Return the event mentions of ``text`` (see the package docstring for the fields)."""
+    pub = dates.publication_date(published_at)
+    source, text = text, text.translate(_SPACES)
+    readings: list[_Reading] = []
+    anchor: DateRef | None = None
+    for s in split(text, lex):
+        reading = _read(s, lex, pub, anchor)
+        if reading is not None:
+            readings.append(reading)
+        found = dates.find_dates(s.text, lex, pub, anchor)
+        anchor = dates.best_date(found, 0) or anchor
+    title_places = [h.place() for h in gazetteer.find((title or "").translate(_SPACES), lex, [])]
+    fallback_place = _article_country(readings, title_places)
+    publication = DateRef(pub, "week", None)
+
+    out: list[tuple[_Reading, EventMention]] = []
+    typed = [r for r in readings if r.cue.sub_event_type is not None]
+    for r in typed:
+        previous = [
+            m for p, m in out
+            if p.cue.sub_event_type == r.cue.sub_event_type
+            and 0 < r.sentence.index - p.sentence.index <= _INHERIT_WINDOW
+        ]
+        prior = previous[-1] if previous else None
+        places = r.places or ([prior.place] if prior else [fallback_place] if fallback_place else [])
+        date, inherited = r.date, False
+        if date is None and prior is not None and (
+            not r.places or prior.place.admin1_code in (None, r.places[0].admin1_code)
+        ):
+            date = DateRef(dt.date.fromisoformat(prior.event_date), prior.date_precision, prior.date_text)
+            inherited = True
+        for place in places:
+            out.append((r, _mention(r, place, date or publication, inherited, version, source)))
+
+    for r in (r for r in readings if r.cue.sub_event_type is None):
+        near = [
+            (abs(p.sentence.index - r.sentence.index), i)
+            for i, (p, m) in enumerate(out)
+            if p.cue.sub_event_type is not None
+            and abs(p.sentence.index - r.sentence.index) <= _ATTACH_WINDOW
+            and _compatible_date(r.date, DateRef(dt.date.fromisoformat(m.event_date), m.date_precision, None))
+            and _shares_party(r, p)
+        ]
+        if near:
+            _, i = min(near)
+            anchor_reading, anchor_mention = out[i]
+            claimed = tuple(a for a in r.actors if a.role == "actor")
+            if claimed and not any(a.role == "actor" for a in anchor_mention.actors):
+                out[i] = (anchor_reading, replace(anchor_mention, actors=claimed + anchor_mention.actors))
+            joined = replace(
+                out[i][1], sentence=source[r.sentence.start : r.sentence.end], start=r.sentence.start, end=r.sentence.end,
+                actors=r.actors or anchor_mention.actors, counts=dict(r.counts) or {},
+                fatalities=r.casualties.get("fatalities"), injured=r.casualties.get("injured"),
+                intercepted=r.intercepted, confidence=round(anchor_mention.confidence - 0.2, 2),
+                date_text=r.date.text if r.date else None,
+            )
+            out.append((r, joined))
+        elif any(a.type == "person" and a.role == "target" for a in r.actors):
+            mention = _untyped(r, out, fallback_place, version, source)
+            if mention is not None:
+                out.append((r, mention))
+    mentions = [m for _, m in out]
+    return sorted(mentions, key=lambda m: (m.start, m.place.name))
+
+
+def _untyped(
+    r: _Reading,
+    out: list[tuple[_Reading, EventMention]],
+    fallback: Place | None,
+    version: str,
+    source: str,
+) -> EventMention | None:
+    """Return the mention of an attack on a named person, dated by its own words or by another
+    sentence about the same person; None when neither dates it (a passing reference)."""
+    date = r.date
+    persons = {a.name for a in r.actors if a.type == "person" and a.role == "target"}
+    if date is None:
+        for _, m in out:
+            if m.date_text and persons & {a.name for a in m.actors if a.type == "person"}:
+                date = DateRef(dt.date.fromisoformat(m.event_date), m.date_precision, m.date_text)
+                break
+    place = r.places[0] if r.places else fallback
+    if date is None or place is None:
+        return None
+    return _mention(r, place, date, False, version, source)

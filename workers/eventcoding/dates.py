@@ -1,0 +1,199 @@
+"""Resolve the date expressions of a sentence against the article's publication time.
+
+Relative words ("jeudi", "hier", "last Tuesday", "dans la nuit de mercredi à jeudi") resolve
+in the publication's own time zone and prefer the past; explicit dates without a year take the
+latest year that does not put them after publication. "Quelques jours plus tôt" resolves
+against the previous sentence's date (the narrative anchor), keeping that anchor's precision.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import dateparser
+
+from schemas.events import DatePrecision
+
+from .lexicon import Lexicon, compile_any
+
+#: More specific precisions win when a sentence holds several dates.
+RANK: dict[str, int] = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class DateRef:
+    """A resolved date: its first day, precision, the words it came from and where."""
+
+    date: dt.date
+    precision: DatePrecision
+    text: str | None
+    start: int = -1
+
+
+def publication_date(published_at: str | None) -> dt.date:
+    """Return the publication day in the publication's own time zone (today when None).
+
+    Raises ValueError with the offending value when ``published_at`` is not a date.
+    """
+    if published_at is None:
+        return dt.datetime.now(dt.UTC).date()
+    try:
+        return dt.datetime.fromisoformat(published_at.strip()).date()
+    except ValueError:
+        # Feeds also carry RFC 822 dates; dateparser keeps their offset.
+        parsed = dateparser.parse(published_at, settings={"RETURN_AS_TIMEZONE_AWARE": True})
+        if parsed is None:
+            raise ValueError(f"published_at is not a date: {published_at!r}") from None
+        return parsed.date()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Patterns:
+    full: re.Pattern[str]
+    full_en: re.Pattern[str]
+    night: re.Pattern[str]
+    last_weekday: re.Pattern[str]
+    weekday: re.Pattern[str]
+    month_year: re.Pattern[str]
+    month: re.Pattern[str]
+    year: re.Pattern[str]
+    relative: tuple[tuple[str, re.Pattern[str]], ...]
+    earlier: re.Pattern[str]
+    weekdays: dict[str, int]
+    months: dict[str, int]
+
+
+@cache
+def _patterns(lex: Lexicon) -> _Patterns:
+    d = lex.raw["dates"]
+    wd = "|".join(d["weekdays"])
+    mo = "|".join(d["months"])
+    first = "|".join(d["ordinal_first"])
+    day = rf"(?P<day>{first}|[0-3]?\d)(?:st|nd|rd|th|er)?"
+    year = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+    weekday = rf"(?<!\w)(?P<wd>{wd})(?!\w)"
+    # A weekday before an explicit date belongs to it ("mardi 16 juillet").
+    lead = rf"(?:(?:{wd}),?\s+(?:the\s+)?)?"
+
+    def c(p: str) -> re.Pattern[str]:
+        return re.compile(p, re.IGNORECASE)
+
+    return _Patterns(
+        full=c(rf"(?<!\w){lead}{day}\s+(?:of\s+)?(?P<month>{mo})(?!\w){year}"),
+        full_en=c(rf"(?<!\w){lead}(?P<month>{mo})\s+{day}(?!\w){year}"),
+        night=c(d["night"].replace("{WEEKDAY}", rf"(?:{wd})", 1).replace("{WEEKDAY}", weekday)),
+        last_weekday=c(d["last_weekday"].replace("{WEEKDAY}", weekday)),
+        weekday=c(weekday),
+        month_year=c(rf"(?<!\w)(?P<month>{mo})\s+(?P<year>(?:19|20)\d\d)(?!\d)"),
+        month=c(rf"(?<!\w){d['month_year_prefix']}\s*(?P<month>{mo})(?!\w)"),
+        year=c(rf"(?<!\w){d['year_prefix']}\s+(?P<year>(?:19|20)\d\d)(?!\d)"),
+        relative=tuple(
+            (name, compile_any(d[name], bounded=True))
+            for name in ("day_before_yesterday", "yesterday", "today", "last_week", "last_month")
+        ),
+        earlier=compile_any(d["earlier"], bounded=True),
+        weekdays={w.lower(): i for i, w in enumerate(d["weekdays"])},
+        months={m.lower(): i + 1 for i, m in enumerate(d["months"])},
+    )
+
+
+def _last_weekday(pub: dt.date, weekday: int, *, strictly_before: bool) -> dt.date:
+    back = (pub.weekday() - weekday) % 7
+    if back == 0 and strictly_before:
+        back = 7
+    return pub - dt.timedelta(days=back)
+
+
+def _day_of(match: re.Match[str], p: _Patterns, pub: dt.date) -> dt.date | None:
+    month = p.months[match.group("month").lower()]
+    raw_day = match.group("day").lower()
+    day = 1 if not raw_day[:1].isdigit() else int(re.sub(r"\D", "", raw_day))
+    if match.group("year"):
+        years = [int(match.group("year"))]
+    else:
+        # No year: the latest one that does not put the date after publication.
+        years = [pub.year, pub.year - 1]
+    for year in years:
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return None
+        candidate = dt.date(year, month, day)
+        if match.group("year") or candidate <= pub + dt.timedelta(days=1):
+            return candidate
+    return None
+
+
+def find_dates(sentence: str, lex: Lexicon, pub: dt.date, anchor: DateRef | None) -> list[DateRef]:
+    """Return every date expression in ``sentence`` resolved against ``pub`` (and ``anchor``)."""
+    p = _patterns(lex)
+    out: list[DateRef] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match[str], date: dt.date | None, precision: DatePrecision) -> None:
+        if date is None or any(s < m.end() and m.start() < e for s, e in taken):
+            return
+        taken.append((m.start(), m.end()))
+        out.append(DateRef(date, precision, m.group(0).strip(), m.start()))
+
+    for pattern in (p.full, p.full_en):
+        for m in pattern.finditer(sentence):
+            add(m, _day_of(m, p, pub), "day")
+    for m in p.night.finditer(sentence):
+        add(m, _last_weekday(pub, p.weekdays[m.group("wd").lower()], strictly_before=False), "day")
+    for m in p.last_weekday.finditer(sentence):
+        add(m, _last_weekday(pub, p.weekdays[m.group("wd").lower()], strictly_before=True), "day")
+    shifts: dict[str, tuple[int, DatePrecision]] = {
+        "day_before_yesterday": (2, "day"),
+        "yesterday": (1, "day"),
+        "today": (0, "day"),
+        "last_week": (7, "week"),
+    }
+    for name, pattern in p.relative:
+        for m in pattern.finditer(sentence):
+            if name == "last_month":
+                first = pub.replace(day=1) - dt.timedelta(days=1)
+                add(m, first.replace(day=1), "month")
+            else:
+                days, precision = shifts[name]
+                add(m, pub - dt.timedelta(days=days), precision)
+    for m in p.weekday.finditer(sentence):
+        add(m, _last_weekday(pub, p.weekdays[m.group("wd").lower()], strictly_before=False), "day")
+    for m in p.month_year.finditer(sentence):
+        add(m, dt.date(int(m.group("year")), p.months[m.group("month").lower()], 1), "month")
+    for m in p.month.finditer(sentence):
+        month = p.months[m.group("month").lower()]
+        year = pub.year if month <= pub.month else pub.year - 1
+        add(m, dt.date(year, month, 1), "month")
+    for m in p.year.finditer(sentence):
+        if int(m.group("year")) <= pub.year:
+            add(m, dt.date(int(m.group("year")), 1, 1), "year")
+    if anchor is not None:
+        for m in p.earlier.finditer(sentence):
+            if anchor.precision == "day":
+                add(m, anchor.date - dt.timedelta(days=3), "week")
+            else:
+                add(m, anchor.date, anchor.precision)
+    return out
+
+
+def best_date(found: list[DateRef], near: int) -> DateRef | None:
+    """Return the most precise date of ``found``, the one nearest offset ``near`` on ties."""
+    if not found:
+        return None
+    return min(found, key=lambda d: (RANK[d.precision], abs(d.start - near)))
+
+
+def period(ref: DateRef) -> tuple[dt.date, dt.date]:
+    """Return the first and last day the date can mean given its precision."""
+    if ref.precision == "day":
+        return ref.date, ref.date
+    if ref.precision == "week":
+        # A week-precision date is the end of the week it stands for (publication fallback).
+        return ref.date - dt.timedelta(days=6), ref.date
+    if ref.precision == "month":
+        last = calendar.monthrange(ref.date.year, ref.date.month)[1]
+        return ref.date.replace(day=1), ref.date.replace(day=last)
+    return dt.date(ref.date.year, 1, 1), dt.date(ref.date.year, 12, 31)

@@ -1,0 +1,247 @@
+"""Places: curated sites, Iraqi provinces, the region's towns (GeoNames) and country names.
+
+Lookup is by normalised word n-grams (accents, case, apostrophes and hyphens ignored; a
+leading Arabic article "al-"/"el-" optional), so "Aïn al-Asad", "Ain al Asad" and "d'Ain
+al-Asad" hit the same entry; a hit needs one capitalised word, and GeoNames names that are also
+common words are skipped. Country names come from pycountry in English and French.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+import pycountry
+
+from schemas.events import Place
+
+from .lexicon import Lexicon, shared
+
+Kind = Literal["site", "town", "province", "country"]
+#: Lower is more specific: the place tied to an act is the most specific one named.
+RANK: dict[str, int] = {"site": 0, "town": 1, "province": 3, "country": 4}
+_ARTICLES = frozenset({"al", "el", "an", "ad", "ar", "as", "ash", "at", "az", "ath"})
+_TOKEN = re.compile(r"[^\W_]+")
+_MAX_NGRAM = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One gazetteer entry."""
+
+    name: str
+    kind: Kind
+    country: str
+    admin1_code: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """An entry named in a sentence, where, and what the words around it say."""
+
+    entry: Entry
+    start: int
+    end: int
+    near: bool = False
+
+    def place(self) -> Place:
+        """Return the schema Place (a "near X" town is district-level, precision 2)."""
+        e = self.entry
+        precision = 1 if e.kind in ("site", "town") else 3
+        if self.near and precision == 1:
+            precision = 2
+        return Place(e.name, e.country, e.admin1_code, e.admin1, e.lat, e.lon, precision)
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` without accents, lower-cased, with words joined by single spaces."""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return " ".join(_TOKEN.findall(plain.lower()))
+
+
+def _keys(alias: str) -> list[str]:
+    key = normalize(alias)
+    words = key.split()
+    keys = [key] if key else []
+    if len(words) > 1 and words[0] in _ARTICLES:
+        keys.append(" ".join(words[1:]))
+    return keys
+
+
+@cache
+def _subdivision_name(code: str) -> str | None:
+    sub = pycountry.subdivisions.get(code=code)
+    return None if sub is None else str(sub.name)
+
+
+@cache
+def index() -> dict[str, tuple[Entry, ...]]:
+    """Return the lookup table: normalised name -> entries (built once per process)."""
+    places = shared("places")
+    table: dict[str, list[Entry]] = {}
+    skip = {normalize(n) for n in places["ambiguous"]["names"]}
+
+    def put(alias: str, entry: Entry, *, guarded: bool) -> None:
+        for key in _keys(alias):
+            if guarded and key in skip:
+                continue
+            bucket = table.setdefault(key, [])
+            if entry not in bucket:
+                bucket.append(entry)
+
+    towns_by_name: dict[str, Entry] = {}
+    for town in shared("towns")["towns"]:
+        code = places["geonames_admin1"].get(town["country"], {}).get(town["geonames_admin1"])
+        entry = Entry(town["name"], "town", town["country"], code, None, town["lat"], town["lon"])
+        towns_by_name.setdefault(normalize(town["name"]), entry)
+        for alias in town["aliases"]:
+            put(alias, entry, guarded=True)
+    province_names = {p["code"]: p["name"] for p in places["provinces"]}
+    for key, entries in table.items():
+        table[key] = [_with_admin1(e, province_names) for e in entries]
+    for prov in places["provinces"]:
+        capital = towns_by_name.get(normalize(prov["capital"]))
+        lat, lon = (capital.lat, capital.lon) if capital else (None, None)
+        entry = Entry(prov["name"], "province", "IQ", prov["code"], prov["name"], lat, lon)
+        for alias in [prov["name"], *prov["aliases"]]:
+            put(alias, entry, guarded=False)
+    for site in places["sites"]:
+        code = site["admin1"]
+        entry = Entry(
+            site["name"], site["kind"], site["country"], code,
+            province_names.get(code) or _subdivision_name(code), site["lat"], site["lon"],
+        )
+        for alias in [site["name"], *site["aliases"]]:
+            put(alias, entry, guarded=False)
+    for code, names in _country_names(places["countries_extra"]).items():
+        entry = Entry(names[0], "country", code, None, None, None, None)
+        for name in names:
+            put(name, entry, guarded=False)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def _with_admin1(entry: Entry, province_names: dict[str, str]) -> Entry:
+    if entry.admin1_code is None:
+        return entry
+    name = province_names.get(entry.admin1_code) or _subdivision_name(entry.admin1_code)
+    return Entry(entry.name, entry.kind, entry.country, entry.admin1_code, name, entry.lat, entry.lon)
+
+
+def _country_names(extra: dict[str, Any]) -> dict[str, list[str]]:
+    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    names: dict[str, list[str]] = {}
+    for country in pycountry.countries:
+        common = getattr(country, "common_name", None)
+        forms = [common or country.name, country.name, french.gettext(country.name)]
+        names[country.alpha_2] = list(dict.fromkeys(forms))
+    for code, forms in extra.items():
+        if code != "about":
+            names.setdefault(code, []).extend(forms)
+    return names
+
+
+def entry_for_country(code: str) -> Entry:
+    """Return the country-level entry for ISO 3166-1 ``code``."""
+    country = pycountry.countries.get(alpha_2=code)
+    name = getattr(country, "common_name", None) or (country.name if country else code)
+    return Entry(str(name), "country", code, None, None, None, None)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Context:
+    province_before: re.Pattern[str]
+    near_before: re.Pattern[str]
+    adjective_phrase: re.Pattern[str]
+    adjectives: tuple[tuple[re.Pattern[str], str], ...]
+
+
+@cache
+def _context(lex: Lexicon) -> _Context:
+    raw = lex.raw["places"]
+    adjs = raw["country_adjectives"]
+    alts = "|".join(f"(?:{a})" for a in adjs)
+    heads = raw["country_adjective_heads"]
+    if raw.get("country_adjective_heads_before"):
+        phrase = rf"(?<!\w)(?P<adj>{alts})\s+{heads}(?!\w)"
+    else:
+        phrase = rf"(?<!\w){heads}\s+(?:[\w-]+\s+){{0,2}}?(?P<adj>{alts})(?!\w)"
+    flags = re.IGNORECASE
+    return _Context(
+        province_before=re.compile(rf"(?:{'|'.join(raw['province_markers'])})\s*$", flags),
+        near_before=re.compile(rf"(?:{'|'.join(raw['near_markers'])})\s*$", flags),
+        adjective_phrase=re.compile(phrase, flags),
+        adjectives=tuple((re.compile(rf"^(?:{a})$", flags), c) for a, c in adjs.items()),
+    )
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hit]:
+    """Return the places named in ``sentence`` outside the ``exclude`` spans (actor names)."""
+    table = index()
+    ctx = _context(lex)
+    tokens = [(m.start(), m.end(), normalize(m.group())) for m in _TOKEN.finditer(sentence)]
+    hits: list[Hit] = []
+    i = 0
+    while i < len(tokens):
+        step = 1
+        for n in range(min(_MAX_NGRAM, len(tokens) - i), 0, -1):
+            entries = table.get(" ".join(t[2] for t in tokens[i : i + n]))
+            if not entries:
+                continue
+            start, end = tokens[i][0], tokens[i + n - 1][1]
+            capitalised = any(sentence[t[0]].isupper() for t in tokens[i : i + n])
+            if not capitalised or _overlaps(start, end, exclude):
+                continue
+            before = sentence[max(0, start - 40) : start]
+            as_province = ctx.province_before.search(before) is not None
+            entry = min(
+                entries,
+                key=lambda e: (0 if as_province and e.kind == "province" else 1, RANK[e.kind]),
+            )
+            near = ctx.near_before.search(before) is not None
+            hits.append(Hit(entry, start, end, near))
+            step = n
+            break
+        i += step
+    for m in ctx.adjective_phrase.finditer(sentence):
+        adj = m.group("adj")
+        code = next((c for p, c in ctx.adjectives if p.match(adj)), None)
+        if code and not _overlaps(m.start("adj"), m.end("adj"), exclude):
+            hits.append(Hit(entry_for_country(code), m.start("adj"), m.end("adj")))
+    return hits
+
+
+def most_specific(hits: list[Hit]) -> list[Hit]:
+    """Return the place(s) tied to the act: the most specific hit, or several when the text
+    coordinates equally specific places in different provinces ("à Bagdad et à Babil")."""
+    if not hits:
+        return []
+    best_rank = min(RANK[h.entry.kind] for h in hits)
+    best = sorted((h for h in hits if RANK[h.entry.kind] == best_rank), key=lambda h: h.start)
+    return [best[0]]
+
+
+def split_coordinated(sentence: str, hits: list[Hit]) -> list[Hit]:
+    """Return the places joined by "et"/"and"/commas that lie in different provinces ("à
+    Bagdad et à Babil": two events, ACLED's rule), else the single most specific hit."""
+    below_country = sorted((h for h in hits if h.entry.kind != "country"), key=lambda h: h.start)
+    if len(below_country) < 2:
+        return most_specific(hits)
+    chain = [below_country[0]]
+    for hit in below_country[1:]:
+        between = sentence[chain[-1].end : hit.start]
+        if len(between) <= 30 and re.search(r"(?:,|\bet\b|\band\b|\bainsi que\b)", between):
+            chain.append(hit)
+    admin1 = {h.entry.admin1_code or h.entry.name for h in chain}
+    return chain if len(admin1) == len(chain) > 1 else most_specific(hits)

@@ -1,0 +1,129 @@
+"""Read counts from a sentence: weapons (drones, rockets, roadside bombs, convoys) and casualties.
+
+Number words go through ``text2num`` (French, English, Spanish and more); vague quantities
+("une dizaine", "dozens") come from the language file with ACLED's conservative values.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from text_to_num import text2num
+
+from .lexicon import Lexicon, compile_any
+
+_DIGITS = re.compile(r"\d{1,3}(?:[  .,]\d{3})+|\d+")
+#: Beyond this a "count" is a year or a troop total, not a number of weapons or victims.
+_MAX_COUNT = 5000
+_WINDOW = 60
+
+
+def parse_number(phrase: str, language: str, *, at_end: bool) -> int | None:
+    """Return the number ``phrase`` ends with (``at_end``) or starts with, else None.
+
+    "Au moins trois" -> 3 (at_end); "trois personnes" -> 3; "2 500" -> 2500; "moins" -> None.
+    """
+    words = phrase.split()
+    if at_end:
+        spans = [words[i:] for i in range(len(words))]
+    else:
+        spans = [words[:j] for j in range(len(words), 0, -1)]
+    for span in spans:
+        candidate = " ".join(span).strip(",;:()«»\"")
+        if not candidate:
+            continue
+        if _DIGITS.fullmatch(candidate):
+            return int(re.sub(r"\D", "", candidate))
+        if candidate[:1].isdigit() or not candidate[:1].isalpha():
+            continue
+        try:
+            return int(text2num(candidate.lower(), language))
+        except (ValueError, IndexError, KeyError, AssertionError):
+            continue
+    return None
+
+
+@cache
+def _vague(lex: Lexicon) -> tuple[tuple[re.Pattern[str], int], ...]:
+    items = sorted(lex.raw["vague_numbers"].items(), key=lambda kv: -len(kv[0]))
+    return tuple((re.compile(rf"(?<!\w){re.escape(k)}$", re.IGNORECASE), v) for k, v in items)
+
+
+def _vague_value(prefix: str, lex: Lexicon) -> int | None:
+    """Return the value of a vague quantity ending ``prefix`` ("des dizaines de" -> 10)."""
+    trimmed = re.sub(r"\s+(?:de|d['’]|of)\s*$", "", prefix.strip(), flags=re.IGNORECASE)
+    for pattern, value in _vague(lex):
+        if pattern.search(trimmed):
+            return value
+    return None
+
+
+def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> int | None:
+    """Return the count written just before ``pos``, allowing ``skip`` words in between."""
+    words = sentence[max(0, pos - _WINDOW) : pos].split()[-6:]
+    for drop in range(skip + 1):
+        head = words[: len(words) - drop]
+        if not head or any(ch.isdigit() for w in words[len(head) :] for ch in w):
+            break  # never skip over an ordinal or a figure ("un 11eme convoi")
+        value = parse_number(" ".join(head[-4:]), lex.language, at_end=True)
+        if value is None:
+            value = _vague_value(" ".join(head), lex)
+        if value is not None:
+            return value
+    return None
+
+
+def number_after(sentence: str, pos: int, lex: Lexicon) -> int | None:
+    """Return the count written just after ``pos`` ("tuant trois personnes" -> 3)."""
+    words = sentence[pos : pos + _WINDOW].split()[:4]
+    value = parse_number(" ".join(words), lex.language, at_end=False)
+    if value is None:
+        for n in range(len(words), 0, -1):
+            value = _vague_value(" ".join(words[:n]), lex)
+            if value is not None:
+                break
+    return value
+
+
+@cache
+def _count_patterns(lex: Lexicon) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple(
+        (key, compile_any(nouns, bounded=True)) for key, nouns in lex.raw["counts"].items()
+    )
+
+
+def weapon_counts(sentence: str, lex: Lexicon) -> dict[str, int]:
+    """Return ``{"drones": 2, ...}`` for each weapon noun preceded by a number in ``sentence``."""
+    counts: dict[str, int] = {}
+    for key, pattern in _count_patterns(lex):
+        for found in pattern.finditer(sentence):
+            value = number_before(sentence, found.start(), lex, skip=1)
+            if value is not None and 0 < value <= _MAX_COUNT and key not in counts:
+                counts[key] = value
+    return counts
+
+
+@cache
+def _casualty_patterns(lex: Lexicon) -> tuple[tuple[str, bool, re.Pattern[str]], ...]:
+    out: list[tuple[str, bool, re.Pattern[str]]] = []
+    for key, sides in lex.raw["casualties"].items():
+        out.append((key, True, compile_any(sides["number_before"], bounded=True)))
+        out.append((key, False, compile_any(sides["number_after"], bounded=True)))
+    return tuple(out)
+
+
+def casualties(sentence: str, lex: Lexicon) -> dict[str, int]:
+    """Return ``{"fatalities": n, "injured": m}`` for what ``sentence`` states (lowest figure)."""
+    found_counts: dict[str, int] = {}
+    for key, before, pattern in _casualty_patterns(lex):
+        for found in pattern.finditer(sentence):
+            if before:
+                value = number_before(sentence, found.start(), lex, skip=2)
+            else:
+                value = number_after(sentence, found.end(), lex)
+            if value is None or not 0 < value <= _MAX_COUNT:
+                continue
+            # ACLED codes the most conservative figure a report gives.
+            found_counts[key] = min(value, found_counts.get(key, value))
+    return found_counts

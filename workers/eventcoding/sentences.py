@@ -1,0 +1,104 @@
+"""Split an article body into sentences with their character offsets.
+
+Lines are paragraphs (trafilatura keeps one per line). A related-article line ("Lire aussi :",
+"Read more") is dropped whole, and an inline one cuts its line, because the link text reports
+another article's event. Clauses (for the scope of negation and the like) are found here too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .lexicon import Lexicon
+
+#: A sentence ends at . ! ? or … (optionally followed by closing quotes) before a space and
+#: an upper-case letter, a digit or an opening quote.
+_END = re.compile(r"""[.!?…]+[»"”’)]*(?=\s+[«"“(]?\s*[A-ZÀ-ÖØ-Þ0-9])""")
+_WORD_BEFORE = re.compile(r"([\w.\-]+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence: its text, its offsets in the article, and its paragraph number."""
+
+    text: str
+    start: int
+    end: int
+    paragraph: int
+    index: int
+
+
+@cache
+def _abbreviations(lex: Lexicon) -> frozenset[str]:
+    return frozenset(a.lower().rstrip(".") for a in lex.raw["sentences"]["abbreviations"])
+
+
+def _is_related(line: str, lex: Lexicon) -> int | None:
+    """Return where a related-article marker starts in ``line`` (None when there is none)."""
+    found = lex.related.search(line)
+    if found is None:
+        return None
+    pos = found.start() + (len(found.group(0)) - len(found.group(0).lstrip()))
+    before = line[:pos].strip()
+    # Inline markers only count with a colon ("... Lire aussi : ..."), else it is prose.
+    if before and ":" not in found.group(0) and "-" not in found.group(0):
+        return None
+    return pos
+
+
+def split(text: str, lex: Lexicon) -> list[Sentence]:
+    """Return the sentences of ``text``; ``text[s.start:s.end] == s.text`` for each."""
+    abbreviations = _abbreviations(lex)
+    out: list[Sentence] = []
+    offset = 0
+    for paragraph, line in enumerate(text.split("\n")):
+        line_start = offset
+        offset += len(line) + 1
+        cut = _is_related(line, lex)
+        usable = line if cut is None else line[:cut]
+        start = 0
+        for end_match in _END.finditer(usable):
+            word = _WORD_BEFORE.search(usable[: end_match.start()])
+            token = word.group(1).lower() if word else ""
+            if token in abbreviations or (len(token) == 1 and token.isalpha()):
+                continue
+            start = _emit(out, usable, start, end_match.end(), line_start, paragraph)
+        _emit(out, usable, start, len(usable), line_start, paragraph)
+    return out
+
+
+def _emit(out: list[Sentence], line: str, start: int, end: int, base: int, para: int) -> int:
+    """Append the stripped span ``line[start:end]`` when not empty; return the next start."""
+    chunk = line[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        lead = len(chunk) - len(chunk.lstrip())
+        s = base + start + lead
+        out.append(Sentence(stripped, s, s + len(stripped), para, len(out)))
+    return end
+
+
+def clauses(sentence: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Return the (start, end) spans of the clauses of ``sentence`` at the language's breaks.
+
+    Negation, hypotheticals and habitual wording only scope over their own clause, so "the
+    attacks intensified after the 3 January strike" keeps the strike.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for found in lex.clause_break.finditer(sentence):
+        if found.start() > start:
+            spans.append((start, found.start()))
+            start = found.start()
+    spans.append((start, len(sentence)))
+    return spans
+
+
+def comma_scope(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """Return the span between the commas around ``sentence[start:end]``."""
+    left = max(sentence.rfind(",", 0, start), sentence.rfind("«", 0, start)) + 1
+    right_candidates = [i for i in (sentence.find(",", end), sentence.find("»", end)) if i >= 0]
+    right = min(right_candidates) if right_candidates else len(sentence)
+    return left, right
