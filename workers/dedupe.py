@@ -37,12 +37,17 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal, cast
 
 import redis
 
+from ingest.logsetup import get_logger
+from schemas.messages import ArticleMessage, decode_article
 from workers.lsh import signature, tokens
+from workers.runtime import JobResult, run_stage, runtime
 
+log = get_logger("newswire.stage")
 Kind = Literal["unique", "exact_url", "exact_text", "near"]
 _KINDS: tuple[Kind, ...] = ("unique", "exact_url", "exact_text", "near")
 #: Bodies with fewer words are checked for exact copies only: a few words share too little.
@@ -239,3 +244,35 @@ class DedupeIndex:
         """Return the verdict recorded for ``article_key``, or None if it was never checked."""
         raw = cast(bytes | None, self._conn.hget(self._keys[0], article_key))
         return None if raw is None else _decode(raw)
+
+
+# -- the RQ job ---------------------------------------------------------------------------
+
+
+def dedupe_article(msg: ArticleMessage, index: DedupeIndex) -> ArticleMessage:
+    """Return ``msg`` with its duplicate verdict from ``index`` (duplicate_of, cluster_id)."""
+    verdict = index.check_and_add(
+        msg.article_key,
+        canonical_url=msg.canonical_url,
+        content_hash=msg.content_hash,
+        text=msg.text,
+        published_at=msg.published_at,
+    )
+    if verdict.duplicate_of is not None:
+        log.info(
+            "duplicate_found",
+            kind=verdict.kind,
+            duplicate_of=verdict.duplicate_of,
+            similarity=verdict.similarity,
+        )
+    return msg.with_(duplicate_of=verdict.duplicate_of, cluster_id=verdict.cluster_id)
+
+
+@cache
+def _index() -> DedupeIndex:
+    return DedupeIndex(runtime().redis)
+
+
+def job(payload: dict[str, Any]) -> JobResult:
+    """RQ job of the dedupe stage; returns the job summary."""
+    return run_stage("dedupe", payload, decode_article, lambda m: dedupe_article(m, _index()))

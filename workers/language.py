@@ -26,6 +26,9 @@ from typing import Any
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from schemas.messages import ArticleMessage, decode_article
+from workers.runtime import JobResult, run_stage
+
 #: The languages the feeds carry that we detect, ISO 639-1.
 LANGUAGES: tuple[str, ...] = (
     "fr", "en", "ar", "fa", "es", "de", "ru", "tr", "zh", "uk", "he", "ur",
@@ -129,3 +132,17 @@ def detect_language(title: str | None, text: str) -> LanguageGuess:
         return classify(body)
     joined = "\n".join(part for part in (_clean(title), body) if part)
     return classify(joined)
+
+
+# -- the RQ job ---------------------------------------------------------------------------
+
+
+def tag_language(msg: ArticleMessage) -> ArticleMessage:
+    """Return ``msg`` with the language of its title and body and the detector's confidence."""
+    guess = detect_language(msg.title, msg.text)
+    return msg.with_(language=guess.language, language_confidence=guess.confidence)
+
+
+def job(payload: dict[str, Any]) -> JobResult:
+    """RQ job of the language stage; returns the job summary."""
+    return run_stage("language", payload, decode_article, tag_language)
