@@ -11,7 +11,8 @@ from __future__ import annotations
 from schemas.events import EventMention
 
 from .article import extract
-from .lexicon import available_languages, lexicon
+from .lexicon import available_languages
+from .lexicon import lexicon as load_lexicon
 from .merge import merge_mentions, same_event
 
 __all__ = [
@@ -42,6 +43,6 @@ def extract_events(
     lang = language.strip().lower().replace("_", "-").split("-")[0]
     if lang not in SUPPORTED_LANGUAGES:
         return []
-    return extract(text, lexicon(lang), published_at, title, EXTRACTOR_VERSION)
+    return extract(text, load_lexicon(lang), published_at, title, EXTRACTOR_VERSION)
 
 

@@ -41,14 +41,16 @@ class _Reading:
     intercepted: bool
 
 
-def _read(s: Sentence, lex: Lexicon, pub: dt.date, anchor: DateRef | None) -> _Reading | None:
+def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef]) -> _Reading | None:
     text = s.text
+    cues = rules.candidate_cues(text, lex)
+    if not cues:
+        return None  # most sentences report no act: skip the costlier lookups
     actor_hits = actors.find(text, lex)
     counts = numbers.weapon_counts(text, lex)
-    cue = rules.find_cue(text, lex, has_party=bool(actor_hits or counts))
+    cue = rules.choose(cues, has_party=bool(actor_hits or counts))
     if cue is None:
         return None
-    found_dates = dates.find_dates(text, lex, pub, anchor)
     exclude = [(h.start, h.end) for h in actor_hits if not h.target_only]
     hits = gazetteer.find(text, lex, exclude)
     return _Reading(
@@ -131,10 +133,10 @@ def extract(text: str, lex: Lexicon, published_at: str | None, title: str | None
     readings: list[_Reading] = []
     anchor: DateRef | None = None
     for s in split(text, lex):
-        reading = _read(s, lex, pub, anchor)
+        found = dates.find_dates(s.text, lex, pub, anchor)
+        reading = _read(s, lex, found)
         if reading is not None:
             readings.append(reading)
-        found = dates.find_dates(s.text, lex, pub, anchor)
         anchor = dates.best_date(found, 0) or anchor
     title_places = [h.place() for h in gazetteer.find((title or "").translate(_SPACES), lex, [])]
     fallback_place = _article_country(readings, title_places)

@@ -12,7 +12,7 @@ import gettext
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 import pycountry
@@ -60,8 +60,16 @@ class Hit:
         return Place(e.name, e.country, e.admin1_code, e.admin1, e.lat, e.lon, precision)
 
 
+@lru_cache(maxsize=65536)
+def _plain_word(word: str) -> str:
+    plain = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in plain if not unicodedata.combining(c)).lower()
+
+
 def normalize(text: str) -> str:
     """Return ``text`` without accents, lower-cased, with words joined by single spaces."""
+    if _TOKEN.fullmatch(text):
+        return _plain_word(text)
     plain = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     return " ".join(_TOKEN.findall(plain.lower()))
@@ -186,15 +194,24 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
+@cache
+def _first_words() -> frozenset[str]:
+    return frozenset(key.split(" ", 1)[0] for key in index())
+
+
 def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hit]:
     """Return the places named in ``sentence`` outside the ``exclude`` spans (actor names)."""
     table = index()
+    firsts = _first_words()
     ctx = _context(lex)
     tokens = [(m.start(), m.end(), normalize(m.group())) for m in _TOKEN.finditer(sentence)]
     hits: list[Hit] = []
     i = 0
     while i < len(tokens):
         step = 1
+        if tokens[i][2] not in firsts:
+            i += 1
+            continue
         for n in range(min(_MAX_NGRAM, len(tokens) - i), 0, -1):
             entries = table.get(" ".join(t[2] for t in tokens[i : i + n]))
             if not entries:

@@ -52,7 +52,8 @@ def _vague(lex: Lexicon) -> tuple[tuple[re.Pattern[str], int], ...]:
 
 def _vague_value(prefix: str, lex: Lexicon) -> int | None:
     """Return the value of a vague quantity ending ``prefix`` ("des dizaines de" -> 10)."""
-    trimmed = re.sub(r"\s+(?:de|d['’]|of)\s*$", "", prefix.strip(), flags=re.IGNORECASE)
+    trimmed = re.sub(r"\s+(?:de|d['’]|of)\s*$", "", prefix.strip(" .,;:!?)»\""),
+                     flags=re.IGNORECASE)
     for pattern, value in _vague(lex):
         if pattern.search(trimmed):
             return value

@@ -74,28 +74,37 @@ def _typed_cues(sentence: str, lex: Lexicon) -> list[Cue]:
     ]
 
 
-def find_cue(sentence: str, lex: Lexicon, *, has_party: bool) -> Cue | None:
-    """Return the act cue of ``sentence`` (None when it reports no act).
+def candidate_cues(sentence: str, lex: Lexicon) -> list[Cue]:
+    """Return the cues of ``sentence`` whose act happened: typed ones, else one generic cue."""
+    typed = [c for c in _typed_cues(sentence, lex) if happened(sentence, c.start, c.end, lex)]
+    if typed:
+        return typed
+    for m in lex.generic_attack.finditer(sentence):
+        if happened(sentence, m.start(), m.end(), lex):
+            return [Cue(None, False, None, m.start(), m.end())]
+    return []
+
+
+def choose(cues: list[Cue], *, has_party: bool) -> Cue | None:
+    """Return the sentence's act cue among ``cues`` (None when it reports no act).
 
     ``has_party`` says whether the sentence names an actor, a target or a count, which weak
-    cues need.
+    cues need; the most specific type wins (``types.json`` priority), strong before weak.
     """
     table = type_table()
-    typed = [
-        c
-        for c in _typed_cues(sentence, lex)
-        if (c.strong or has_party) and happened(sentence, c.start, c.end, lex)
-    ]
+    typed = [c for c in cues if c.sub_event_type is not None and (c.strong or has_party)]
     if typed:
-        assert all(c.sub_event_type is not None for c in typed)
         return min(
             typed,
             key=lambda c: (not c.strong, table[str(c.sub_event_type)]["priority"], c.start),
         )
-    for m in lex.generic_attack.finditer(sentence):
-        if happened(sentence, m.start(), m.end(), lex):
-            return Cue(None, False, None, m.start(), m.end())
-    return None
+    generic = [c for c in cues if c.sub_event_type is None]
+    return generic[0] if generic else None
+
+
+def find_cue(sentence: str, lex: Lexicon, *, has_party: bool) -> Cue | None:
+    """Return the act cue of ``sentence`` (None when it reports no act); see :func:`choose`."""
+    return choose(candidate_cues(sentence, lex), has_party=has_party)
 
 
 def intercepted(sentence: str, lex: Lexicon) -> bool:

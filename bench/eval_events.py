@@ -1,0 +1,267 @@
+"""Score the event extractor against the hand-coded sample events (and CASE 2021 snippets).
+
+    python bench/eval_events.py --direct            # extract from gold_text.jsonl, merge, score
+    python bench/eval_events.py --events out.jsonl  # score exported event records (or - for stdin)
+    python bench/eval_events.py --case2021          # sub-type weighted F1 on CASE 2021 task 2
+
+Matching follows gold_events.json's "about": class agrees (event type, and sub-type when the
+gold gives one), date within tolerance_days (a month- or year-precision date matches when the
+gold date lies in its period widened by the tolerance), place in the same admin1 or within
+60 km of the gold coordinates (country-level gold: same country and no admin1). Required gold
+events count for recall; found events matching only optional gold events count for neither.
+Exit status 0, or 2 when an input is unreadable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import csv
+import datetime as dt
+import json
+import math
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from workers.eventcoding import EXTRACTOR_VERSION, extract_events, merge_mentions  # noqa: E402
+from workers.eventcoding import rules  # noqa: E402
+from workers.eventcoding.lexicon import lexicon  # noqa: E402
+from workers.eventcoding.sentences import split  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+GOLD = SHARED / "corpus" / "presstv-fr" / "gold_events.json"
+CASE = SHARED / "eval" / "events-en" / "case2021-task2.tsv"
+#: CASE 2021 labels -> ACLED sub-event types; other labels are not ACLED events.
+CASE_LABELS = {
+    "ARMED_CLASH": "Armed clash", "GOV_REGAINS_TERIT": "Government regains territory",
+    "NON_STATE_ACTOR_OVERTAKES_TER": "Non-state actor overtakes territory",
+    "AIR_STRIKE": "Air/drone strike", "ART_MISS_ATTACK": "Shelling/artillery/missile attack",
+    "REM_EXPLOS": "Remote explosive/landmine/IED", "SUIC_BOMB": "Suicide bomb",
+    "GRENADE": "Grenade", "CHEM_WEAP": "Chemical weapon", "ATTACK": "Attack",
+    "ABDUCT_DISSAP": "Abduction/forced disappearance", "SEX_VIOL": "Sexual violence",
+    "PEACE_PROTEST": "Peaceful protest", "PROTEST_WITH_INTER": "Protest with intervention",
+    "FORCE_AGAINST_PROTEST": "Excessive force against protesters",
+    "VIOL_DEMONSTR": "Violent demonstration", "MOB_VIOL": "Mob violence",
+    "AGREEMENT": "Agreement", "ARREST": "Arrests", "CHANGE_TO_GROUP_ACT": "Change to group/activity",
+    "DISR_WEAP": "Disrupted weapons use", "HQ_ESTABLISHED": "Headquarters or base established",
+    "PROPERTY_DISTRUCT": "Looting/property destruction",
+    "NON_VIOL_TERRIT_TRANSFER": "Non-violent transfer of territory", "OTHER": "Other",
+}
+NONE = "(no event)"
+
+
+class BadInput(Exception):
+    """An input file is missing or malformed."""
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BadInput(f"cannot read {path}: {exc}") from exc
+
+
+def _records_direct(texts: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], float]:
+    """Return event records built like the pipeline would (extract, merge across articles)
+    and the mean extraction time per article in ms."""
+    tagged: list[tuple[str, Any]] = []
+    cold = time.perf_counter()
+    for art in texts:
+        for m in extract_events(art["text"], language=art["lang"], published_at=art["published"],
+                                title=art.get("title")):
+            tagged.append((art["id"], m))
+    cold_ms = (time.perf_counter() - cold) * 1000
+    rounds = 20
+    warm = time.perf_counter()
+    for _ in range(rounds):
+        for art in texts:
+            extract_events(art["text"], language=art["lang"], published_at=art["published"])
+    ms = (time.perf_counter() - warm) * 1000 / (rounds * max(1, len(texts)))
+    words = sum(len(a["text"].split()) for a in texts) / max(1, len(texts))
+    print(f"first call (loads data): {cold_ms:.0f} ms; warm: {ms:.2f} ms/article "
+          f"({words:.0f} words/article, {ms * 1000 / words:.1f} ms per 1000 words)")
+    owner = {id(m): a for a, m in tagged}
+    records = []
+    for group in merge_mentions([m for _, m in tagged]):
+        typed = [m for m in group if m.plover_mode is not None] or group
+        head = max(typed, key=lambda m: m.confidence)
+        rank = {"day": 0, "week": 1, "month": 2, "year": 3}
+        dated = min(group, key=lambda m: (rank[m.date_precision], -m.confidence))
+        placed = min(group, key=lambda m: (m.place.geo_precision, m.place.admin1_code is None))
+        records.append({
+            "event_type": head.event_type, "sub_event_type": head.sub_event_type,
+            "event_date": dated.event_date, "date_precision": dated.date_precision,
+            "country_code": placed.place.country_code, "admin1_code": placed.place.admin1_code,
+            "location": placed.place.name, "latitude": placed.place.latitude,
+            "longitude": placed.place.longitude,
+            "mentions": [{"article_id": owner[id(m)], "sentence": m.sentence} for m in group],
+        })
+    return records, ms
+
+
+def _article_of(mention: dict[str, Any]) -> str | None:
+    if mention.get("article_id") is not None:
+        return str(mention["article_id"])
+    url = str(mention.get("url") or "")
+    stem = url.rstrip("/").rsplit("/", 1)[-1].split(".")[0]
+    return stem or None
+
+
+def _period(rec: dict[str, Any]) -> tuple[dt.date, dt.date]:
+    day = dt.date.fromisoformat(str(rec["event_date"])[:10])
+    precision = rec.get("date_precision", "day")
+    if precision == "month":
+        return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if precision == "year":
+        return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    return day, day
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def matches(rec: dict[str, Any], gold: dict[str, Any]) -> bool:
+    """Return True when the found record ``rec`` matches the gold event (the "about" rule)."""
+    if gold.get("event_type") and rec.get("event_type") != gold["event_type"]:
+        return False
+    if gold.get("sub_event_type") and rec.get("sub_event_type") != gold["sub_event_type"]:
+        return False
+    if gold.get("date"):
+        tol = dt.timedelta(days=int(gold.get("tolerance_days", 0)))
+        first, last = _period(rec)
+        day = dt.date.fromisoformat(gold["date"])
+        if not first - tol <= day <= last + tol:
+            return False
+    if gold.get("country") and rec.get("country_code") != gold["country"]:
+        return False
+    if "admin1" in gold and gold["admin1"] is None:
+        return rec.get("admin1_code") is None
+    if gold.get("admin1") and rec.get("admin1_code") != gold["admin1"]:
+        near = gold.get("lat") is not None and rec.get("latitude") is not None and _km(
+            rec["latitude"], rec["longitude"], gold["lat"], gold["lon"]) <= 60
+        return bool(near)
+    return True
+
+
+def score(records: list[dict[str, Any]], gold: dict[str, Any]) -> None:
+    """Print per-article recall and precision and the totals."""
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for rec in records:
+        for art in {_article_of(m) for m in rec.get("mentions", [])} - {None}:
+            by_article.setdefault(str(art), []).append(rec)
+    articles = sorted({g["article"] for g in gold["events"]})
+    tot = Counter[str]()
+    print(f"{'article':8} {'recall':>12} {'precision':>12}  found  optional-only")
+    for art in articles:
+        golds = [g for g in gold["events"] if g["article"] == art]
+        found = by_article.get(art, [])
+        required = [g for g in golds if g.get("required")]
+        hit = [g for g in required if any(matches(r, g) for r in found)]
+        good = [r for r in found if any(matches(r, g) for g in required)]
+        neutral = [r for r in found if r not in good and any(matches(r, g) for g in golds)]
+        judged = len(found) - len(neutral)
+        print(f"{art:8} {len(hit):>5}/{len(required):<6} {len(good):>5}/{judged:<6} {len(found):>5}  {len(neutral):>5}")
+        for g in required:
+            if g not in hit:
+                print(f"         missed {g['id']}: {g['sub_event_type']} {g['date']} {g.get('admin1')}")
+        for r in found:
+            if r not in good and r not in neutral:
+                print(f"         unmatched: {r['sub_event_type']} {r['event_date']} {r.get('location')}")
+        tot.update(req=len(required), hit=len(hit), good=len(good), judged=judged)
+    recall = tot["hit"] / max(1, tot["req"])
+    precision = tot["good"] / max(1, tot["judged"])
+    print(f"{'total':8} recall {tot['hit']}/{tot['req']} = {recall:.2f}  "
+          f"precision {tot['good']}/{tot['judged']} = {precision:.2f}")
+
+
+def case2021(path: Path) -> None:
+    """Print weighted F1 of predicted sub-types on the CASE 2021 task 2 snippets."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t"))
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc}") from exc
+    if not rows or "EventSnippet" not in rows[0]:
+        raise BadInput(f"{path}: expected columns id, EventSnippet, SubType")
+    pairs: list[tuple[str, str]] = []
+    cue_pairs: list[tuple[str, str]] = []
+    lex = lexicon("en")
+    started = time.perf_counter()
+    for row in rows:
+        gold = CASE_LABELS.get(row["SubType"], NONE)
+        mentions = extract_events(row["EventSnippet"], language="en",
+                                  published_at="2021-01-01T00:00:00+00:00")
+        best = max(mentions, key=lambda m: m.confidence).sub_event_type if mentions else NONE
+        pairs.append((gold, best))
+        # The cue alone: what the sentence's act is, before an event also needs a place (CASE
+        # replaced many place names, and the gazetteer holds the Middle East's towns only).
+        cues = [rules.find_cue(s.text, lex, has_party=True) for s in split(row["EventSnippet"], lex)]
+        typed = [c.sub_event_type for c in cues if c is not None and c.sub_event_type]
+        cue_pairs.append((gold, typed[0] if typed else NONE))
+    ms = (time.perf_counter() - started) * 1000 / len(rows)
+    print(f"CASE 2021 task 2: {len(pairs)} snippets, {ms:.2f} ms/snippet")
+    _f1("events (need a place)", pairs)
+    _f1("sentence cue type only", cue_pairs)
+
+
+def _f1(name: str, pairs: list[tuple[str, str]]) -> None:
+    """Print the weighted F1 and accuracy of (gold, predicted) label pairs."""
+    labels = Counter(g for g, _ in pairs)
+    f1_sum = 0.0
+    for label, support in labels.items():
+        tp = sum(1 for g, p in pairs if g == p == label)
+        fp = sum(1 for g, p in pairs if p == label and g != label)
+        fn = support - tp
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        f1_sum += f1 * support
+    accuracy = sum(1 for g, p in pairs if g == p) / len(pairs)
+    print(f"  {name}: weighted F1 {f1_sum / len(pairs):.3f}, accuracy {accuracy:.3f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the evaluation chosen by ``argv``; return the exit status."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gold", type=Path, default=GOLD)
+    src = ap.add_mutually_exclusive_group()
+    src.add_argument("--events", help="JSONL of exported event records, or - for stdin")
+    src.add_argument("--direct", action="store_true", help="extract from gold_text.jsonl")
+    src.add_argument("--case2021", action="store_true")
+    args = ap.parse_args(argv)
+    try:
+        if args.case2021:
+            case2021(CASE)
+            return 0
+        gold = _load_json(args.gold)
+        if args.events:
+            lines = sys.stdin.read().splitlines() if args.events == "-" else Path(args.events).read_text("utf-8").splitlines()
+            try:
+                records = [json.loads(x) for x in lines if x.strip()]
+            except ValueError as exc:
+                raise BadInput(f"events input is not JSON lines: {exc}") from exc
+            print(f"{len(records)} exported records")
+        else:
+            texts_path = args.gold.with_name("gold_text.jsonl")
+            try:
+                texts = [json.loads(x) for x in texts_path.read_text("utf-8").splitlines() if x.strip()]
+            except (OSError, ValueError) as exc:
+                raise BadInput(f"cannot read {texts_path}: {exc}") from exc
+            records, ms = _records_direct(texts)
+            print(f"extractor {EXTRACTOR_VERSION}: {len(records)} events, {ms:.1f} ms/article")
+        score(records, gold)
+    except (BadInput, OSError, KeyError) as exc:
+        print(f"eval_events: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""English table tests: types, negation, dates, counts, places, actors; language handling."""
+
+from __future__ import annotations
+
+import pytest
+
+from schemas.events import EventMention
+from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events
+
+PUB = "2021-01-02T10:30:00+03:30"  # a Saturday
+
+
+def one(text: str, published_at: str = PUB) -> EventMention:
+    mentions = extract_events(text, language="en", published_at=published_at)
+    assert len(mentions) == 1, [m.sentence for m in mentions]
+    return mentions[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        ("A roadside bomb hit a US convoy in Tikrit.", "Remote explosive/landmine/IED"),
+        ("Two suicide drones struck Ain al-Asad air base.", "Air/drone strike"),
+        ("Israeli warplanes struck targets near Damascus.", "Air/drone strike"),
+        ("Rockets landed in Baghdad's Green Zone.", "Shelling/artillery/missile attack"),
+        ("A suicide bomber blew himself up at a market in Kirkuk.", "Suicide bomb"),
+        ("Heavy clashes erupted between the Syrian army and ISIS near Deir ez-Zor.", "Armed clash"),
+        ("Thousands of protesters rallied in Beirut against the government.", "Peaceful protest"),
+    ],
+)
+def test_types(text: str, sub_type: str) -> None:
+    assert one(text).sub_event_type == sub_type
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The base in Erbil was not attacked by drones.",
+        "Militants could fire rockets at the Green Zone in Baghdad.",
+        "Protesters will rally in Beirut next week.",
+        "Read more: Two suicide drones struck Ain al-Asad air base",
+        "Rocket attacks on US bases in Iraq have intensified.",
+    ],
+)
+def test_not_events(text: str) -> None:
+    assert extract_events(text, language="en", published_at=PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "date", "precision"),
+    [
+        ("on Thursday", "2020-12-31", "day"),
+        ("yesterday", "2021-01-01", "day"),
+        ("last Saturday", "2020-12-26", "day"),
+        ("on December 20", "2020-12-20", "day"),
+        ("on 5 January 2020", "2020-01-05", "day"),
+        ("in January 2020", "2020-01-01", "month"),
+    ],
+)
+def test_dates(phrase: str, date: str, precision: str) -> None:
+    m = one(f"Rockets landed in Baghdad's Green Zone {phrase}.")
+    assert (m.event_date, m.date_precision) == (date, precision)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("Two suicide drones struck Ain al-Asad air base.", "drones", 2),
+        ("Twenty-three rockets landed in the Green Zone in Baghdad.", "rockets", 23),
+        ("A car bomb exploded in Baghdad, killing five people and wounding dozens.", "fatalities", 5),
+        ("A car bomb exploded in Baghdad, killing five people and wounding dozens.", "injured", 10),
+    ],
+)
+def test_counts(text: str, field: str, value: int) -> None:
+    m = one(text)
+    got = getattr(m, field) if field in ("fatalities", "injured") else m.counts[field]
+    assert got == value
+
+
+def test_places_and_actors() -> None:
+    m = one("Kataib Hezbollah fired rockets at the US embassy in Baghdad on Sunday.")
+    assert (m.place.name, m.place.admin1_code, m.place.geo_precision) == (
+        "US embassy, Baghdad", "IQ-BG", 1,
+    )
+    assert [a.name for a in m.actors if a.role == "actor"] == ["Kataib Hezbollah"]
+    assert "US embassy" in [a.name for a in m.actors if a.role == "target"]
+
+
+def test_unknown_attacker_is_not_guessed() -> None:
+    m = one("A roadside bomb struck a US military convoy near Baghdad.")
+    assert [a for a in m.actors if a.role == "actor"] == []
+
+
+def test_offsets_point_at_the_sentence() -> None:
+    text = "Officials met on Monday.\nTwo suicide drones struck Ain al-Asad air base on Tuesday."
+    (m,) = extract_events(text, language="en", published_at=PUB)
+    assert text[m.start : m.end] == m.sentence
+    assert m.sentence.startswith("Two suicide drones")
+
+
+@pytest.mark.parametrize("language", [None, "de", "", "xx-YY"])
+def test_unsupported_language_gives_nothing(language: str | None) -> None:
+    assert extract_events("Two suicide drones struck Ain al-Asad air base.", language=language,
+                          published_at=PUB) == []
+
+
+def test_language_tags_and_support() -> None:
+    assert {"fr", "en"} <= SUPPORTED_LANGUAGES
+    assert extract_events("Two suicide drones struck Ain al-Asad air base.", language="en-GB",
+                          published_at=PUB)
+
+
+def test_bad_publication_date_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="published_at"):
+        extract_events("Two suicide drones struck Ain al-Asad air base.", language="en",
+                       published_at="not a date")
+
+
+def test_rfc822_publication_date() -> None:
+    m = one("Rockets landed in Baghdad's Green Zone yesterday.", "Sat, 02 Jan 2021 10:30:00 +0330")
+    assert m.event_date == "2021-01-01"

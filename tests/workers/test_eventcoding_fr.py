@@ -1,0 +1,169 @@
+"""French table tests: types, negation, dates, counts, places, actors."""
+
+from __future__ import annotations
+
+import pytest
+
+from schemas.events import EventMention
+from workers.eventcoding import extract_events
+
+PUB = "2021-01-02T10:30:00+03:30"  # a Saturday, Tehran time
+
+
+def one(text: str, published_at: str = PUB) -> EventMention:
+    mentions = extract_events(text, language="fr", published_at=published_at)
+    assert len(mentions) == 1, [m.sentence for m in mentions]
+    return mentions[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type", "mode"),
+    [
+        ("Trois bombes en bordure de route ont explosé à Tikrit.", "Remote explosive/landmine/IED", "explosives"),
+        ("Un engin explosif improvisé a visé une patrouille à Mossoul.", "Remote explosive/landmine/IED", "explosives"),
+        ("Deux drones suicide ont frappé la base d'Ain al-Asad.", "Air/drone strike", "drone"),
+        ("Des frappes aériennes ont visé Idlib.", "Air/drone strike", "aerial"),
+        ("Des roquettes sont tombées sur la Zone verte de Bagdad.", "Shelling/artillery/missile attack", "heavy-weapons"),
+        ("Un attentat suicide a frappé un marché de Kirkouk.", "Suicide bomb", "suicide"),
+        ("De violents affrontements ont opposé l'armée syrienne à Daech près de Palmyre.", "Armed clash", "firearms"),
+        ("Des milliers de manifestants se sont rassemblés à Bagdad.", "Peaceful protest", "demonstrate"),
+    ],
+)
+def test_types(text: str, sub_type: str, mode: str) -> None:
+    m = one(text)
+    assert (m.sub_event_type, m.plover_mode) == (sub_type, mode)
+    assert m.event_type in ("Explosions/Remote violence", "Battles", "Protests")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La base d'Ain al-Asad n'a pas été attaquée par des drones.",
+        "Des drones suicide pourraient frapper la base d'Ain al-Asad.",
+        "Les groupes menacent de lancer des roquettes sur Bagdad si les troupes restent.",
+        "Des manifestations auront lieu demain à Bagdad.",
+        "Lire aussi : Irak : deux drones suicide ont frappé la base d'Ain al-Asad",
+        "Les attaques aux missiles contre l'ambassade US se sont intensifiées à Bagdad.",
+    ],
+)
+def test_not_events(text: str) -> None:
+    assert extract_events(text, language="fr", published_at=PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "published_at", "date", "precision"),
+    [
+        ("jeudi", PUB, "2020-12-31", "day"),
+        ("Mercredi,", PUB, "2020-12-30", "day"),
+        ("hier", PUB, "2021-01-01", "day"),
+        ("avant-hier", PUB, "2020-12-31", "day"),
+        ("le 20 décembre", PUB, "2020-12-20", "day"),
+        ("le dimanche 5 janvier 2020", PUB, "2020-01-05", "day"),
+        ("mardi 16 juillet", "2024-07-16T21:40:00+03:30", "2024-07-16", "day"),
+        ("dans la nuit de mercredi à jeudi", PUB, "2020-12-31", "day"),
+        ("samedi dernier", PUB, "2020-12-26", "day"),
+        ("en janvier 2020", PUB, "2020-01-01", "month"),
+    ],
+)
+def test_dates(phrase: str, published_at: str, date: str, precision: str) -> None:
+    m = one(f"Des roquettes sont tombées sur la Zone verte de Bagdad {phrase}.", published_at)
+    assert (m.event_date, m.date_precision) == (date, precision)
+    assert m.date_text is not None
+
+
+def test_time_zone_of_publication() -> None:
+    # 23:30 on Friday in Baghdad is already Saturday in UTC: "hier" is Thursday there.
+    m = one("Des roquettes sont tombées hier sur Bagdad.", "2021-01-01T23:30:00+03:00")
+    assert m.event_date == "2020-12-31"
+
+
+def test_no_date_means_publication_week() -> None:
+    m = one("Des roquettes sont tombées sur la Zone verte de Bagdad.")
+    assert (m.event_date, m.date_precision, m.date_text) == ("2021-01-02", "week", None)
+
+
+def test_background_relative_to_previous_year() -> None:
+    text = (
+        "En 2020, le Parlement irakien a voté l'expulsion des forces américaines. Quelques jours "
+        "plus tôt, Qassem Soleimani avait été assassiné lors d'une attaque de drone à "
+        "l'extérieur de l'aéroport de Bagdad."
+    )
+    m = one(text, "2024-07-16T21:40:00+03:30")
+    assert (m.event_date[:4], m.date_precision) == ("2020", "year")
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value"),
+    [
+        ("Au moins trois bombes en bordure de route ont explosé à Tikrit.", "roadside_bombs", 3),
+        ("Deux drones suicide ont frappé la base d'Ain al-Asad.", "drones", 2),
+        ("Au moins 23 missiles ont atterri dans la Zone verte de Bagdad.", "rockets", 23),
+        ("Une dizaine de roquettes sont tombées sur Bagdad.", "rockets", 10),
+        ("Mercredi, onze convois ont été pris pour cibles par des bombes en bordure de route à Bassora.", "convoys", 11),
+    ],
+)
+def test_weapon_counts(text: str, key: str, value: int) -> None:
+    assert one(text).counts[key] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities", "injured"),
+    [
+        ("Une voiture piégée a explosé à Bagdad, tuant trois personnes et blessant des dizaines d'autres.", 3, 10),
+        ("Une voiture piégée a explosé à Bagdad : 12 personnes ont été tuées et 30 blessées.", 12, 30),
+    ],
+)
+def test_casualties(text: str, fatalities: int, injured: int) -> None:
+    m = one(text)
+    assert (m.fatalities, m.injured) == (fatalities, injured)
+
+
+@pytest.mark.parametrize(
+    ("place_phrase", "name", "admin1", "precision"),
+    [
+        ("dans la province irakienne de Salaheddine", "Salah ad-Din", "IQ-SD", 3),
+        ("dans la province de Babel", "Babil", "IQ-BB", 3),
+        ("à Diwaniyah", "Al Diwaniyah", "IQ-QA", 1),
+        ("dans la région d'al-Yusufiya, au sud de Bagdad", "al-Yusufiya", "IQ-BG", 1),
+        ("près de la base aérienne d'Aïn al-Asad", "Ain al-Asad air base", "IQ-AN", 1),
+        ("dans la province d'al-Anbar", "al-Anbar", "IQ-AN", 3),
+        ("au nord de Mossoul", "Mosul", "IQ-NI", 2),
+        ("dans différentes provinces irakiennes", "Iraq", None, 3),
+    ],
+)
+def test_places(place_phrase: str, name: str, admin1: str | None, precision: int) -> None:
+    m = one(f"Une bombe en bordure de route a explosé {place_phrase}.")
+    assert (m.place.name, m.place.admin1_code, m.place.geo_precision) == (name, admin1, precision)
+    assert m.place.country_code == "IQ"
+
+
+def test_two_provinces_are_two_events() -> None:
+    mentions = extract_events(
+        "Deux convois ont été visés par des bombes en bordure de route à Bagdad et à Babel.",
+        language="fr", published_at=PUB,
+    )
+    assert sorted(m.place.admin1_code or "" for m in mentions) == ["IQ-BB", "IQ-BG"]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "target"),
+    [
+        ("Ashab al-Kahf a attaqué un convoi américain avec une bombe en bordure de route à Bagdad.", "Ashab al-Kahf", "US forces"),
+        ("Des roquettes ont été tirées contre les forces américaines à Bagdad, une attaque revendiquée par la Résistance islamique en Irak.", "Islamic Resistance in Iraq", "US forces"),
+        ("Des drones suicide ont frappé la base d'Ain al-Asad où sont stationnées des troupes américaines.", None, "US forces"),
+    ],
+)
+def test_actors(text: str, actor: str | None, target: str) -> None:
+    m = one(text)
+    assert [a.name for a in m.actors if a.role == "actor"] == ([actor] if actor else [])
+    assert target in [a.name for a in m.actors if a.role == "target"]
+
+
+def test_claim_in_next_sentence_names_the_actor() -> None:
+    text = (
+        "Ashab al-Kahf a revendiqué l'attaque contre le convoi US.\n"
+        "Trois bombes en bordure de route ont explosé sur le chemin d'un convoi américain à Tikrit."
+    )
+    mentions = extract_events(text, language="fr", published_at=PUB)
+    bomb = next(m for m in mentions if m.counts.get("roadside_bombs") == 3)
+    assert [a.name for a in bomb.actors if a.role == "actor"] == ["Ashab al-Kahf"]
