@@ -66,7 +66,7 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _memory(conn: redis.Redis[bytes], prefix: str) -> tuple[int, int, int]:
+def _memory(conn: redis.Redis, prefix: str) -> tuple[int, int, int]:
     """Return (bytes, bytes of the LSH buckets, keys) used by every key under ``prefix``."""
     total = lsh = keys = 0
     for key in conn.scan_iter(match=f"{prefix}:*", count=1000):
@@ -77,13 +77,13 @@ def _memory(conn: redis.Redis[bytes], prefix: str) -> tuple[int, int, int]:
     return total, lsh, keys
 
 
-def _drop(conn: redis.Redis[bytes], prefix: str) -> None:
+def _drop(conn: redis.Redis, prefix: str) -> None:
     batch = list(conn.scan_iter(match=f"{prefix}:*", count=1000))
     for i in range(0, len(batch), 500):
         conn.delete(*batch[i : i + 500])
 
 
-def run(conn: redis.Redis[bytes], rule: str, scale: int) -> dict[str, Any]:
+def run(conn: redis.Redis, rule: str, scale: int) -> dict[str, Any]:
     """Return the figures of one syndication run with ``rule`` ("shipped" or "jaccard")."""
     truth = json.loads(TRUTH.read_text("utf-8"))
     originals = {k: v["articleBody"] for k, v in sorted(truth.items())}
@@ -171,7 +171,7 @@ def main() -> int:
     if not TRUTH.is_file():
         print(f"no ground truth at {TRUTH}", file=sys.stderr)
         return 2
-    conn: redis.Redis[bytes] = redis.Redis.from_url(args.redis_url)
+    conn: redis.Redis = redis.Redis.from_url(args.redis_url)
     for rule, scale in (("shipped", args.scale), ("jaccard", 0)):
         r = run(conn, rule, scale)
         print(

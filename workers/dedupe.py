@@ -174,7 +174,7 @@ class DedupeIndex:
 
     def __init__(
         self,
-        conn: redis.Redis[Any],
+        conn: redis.Redis,
         *,
         prefix: str = "newswire:dedupe",
         num_perm: int = 128,

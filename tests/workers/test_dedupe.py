@@ -49,19 +49,19 @@ def _add(index: DedupeIndex, key: str, text: str, url: str | None = None) -> Ded
     )
 
 
-def test_first_article_is_unique_and_its_own_cluster(redis_conn: Redis[bytes]) -> None:
+def test_first_article_is_unique_and_its_own_cluster(redis_conn: Redis) -> None:
     verdict = _add(DedupeIndex(redis_conn), "a1", STORY_A)
     assert verdict == DedupeVerdict(None, "a1", "unique", None)
 
 
-def test_exact_url(redis_conn: Redis[bytes]) -> None:
+def test_exact_url(redis_conn: Redis) -> None:
     index = DedupeIndex(redis_conn)
     _add(index, "a1", STORY_A, url="https://example.org/story")
     verdict = _add(index, "a2", STORY_B, url="https://example.org/story")
     assert verdict == DedupeVerdict("a1", "a1", "exact_url", None)
 
 
-def test_exact_text_even_when_short(redis_conn: Redis[bytes]) -> None:
+def test_exact_text_even_when_short(redis_conn: Redis) -> None:
     index = DedupeIndex(redis_conn)
     text = "Short wire item."
     first = index.check_and_add(
@@ -82,7 +82,7 @@ def test_exact_text_even_when_short(redis_conn: Redis[bytes]) -> None:
     assert second == DedupeVerdict("a1", "a1", "exact_text", 1.0)
 
 
-def test_near_copies_with_syndication_edits(redis_conn: Redis[bytes], shared_dir: Path) -> None:
+def test_near_copies_with_syndication_edits(redis_conn: Redis, shared_dir: Path) -> None:
     index = DedupeIndex(redis_conn)
     original = _bodies(shared_dir, 1)[0]
     assert _add(index, "orig", original).kind == "unique"
@@ -102,7 +102,7 @@ def test_near_copies_with_syndication_edits(redis_conn: Redis[bytes], shared_dir
         assert verdict.similarity >= 0.8, name
 
 
-def test_cluster_follows_the_first_article(redis_conn: Redis[bytes], shared_dir: Path) -> None:
+def test_cluster_follows_the_first_article(redis_conn: Redis, shared_dir: Path) -> None:
     index = DedupeIndex(redis_conn)
     original = _bodies(shared_dir, 1)[0]
     _add(index, "orig", original)
@@ -113,7 +113,7 @@ def test_cluster_follows_the_first_article(redis_conn: Redis[bytes], shared_dir:
     assert verdict.cluster_id == "orig"
 
 
-def test_different_stories_are_unique(redis_conn: Redis[bytes], shared_dir: Path) -> None:
+def test_different_stories_are_unique(redis_conn: Redis, shared_dir: Path) -> None:
     index = DedupeIndex(redis_conn)
     assert _add(index, "a", STORY_A).kind == "unique"
     assert _add(index, "b", STORY_B).kind == "unique"
@@ -121,7 +121,7 @@ def test_different_stories_are_unique(redis_conn: Redis[bytes], shared_dir: Path
         assert _add(index, f"page{i}", body).kind == "unique"
 
 
-def test_similarity_matches_the_signatures(redis_conn: Redis[bytes], shared_dir: Path) -> None:
+def test_similarity_matches_the_signatures(redis_conn: Redis, shared_dir: Path) -> None:
     index = DedupeIndex(redis_conn, threshold=0.5)
     original = _bodies(shared_dir, 1)[0]
     words = original.split(" ")
@@ -148,7 +148,7 @@ def test_similarity_matches_the_signatures(redis_conn: Redis[bytes], shared_dir:
     assert 0.8 < jac < 1.0
 
 
-def test_short_texts_skip_near_duplicates(redis_conn: Redis[bytes]) -> None:
+def test_short_texts_skip_near_duplicates(redis_conn: Redis) -> None:
     index = DedupeIndex(redis_conn)
     short = " ".join(STORY_A.split()[: MIN_WORDS - 2])
     _add(index, "s1", short)
@@ -156,7 +156,7 @@ def test_short_texts_skip_near_duplicates(redis_conn: Redis[bytes]) -> None:
     assert redis_conn.hlen("newswire:dedupe:sig") == 0
 
 
-def test_idempotent_per_article_key(redis_conn: Redis[bytes], shared_dir: Path) -> None:
+def test_idempotent_per_article_key(redis_conn: Redis, shared_dir: Path) -> None:
     index = DedupeIndex(redis_conn)
     original = _bodies(shared_dir, 1)[0]
     first = [_add(index, "orig", original), _add(index, "copy", original + "\n\nAFP.")]
@@ -223,12 +223,12 @@ def test_concurrent_near_copies_keep_exactly_one(redis_url: str, shared_dir: Pat
     [({"bands": 30}, "divide"), ({"threshold": 0.0}, "threshold"), ({"bands": 0}, "bands")],
 )
 def test_bad_settings_are_refused(
-    redis_conn: Redis[bytes], kwargs: dict[str, float], message: str
+    redis_conn: Redis, kwargs: dict[str, float], message: str
 ) -> None:
     with pytest.raises(ValueError, match=message):
         DedupeIndex(redis_conn, **kwargs)  # type: ignore[arg-type]
 
 
-def test_empty_article_key_is_refused(redis_conn: Redis[bytes]) -> None:
+def test_empty_article_key_is_refused(redis_conn: Redis) -> None:
     with pytest.raises(ValueError, match="article_key"):
         _add(DedupeIndex(redis_conn), "", STORY_A)
