@@ -29,8 +29,12 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from workers.eventcoding import EXTRACTOR_VERSION, extract_events, merge_mentions  # noqa: E402
-from workers.eventcoding import rules  # noqa: E402
+from workers.eventcoding import (  # noqa: E402
+    EXTRACTOR_VERSION,
+    extract_events,
+    merge_mentions,
+    rules,
+)
 from workers.eventcoding.lexicon import lexicon  # noqa: E402
 from workers.eventcoding.sentences import split  # noqa: E402
 
@@ -39,19 +43,31 @@ GOLD = SHARED / "corpus" / "presstv-fr" / "gold_events.json"
 CASE = SHARED / "eval" / "events-en" / "case2021-task2.tsv"
 #: CASE 2021 labels -> ACLED sub-event types; other labels are not ACLED events.
 CASE_LABELS = {
-    "ARMED_CLASH": "Armed clash", "GOV_REGAINS_TERIT": "Government regains territory",
+    "ARMED_CLASH": "Armed clash",
+    "GOV_REGAINS_TERIT": "Government regains territory",
     "NON_STATE_ACTOR_OVERTAKES_TER": "Non-state actor overtakes territory",
-    "AIR_STRIKE": "Air/drone strike", "ART_MISS_ATTACK": "Shelling/artillery/missile attack",
-    "REM_EXPLOS": "Remote explosive/landmine/IED", "SUIC_BOMB": "Suicide bomb",
-    "GRENADE": "Grenade", "CHEM_WEAP": "Chemical weapon", "ATTACK": "Attack",
-    "ABDUCT_DISSAP": "Abduction/forced disappearance", "SEX_VIOL": "Sexual violence",
-    "PEACE_PROTEST": "Peaceful protest", "PROTEST_WITH_INTER": "Protest with intervention",
+    "AIR_STRIKE": "Air/drone strike",
+    "ART_MISS_ATTACK": "Shelling/artillery/missile attack",
+    "REM_EXPLOS": "Remote explosive/landmine/IED",
+    "SUIC_BOMB": "Suicide bomb",
+    "GRENADE": "Grenade",
+    "CHEM_WEAP": "Chemical weapon",
+    "ATTACK": "Attack",
+    "ABDUCT_DISSAP": "Abduction/forced disappearance",
+    "SEX_VIOL": "Sexual violence",
+    "PEACE_PROTEST": "Peaceful protest",
+    "PROTEST_WITH_INTER": "Protest with intervention",
     "FORCE_AGAINST_PROTEST": "Excessive force against protesters",
-    "VIOL_DEMONSTR": "Violent demonstration", "MOB_VIOL": "Mob violence",
-    "AGREEMENT": "Agreement", "ARREST": "Arrests", "CHANGE_TO_GROUP_ACT": "Change to group/activity",
-    "DISR_WEAP": "Disrupted weapons use", "HQ_ESTABLISHED": "Headquarters or base established",
+    "VIOL_DEMONSTR": "Violent demonstration",
+    "MOB_VIOL": "Mob violence",
+    "AGREEMENT": "Agreement",
+    "ARREST": "Arrests",
+    "CHANGE_TO_GROUP_ACT": "Change to group/activity",
+    "DISR_WEAP": "Disrupted weapons use",
+    "HQ_ESTABLISHED": "Headquarters or base established",
     "PROPERTY_DISTRUCT": "Looting/property destruction",
-    "NON_VIOL_TERRIT_TRANSFER": "Non-violent transfer of territory", "OTHER": "Other",
+    "NON_VIOL_TERRIT_TRANSFER": "Non-violent transfer of territory",
+    "OTHER": "Other",
 }
 NONE = "(no event)"
 
@@ -73,8 +89,9 @@ def _records_direct(texts: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
     tagged: list[tuple[str, Any]] = []
     cold = time.perf_counter()
     for art in texts:
-        for m in extract_events(art["text"], language=art["lang"], published_at=art["published"],
-                                title=art.get("title")):
+        for m in extract_events(
+            art["text"], language=art["lang"], published_at=art["published"], title=art.get("title")
+        ):
             tagged.append((art["id"], m))
     cold_ms = (time.perf_counter() - cold) * 1000
     rounds = 20
@@ -84,8 +101,10 @@ def _records_direct(texts: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
             extract_events(art["text"], language=art["lang"], published_at=art["published"])
     ms = (time.perf_counter() - warm) * 1000 / (rounds * max(1, len(texts)))
     words = sum(len(a["text"].split()) for a in texts) / max(1, len(texts))
-    print(f"first call (loads data): {cold_ms:.0f} ms; warm: {ms:.2f} ms/article "
-          f"({words:.0f} words/article, {ms * 1000 / words:.1f} ms per 1000 words)")
+    print(
+        f"first call (loads data): {cold_ms:.0f} ms; warm: {ms:.2f} ms/article "
+        f"({words:.0f} words/article, {ms * 1000 / words:.1f} ms per 1000 words)"
+    )
     owner = {id(m): a for a, m in tagged}
     records = []
     for group in merge_mentions([m for _, m in tagged]):
@@ -94,14 +113,20 @@ def _records_direct(texts: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
         rank = {"day": 0, "week": 1, "month": 2, "year": 3}
         dated = min(group, key=lambda m: (rank[m.date_precision], -m.confidence))
         placed = min(group, key=lambda m: (m.place.geo_precision, m.place.admin1_code is None))
-        records.append({
-            "event_type": head.event_type, "sub_event_type": head.sub_event_type,
-            "event_date": dated.event_date, "date_precision": dated.date_precision,
-            "country_code": placed.place.country_code, "admin1_code": placed.place.admin1_code,
-            "location": placed.place.name, "latitude": placed.place.latitude,
-            "longitude": placed.place.longitude,
-            "mentions": [{"article_id": owner[id(m)], "sentence": m.sentence} for m in group],
-        })
+        records.append(
+            {
+                "event_type": head.event_type,
+                "sub_event_type": head.sub_event_type,
+                "event_date": dated.event_date,
+                "date_precision": dated.date_precision,
+                "country_code": placed.place.country_code,
+                "admin1_code": placed.place.admin1_code,
+                "location": placed.place.name,
+                "latitude": placed.place.latitude,
+                "longitude": placed.place.longitude,
+                "mentions": [{"article_id": owner[id(m)], "sentence": m.sentence} for m in group],
+            }
+        )
     return records, ms
 
 
@@ -146,8 +171,11 @@ def matches(rec: dict[str, Any], gold: dict[str, Any]) -> bool:
     if "admin1" in gold and gold["admin1"] is None:
         return rec.get("admin1_code") is None
     if gold.get("admin1") and rec.get("admin1_code") != gold["admin1"]:
-        near = gold.get("lat") is not None and rec.get("latitude") is not None and _km(
-            rec["latitude"], rec["longitude"], gold["lat"], gold["lon"]) <= 60
+        near = (
+            gold.get("lat") is not None
+            and rec.get("latitude") is not None
+            and _km(rec["latitude"], rec["longitude"], gold["lat"], gold["lon"]) <= 60
+        )
         return bool(near)
     return True
 
@@ -169,18 +197,29 @@ def score(records: list[dict[str, Any]], gold: dict[str, Any]) -> None:
         good = [r for r in found if any(matches(r, g) for g in required)]
         neutral = [r for r in found if r not in good and any(matches(r, g) for g in golds)]
         judged = len(found) - len(neutral)
-        print(f"{art:8} {len(hit):>5}/{len(required):<6} {len(good):>5}/{judged:<6} {len(found):>5}  {len(neutral):>5}")
+        print(
+            f"{art:8} {len(hit):>5}/{len(required):<6} {len(good):>5}/{judged:<6} "
+            f"{len(found):>5}  {len(neutral):>5}"
+        )
         for g in required:
             if g not in hit:
-                print(f"         missed {g['id']}: {g['sub_event_type']} {g['date']} {g.get('admin1')}")
+                print(
+                    f"         missed {g['id']}: {g['sub_event_type']} {g['date']} "
+                    f"{g.get('admin1')}"
+                )
         for r in found:
             if r not in good and r not in neutral:
-                print(f"         unmatched: {r['sub_event_type']} {r['event_date']} {r.get('location')}")
+                print(
+                    f"         unmatched: {r['sub_event_type']} {r['event_date']} "
+                    f"{r.get('location')}"
+                )
         tot.update(req=len(required), hit=len(hit), good=len(good), judged=judged)
     recall = tot["hit"] / max(1, tot["req"])
     precision = tot["good"] / max(1, tot["judged"])
-    print(f"{'total':8} recall {tot['hit']}/{tot['req']} = {recall:.2f}  "
-          f"precision {tot['good']}/{tot['judged']} = {precision:.2f}")
+    print(
+        f"{'total':8} recall {tot['hit']}/{tot['req']} = {recall:.2f}  "
+        f"precision {tot['good']}/{tot['judged']} = {precision:.2f}"
+    )
 
 
 def case2021(path: Path) -> None:
@@ -198,13 +237,16 @@ def case2021(path: Path) -> None:
     started = time.perf_counter()
     for row in rows:
         gold = CASE_LABELS.get(row["SubType"], NONE)
-        mentions = extract_events(row["EventSnippet"], language="en",
-                                  published_at="2021-01-01T00:00:00+00:00")
+        mentions = extract_events(
+            row["EventSnippet"], language="en", published_at="2021-01-01T00:00:00+00:00"
+        )
         best = max(mentions, key=lambda m: m.confidence).sub_event_type if mentions else NONE
         pairs.append((gold, best))
         # The cue alone: what the sentence's act is, before an event also needs a place (CASE
         # replaced many place names, and the gazetteer holds the Middle East's towns only).
-        cues = [rules.find_cue(s.text, lex, has_party=True) for s in split(row["EventSnippet"], lex)]
+        cues = [
+            rules.find_cue(s.text, lex, has_party=True) for s in split(row["EventSnippet"], lex)
+        ]
         typed = [c.sub_event_type for c in cues if c is not None and c.sub_event_type]
         cue_pairs.append((gold, typed[0] if typed else NONE))
     ms = (time.perf_counter() - started) * 1000 / len(rows)
@@ -242,7 +284,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         gold = _load_json(args.gold)
         if args.events:
-            lines = sys.stdin.read().splitlines() if args.events == "-" else Path(args.events).read_text("utf-8").splitlines()
+            lines = (
+                sys.stdin.read().splitlines()
+                if args.events == "-"
+                else Path(args.events).read_text("utf-8").splitlines()
+            )
             try:
                 records = [json.loads(x) for x in lines if x.strip()]
             except ValueError as exc:
@@ -251,7 +297,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             texts_path = args.gold.with_name("gold_text.jsonl")
             try:
-                texts = [json.loads(x) for x in texts_path.read_text("utf-8").splitlines() if x.strip()]
+                texts = [
+                    json.loads(x) for x in texts_path.read_text("utf-8").splitlines() if x.strip()
+                ]
             except (OSError, ValueError) as exc:
                 raise BadInput(f"cannot read {texts_path}: {exc}") from exc
             records, ms = _records_direct(texts)

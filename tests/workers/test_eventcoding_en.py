@@ -67,7 +67,11 @@ def test_dates(phrase: str, date: str, precision: str) -> None:
     [
         ("Two suicide drones struck Ain al-Asad air base.", "drones", 2),
         ("Twenty-three rockets landed in the Green Zone in Baghdad.", "rockets", 23),
-        ("A car bomb exploded in Baghdad, killing five people and wounding dozens.", "fatalities", 5),
+        (
+            "A car bomb exploded in Baghdad, killing five people and wounding dozens.",
+            "fatalities",
+            5,
+        ),
         ("A car bomb exploded in Baghdad, killing five people and wounding dozens.", "injured", 10),
     ],
 )
@@ -80,7 +84,9 @@ def test_counts(text: str, field: str, value: int) -> None:
 def test_places_and_actors() -> None:
     m = one("Kataib Hezbollah fired rockets at the US embassy in Baghdad on Sunday.")
     assert (m.place.name, m.place.admin1_code, m.place.geo_precision) == (
-        "US embassy, Baghdad", "IQ-BG", 1,
+        "US embassy, Baghdad",
+        "IQ-BG",
+        1,
     )
     assert [a.name for a in m.actors if a.role == "actor"] == ["Kataib Hezbollah"]
     assert "US embassy" in [a.name for a in m.actors if a.role == "target"]
@@ -100,20 +106,28 @@ def test_offsets_point_at_the_sentence() -> None:
 
 @pytest.mark.parametrize("language", [None, "de", "", "xx-YY"])
 def test_unsupported_language_gives_nothing(language: str | None) -> None:
-    assert extract_events("Two suicide drones struck Ain al-Asad air base.", language=language,
-                          published_at=PUB) == []
+    assert (
+        extract_events(
+            "Two suicide drones struck Ain al-Asad air base.", language=language, published_at=PUB
+        )
+        == []
+    )
 
 
 def test_language_tags_and_support() -> None:
     assert {"fr", "en"} <= SUPPORTED_LANGUAGES
-    assert extract_events("Two suicide drones struck Ain al-Asad air base.", language="en-GB",
-                          published_at=PUB)
+    assert extract_events(
+        "Two suicide drones struck Ain al-Asad air base.", language="en-GB", published_at=PUB
+    )
 
 
 def test_bad_publication_date_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="published_at"):
-        extract_events("Two suicide drones struck Ain al-Asad air base.", language="en",
-                       published_at="not a date")
+        extract_events(
+            "Two suicide drones struck Ain al-Asad air base.",
+            language="en",
+            published_at="not a date",
+        )
 
 
 def test_rfc822_publication_date() -> None:

@@ -19,14 +19,34 @@ def one(text: str, published_at: str = PUB) -> EventMention:
 @pytest.mark.parametrize(
     ("text", "sub_type", "mode"),
     [
-        ("Trois bombes en bordure de route ont explosé à Tikrit.", "Remote explosive/landmine/IED", "explosives"),
-        ("Un engin explosif improvisé a visé une patrouille à Mossoul.", "Remote explosive/landmine/IED", "explosives"),
+        (
+            "Trois bombes en bordure de route ont explosé à Tikrit.",
+            "Remote explosive/landmine/IED",
+            "explosives",
+        ),
+        (
+            "Un engin explosif improvisé a visé une patrouille à Mossoul.",
+            "Remote explosive/landmine/IED",
+            "explosives",
+        ),
         ("Deux drones suicide ont frappé la base d'Ain al-Asad.", "Air/drone strike", "drone"),
         ("Des frappes aériennes ont visé Idlib.", "Air/drone strike", "aerial"),
-        ("Des roquettes sont tombées sur la Zone verte de Bagdad.", "Shelling/artillery/missile attack", "heavy-weapons"),
+        (
+            "Des roquettes sont tombées sur la Zone verte de Bagdad.",
+            "Shelling/artillery/missile attack",
+            "heavy-weapons",
+        ),
         ("Un attentat suicide a frappé un marché de Kirkouk.", "Suicide bomb", "suicide"),
-        ("De violents affrontements ont opposé l'armée syrienne à Daech près de Palmyre.", "Armed clash", "firearms"),
-        ("Des milliers de manifestants se sont rassemblés à Bagdad.", "Peaceful protest", "demonstrate"),
+        (
+            "De violents affrontements ont opposé l'armée syrienne à Daech près de Palmyre.",
+            "Armed clash",
+            "firearms",
+        ),
+        (
+            "Des milliers de manifestants se sont rassemblés à Bagdad.",
+            "Peaceful protest",
+            "demonstrate",
+        ),
     ],
 )
 def test_types(text: str, sub_type: str, mode: str) -> None:
@@ -99,7 +119,12 @@ def test_background_relative_to_previous_year() -> None:
         ("Deux drones suicide ont frappé la base d'Ain al-Asad.", "drones", 2),
         ("Au moins 23 missiles ont atterri dans la Zone verte de Bagdad.", "rockets", 23),
         ("Une dizaine de roquettes sont tombées sur Bagdad.", "rockets", 10),
-        ("Mercredi, onze convois ont été pris pour cibles par des bombes en bordure de route à Bassora.", "convoys", 11),
+        (
+            "Mercredi, onze convois ont été pris pour cibles par des bombes en bordure de "
+            "route à Bassora.",
+            "convoys",
+            11,
+        ),
     ],
 )
 def test_weapon_counts(text: str, key: str, value: int) -> None:
@@ -109,8 +134,17 @@ def test_weapon_counts(text: str, key: str, value: int) -> None:
 @pytest.mark.parametrize(
     ("text", "fatalities", "injured"),
     [
-        ("Une voiture piégée a explosé à Bagdad, tuant trois personnes et blessant des dizaines d'autres.", 3, 10),
-        ("Une voiture piégée a explosé à Bagdad : 12 personnes ont été tuées et 30 blessées.", 12, 30),
+        (
+            "Une voiture piégée a explosé à Bagdad, tuant trois personnes et blessant des "
+            "dizaines d'autres.",
+            3,
+            10,
+        ),
+        (
+            "Une voiture piégée a explosé à Bagdad : 12 personnes ont été tuées et 30 blessées.",
+            12,
+            30,
+        ),
     ],
 )
 def test_casualties(text: str, fatalities: int, injured: int) -> None:
@@ -140,7 +174,8 @@ def test_places(place_phrase: str, name: str, admin1: str | None, precision: int
 def test_two_provinces_are_two_events() -> None:
     mentions = extract_events(
         "Deux convois ont été visés par des bombes en bordure de route à Bagdad et à Babel.",
-        language="fr", published_at=PUB,
+        language="fr",
+        published_at=PUB,
     )
     assert sorted(m.place.admin1_code or "" for m in mentions) == ["IQ-BB", "IQ-BG"]
 
@@ -148,9 +183,24 @@ def test_two_provinces_are_two_events() -> None:
 @pytest.mark.parametrize(
     ("text", "actor", "target"),
     [
-        ("Ashab al-Kahf a attaqué un convoi américain avec une bombe en bordure de route à Bagdad.", "Ashab al-Kahf", "US forces"),
-        ("Des roquettes ont été tirées contre les forces américaines à Bagdad, une attaque revendiquée par la Résistance islamique en Irak.", "Islamic Resistance in Iraq", "US forces"),
-        ("Des drones suicide ont frappé la base d'Ain al-Asad où sont stationnées des troupes américaines.", None, "US forces"),
+        (
+            "Ashab al-Kahf a attaqué un convoi américain avec une bombe en bordure de route "
+            "à Bagdad.",
+            "Ashab al-Kahf",
+            "US forces",
+        ),
+        (
+            "Des roquettes ont été tirées contre les forces américaines à Bagdad, une "
+            "attaque revendiquée par la Résistance islamique en Irak.",
+            "Islamic Resistance in Iraq",
+            "US forces",
+        ),
+        (
+            "Des drones suicide ont frappé la base d'Ain al-Asad où sont stationnées des "
+            "troupes américaines.",
+            None,
+            "US forces",
+        ),
     ],
 )
 def test_actors(text: str, actor: str | None, target: str) -> None:

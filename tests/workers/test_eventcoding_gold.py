@@ -24,7 +24,9 @@ def corpus(shared_dir: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     return texts, json.loads((base / "gold_events.json").read_text("utf-8"))
 
 
-def test_required_events_found_with_precision(corpus: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
+def test_required_events_found_with_precision(
+    corpus: tuple[list[dict[str, Any]], dict[str, Any]],
+) -> None:
     sys.path.insert(0, str(REPO / "bench"))
     import eval_events
 
@@ -36,8 +38,12 @@ def test_required_events_found_with_precision(corpus: tuple[list[dict[str, Any]]
         for g in golds:
             if g["required"]:
                 assert any(eval_events.matches(r, g) for r in found), g["id"]
-        judged = [r for r in found if not any(eval_events.matches(r, g) for g in golds if not g["required"])
-                  or any(eval_events.matches(r, g) for g in golds if g["required"])]
+        judged = [
+            r
+            for r in found
+            if not any(eval_events.matches(r, g) for g in golds if not g["required"])
+            or any(eval_events.matches(r, g) for g in golds if g["required"])
+        ]
         good = [r for r in judged if any(eval_events.matches(r, g) for g in golds if g["required"])]
         assert len(good) >= 0.9 * len(judged)
 
@@ -54,15 +60,23 @@ def test_evidence_offsets_and_counts(corpus: tuple[list[dict[str, Any]], dict[st
     assert bombs.place.admin1_code == "IQ-SD"
     country = next(m for m in a000 if m.counts.get("convoys") == 3)
     assert (country.place.country_code, country.place.admin1_code, country.event_date) == (
-        "IQ", None, "2020-12-30",
+        "IQ",
+        None,
+        "2020-12-30",
     )
 
 
-def test_soleimani_killing_merges_across_articles(corpus: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
+def test_soleimani_killing_merges_across_articles(
+    corpus: tuple[list[dict[str, Any]], dict[str, Any]],
+) -> None:
     texts, _ = corpus
     per_article = [
-        [m for m in extract_events(a["text"], language="fr", published_at=a["published"])
-         if any(x.name == "Qassem Soleimani" for x in m.actors) and m.event_date.startswith("2020")]
+        [
+            m
+            for m in extract_events(a["text"], language="fr", published_at=a["published"])
+            if any(x.name == "Qassem Soleimani" for x in m.actors)
+            and m.event_date.startswith("2020")
+        ]
         for a in texts
     ]
     assert all(per_article)
@@ -73,12 +87,18 @@ def test_soleimani_killing_merges_across_articles(corpus: tuple[list[dict[str, A
 
 def test_data_files_are_consistent() -> None:
     table = index()
-    codes = {s.code for s in pycountry.subdivisions.get(country_code="IQ")}
+    codes = {s.code for s in pycountry.subdivisions.get(country_code="IQ")}  # type: ignore[no-untyped-call]
     iraq = {e.admin1_code for entries in table.values() for e in entries if e.kind == "province"}
     assert iraq <= codes and len(iraq) == 19  # 18 governorates and the Kurdistan Region
-    for name, code in [("bagdad", "IQ-BG"), ("salaheddine", "IQ-SD"), ("salah al din", "IQ-SD"),
-                       ("babel", "IQ-BB"), ("babil", "IQ-BB"), ("anbar", "IQ-AN"),
-                       ("al anbar", "IQ-AN")]:
+    for name, code in [
+        ("bagdad", "IQ-BG"),
+        ("salaheddine", "IQ-SD"),
+        ("salah al din", "IQ-SD"),
+        ("babel", "IQ-BB"),
+        ("babil", "IQ-BB"),
+        ("anbar", "IQ-AN"),
+        ("al anbar", "IQ-AN"),
+    ]:
         assert code in {e.admin1_code for e in table[name]}, name
     for lang in ("fr", "en"):
         assert lexicon(lang).triggers

@@ -18,10 +18,17 @@ IRAQ = Place("Iraq", "IQ", None, None, None, None, 3)
 SOLEIMANI = Actor("Qassem Soleimani", "target", "person")
 
 BASE = EventMention(
-    event_type="Explosions/Remote violence", sub_event_type="Shelling/artillery/missile attack",
-    plover_event="ASSAULT", plover_mode="heavy-weapons", event_date="2020-12-20",
-    date_precision="day", date_text="le 20 décembre", place=GREEN_ZONE, sentence="s",
-    start=0, end=1,
+    event_type="Explosions/Remote violence",
+    sub_event_type="Shelling/artillery/missile attack",
+    plover_event="ASSAULT",
+    plover_mode="heavy-weapons",
+    event_date="2020-12-20",
+    date_precision="day",
+    date_text="le 20 décembre",
+    place=GREEN_ZONE,
+    sentence="s",
+    start=0,
+    end=1,
 )
 
 
@@ -50,14 +57,23 @@ def test_same_event(changes: dict[str, object], expected: bool) -> None:
 
 def test_named_person_ties_a_country_level_report_to_the_site() -> None:
     strike = replace(
-        BASE, sub_event_type="Air/drone strike", plover_mode="drone", event_date="2020-01-01",
-        date_precision="year", place=Place("Baghdad International Airport", "IQ", "IQ-BG",
-                                           "Baghdad", 33.26, 44.23, 1),
+        BASE,
+        sub_event_type="Air/drone strike",
+        plover_mode="drone",
+        event_date="2020-01-01",
+        date_precision="year",
+        place=Place("Baghdad International Airport", "IQ", "IQ-BG", "Baghdad", 33.26, 44.23, 1),
         actors=(SOLEIMANI,),
     )
     vague = replace(
-        BASE, event_type="Violence against civilians", sub_event_type="Attack", plover_mode=None,
-        event_date="2020-01-01", date_precision="month", place=IRAQ, actors=(SOLEIMANI,),
+        BASE,
+        event_type="Violence against civilians",
+        sub_event_type="Attack",
+        plover_mode=None,
+        event_date="2020-01-01",
+        date_precision="month",
+        place=IRAQ,
+        actors=(SOLEIMANI,),
     )
     assert same_event(strike, vague)
     assert not same_event(strike, replace(vague, actors=()))

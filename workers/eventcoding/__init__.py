@@ -44,5 +44,3 @@ def extract_events(
     if lang not in SUPPORTED_LANGUAGES:
         return []
     return extract(text, load_lexicon(lang), published_at, title, EXTRACTOR_VERSION)
-
-

@@ -89,7 +89,9 @@ def role_of(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon
     return "target"
 
 
-def roles(sentence: str, hits: list[ActorHit], trigger: tuple[int, int], lex: Lexicon) -> tuple[Actor, ...]:
+def roles(
+    sentence: str, hits: list[ActorHit], trigger: tuple[int, int], lex: Lexicon
+) -> tuple[Actor, ...]:
     """Return the actors of the act at ``trigger`` with their roles, actors first, no repeats."""
     out: dict[tuple[str, Role], Actor] = {}
     for hit in hits:

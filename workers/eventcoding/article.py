@@ -76,16 +76,26 @@ def _article_country(readings: list[_Reading], title_places: list[Place]) -> Pla
 
 
 def _mention(
-    r: _Reading, place: Place, date: DateRef, inherited: bool, version: str, source: str
+    r: _Reading, place: Place, date: DateRef, *, inherited: bool, version: str, source: str
 ) -> EventMention:
     if r.cue.sub_event_type is not None:
         info = rules.type_table()[r.cue.sub_event_type]
-        event_type, sub, plover, mode = info["event_type"], r.cue.sub_event_type, info["plover"], r.cue.mode
+        event_type, sub, plover, mode = (
+            info["event_type"],
+            r.cue.sub_event_type,
+            info["plover"],
+            r.cue.mode,
+        )
         confidence = 0.75 if r.cue.strong else 0.5
     else:
         armed = any(a.role == "target" and a.type in _ARMED for a in r.actors)
         info = rules.untyped(armed)
-        event_type, sub, plover, mode = info["event_type"], info["sub_event_type"], info["plover"], None
+        event_type, sub, plover, mode = (
+            info["event_type"],
+            info["sub_event_type"],
+            info["plover"],
+            None,
+        )
         confidence = 0.35
     confidence += 0.1 if date.text and not inherited else -0.1 if inherited else 0.0
     confidence += 0.05 if place.geo_precision == 1 else 0.0
@@ -126,7 +136,9 @@ def _shares_party(generic: _Reading, typed: _Reading) -> bool:
     return not g or not t or bool(g & t)
 
 
-def extract(text: str, lex: Lexicon, published_at: str | None, title: str | None, version: str) -> list[EventMention]:
+def extract(
+    text: str, lex: Lexicon, published_at: str | None, title: str | None, version: str
+) -> list[EventMention]:
     """Return the event mentions of ``text`` (see the package docstring for the fields)."""
     pub = dates.publication_date(published_at)
     source, text = text, text.translate(_SPACES)
@@ -146,20 +158,39 @@ def extract(text: str, lex: Lexicon, published_at: str | None, title: str | None
     typed = [r for r in readings if r.cue.sub_event_type is not None]
     for r in typed:
         previous = [
-            m for p, m in out
+            m
+            for p, m in out
             if p.cue.sub_event_type == r.cue.sub_event_type
             and 0 < r.sentence.index - p.sentence.index <= _INHERIT_WINDOW
         ]
         prior = previous[-1] if previous else None
-        places = r.places or ([prior.place] if prior else [fallback_place] if fallback_place else [])
+        places = r.places or (
+            [prior.place] if prior else [fallback_place] if fallback_place else []
+        )
         date, inherited = r.date, False
-        if date is None and prior is not None and (
-            not r.places or prior.place.admin1_code in (None, r.places[0].admin1_code)
+        if (
+            date is None
+            and prior is not None
+            and (not r.places or prior.place.admin1_code in (None, r.places[0].admin1_code))
         ):
-            date = DateRef(dt.date.fromisoformat(prior.event_date), prior.date_precision, prior.date_text)
+            date = DateRef(
+                dt.date.fromisoformat(prior.event_date), prior.date_precision, prior.date_text
+            )
             inherited = True
         for place in places:
-            out.append((r, _mention(r, place, date or publication, inherited, version, source)))
+            out.append(
+                (
+                    r,
+                    _mention(
+                        r,
+                        place,
+                        date or publication,
+                        inherited=inherited,
+                        version=version,
+                        source=source,
+                    ),
+                )
+            )
 
     for r in (r for r in readings if r.cue.sub_event_type is None):
         near = [
@@ -167,7 +198,9 @@ def extract(text: str, lex: Lexicon, published_at: str | None, title: str | None
             for i, (p, m) in enumerate(out)
             if p.cue.sub_event_type is not None
             and abs(p.sentence.index - r.sentence.index) <= _ATTACH_WINDOW
-            and _compatible_date(r.date, DateRef(dt.date.fromisoformat(m.event_date), m.date_precision, None))
+            and _compatible_date(
+                r.date, DateRef(dt.date.fromisoformat(m.event_date), m.date_precision, None)
+            )
             and _shares_party(r, p)
         ]
         if near:
@@ -175,12 +208,21 @@ def extract(text: str, lex: Lexicon, published_at: str | None, title: str | None
             anchor_reading, anchor_mention = out[i]
             claimed = tuple(a for a in r.actors if a.role == "actor")
             if claimed and not any(a.role == "actor" for a in anchor_mention.actors):
-                out[i] = (anchor_reading, replace(anchor_mention, actors=claimed + anchor_mention.actors))
+                out[i] = (
+                    anchor_reading,
+                    replace(anchor_mention, actors=claimed + anchor_mention.actors),
+                )
             joined = replace(
-                out[i][1], sentence=source[r.sentence.start : r.sentence.end], start=r.sentence.start, end=r.sentence.end,
-                actors=r.actors or anchor_mention.actors, counts=dict(r.counts) or {},
-                fatalities=r.casualties.get("fatalities"), injured=r.casualties.get("injured"),
-                intercepted=r.intercepted, confidence=round(anchor_mention.confidence - 0.2, 2),
+                out[i][1],
+                sentence=source[r.sentence.start : r.sentence.end],
+                start=r.sentence.start,
+                end=r.sentence.end,
+                actors=r.actors or anchor_mention.actors,
+                counts=dict(r.counts) or {},
+                fatalities=r.casualties.get("fatalities"),
+                injured=r.casualties.get("injured"),
+                intercepted=r.intercepted,
+                confidence=round(anchor_mention.confidence - 0.2, 2),
                 date_text=r.date.text if r.date else None,
             )
             out.append((r, joined))
@@ -211,4 +253,4 @@ def _untyped(
     place = r.places[0] if r.places else fallback
     if date is None or place is None:
         return None
-    return _mention(r, place, date, False, version, source)
+    return _mention(r, place, date, inherited=False, version=version, source=source)

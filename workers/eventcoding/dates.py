@@ -112,11 +112,8 @@ def _day_of(match: re.Match[str], p: _Patterns, pub: dt.date) -> dt.date | None:
     month = p.months[match.group("month").lower()]
     raw_day = match.group("day").lower()
     day = 1 if not raw_day[:1].isdigit() else int(re.sub(r"\D", "", raw_day))
-    if match.group("year"):
-        years = [int(match.group("year"))]
-    else:
-        # No year: the latest one that does not put the date after publication.
-        years = [pub.year, pub.year - 1]
+    # No year: the latest one that does not put the date after publication.
+    years = [int(match.group("year"))] if match.group("year") else [pub.year, pub.year - 1]
     for year in years:
         if not 1 <= day <= calendar.monthrange(year, month)[1]:
             return None

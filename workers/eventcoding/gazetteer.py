@@ -86,7 +86,7 @@ def _keys(alias: str) -> list[str]:
 
 @cache
 def _subdivision_name(code: str) -> str | None:
-    sub = pycountry.subdivisions.get(code=code)
+    sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
     return None if sub is None else str(sub.name)
 
 
@@ -124,8 +124,13 @@ def index() -> dict[str, tuple[Entry, ...]]:
     for site in places["sites"]:
         code = site["admin1"]
         entry = Entry(
-            site["name"], site["kind"], site["country"], code,
-            province_names.get(code) or _subdivision_name(code), site["lat"], site["lon"],
+            site["name"],
+            site["kind"],
+            site["country"],
+            code,
+            province_names.get(code) or _subdivision_name(code),
+            site["lat"],
+            site["lon"],
         )
         for alias in [site["name"], *site["aliases"]]:
             put(alias, entry, guarded=False)
@@ -140,7 +145,9 @@ def _with_admin1(entry: Entry, province_names: dict[str, str]) -> Entry:
     if entry.admin1_code is None:
         return entry
     name = province_names.get(entry.admin1_code) or _subdivision_name(entry.admin1_code)
-    return Entry(entry.name, entry.kind, entry.country, entry.admin1_code, name, entry.lat, entry.lon)
+    return Entry(
+        entry.name, entry.kind, entry.country, entry.admin1_code, name, entry.lat, entry.lon
+    )
 
 
 def _country_names(extra: dict[str, Any]) -> dict[str, list[str]]:

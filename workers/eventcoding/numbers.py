@@ -30,7 +30,7 @@ def parse_number(phrase: str, language: str, *, at_end: bool) -> int | None:
     else:
         spans = [words[:j] for j in range(len(words), 0, -1)]
     for span in spans:
-        candidate = " ".join(span).strip(",;:()«»\"")
+        candidate = " ".join(span).strip(',;:()«»"')
         if not candidate:
             continue
         if _DIGITS.fullmatch(candidate):
@@ -52,8 +52,7 @@ def _vague(lex: Lexicon) -> tuple[tuple[re.Pattern[str], int], ...]:
 
 def _vague_value(prefix: str, lex: Lexicon) -> int | None:
     """Return the value of a vague quantity ending ``prefix`` ("des dizaines de" -> 10)."""
-    trimmed = re.sub(r"\s+(?:de|d['’]|of)\s*$", "", prefix.strip(" .,;:!?)»\""),
-                     flags=re.IGNORECASE)
+    trimmed = re.sub(r"\s+(?:de|d['’]|of)\s*$", "", prefix.strip(' .,;:!?)»"'), flags=re.IGNORECASE)
     for pattern, value in _vague(lex):
         if pattern.search(trimmed):
             return value

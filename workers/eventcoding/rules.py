@@ -51,9 +51,7 @@ def happened(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
     for c_start, c_end in clauses(sentence, lex):
         if c_start <= start < c_end:
             scope = sentence[c_start:c_end]
-            return not any(
-                p.search(scope) for p in (lex.hypothetical, lex.future, lex.habitual)
-            )
+            return not any(p.search(scope) for p in (lex.hypothetical, lex.future, lex.habitual))
     return True
 
 
@@ -68,7 +66,10 @@ def _typed_cues(sentence: str, lex: Lexicon) -> list[Cue]:
         c
         for c in found
         if not any(
-            o is not c and o.start <= c.start and c.end <= o.end and (o.end - o.start) > (c.end - c.start)
+            o is not c
+            and o.start <= c.start
+            and c.end <= o.end
+            and (o.end - o.start) > (c.end - c.start)
             for o in found
         )
     ]

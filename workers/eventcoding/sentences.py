@@ -64,12 +64,12 @@ def split(text: str, lex: Lexicon) -> list[Sentence]:
             token = word.group(1).lower() if word else ""
             if token in abbreviations or (len(token) == 1 and token.isalpha()):
                 continue
-            start = _emit(out, usable, start, end_match.end(), line_start, paragraph)
-        _emit(out, usable, start, len(usable), line_start, paragraph)
+            start = _emit(out, usable, start, end_match.end(), base=line_start, para=paragraph)
+        _emit(out, usable, start, len(usable), base=line_start, para=paragraph)
     return out
 
 
-def _emit(out: list[Sentence], line: str, start: int, end: int, base: int, para: int) -> int:
+def _emit(out: list[Sentence], line: str, start: int, end: int, *, base: int, para: int) -> int:
     """Append the stripped span ``line[start:end]`` when not empty; return the next start."""
     chunk = line[start:end]
     stripped = chunk.strip()
