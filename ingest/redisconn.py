@@ -53,4 +53,6 @@ def stop_embedded() -> None:
 def connect(settings: Settings) -> redis.Redis:
     """Return a client on the Redis newswire uses (decode_responses off: RQ needs bytes)."""
     target = ensure_redis(settings)
+    if target.url.startswith("unix:"):
+        return redis.Redis.from_url(target.url, health_check_interval=30)
     return redis.Redis.from_url(target.url, health_check_interval=30, socket_keepalive=True)

@@ -31,6 +31,8 @@ from newswire.pipeline_state import in_flight
 from schemas.tables import Entry
 
 log = get_logger("newswire.supervisor")
+#: With ``until_idle``, a child that dies this many times ends the run with an error.
+MAX_RESTARTS_UNTIL_IDLE = 3
 
 
 def child_env(settings: Settings, redis_url: str) -> dict[str, str]:
@@ -78,6 +80,7 @@ class Supervisor:
         self.children = [Child("poller", [*exe, "poll", *(["--once"] if until_idle else [])])]
         self.children += [Child(f"worker-{i}", [*exe, "worker"]) for i in range(workers)]
         self._stopping = False
+        self.failed = False
         self.engine = make_engine(settings.effective_database_url)
 
     def _start(self, child: Child) -> None:
@@ -123,6 +126,12 @@ class Supervisor:
                 continue
             # Crash-looping children back off (1 s doubling to a minute) instead of spinning.
             c.restarts += 1
+            if self.until_idle and c.restarts > MAX_RESTARTS_UNTIL_IDLE:
+                # A one-shot run that cannot keep its processes alive will never drain.
+                log.error("child_crash_loop", role=c.role, returncode=rc, restarts=c.restarts)
+                self.failed = True
+                self._stopping = True
+                return
             delay = min(60.0, 2.0 ** min(c.restarts - 1, 6)) if now - c.started_at < 30 else 1.0
             log.error(
                 "child_exited", role=c.role, pid=c.proc.pid, returncode=rc, restart_in_s=delay
@@ -145,7 +154,10 @@ class Supervisor:
                 c.proc.wait()
 
     def run(self) -> int:
-        """Supervise until a signal (or, with until_idle, until the pipeline drains); return 0."""
+        """Supervise until a signal (or, with until_idle, until the pipeline drains).
+
+        Returns the exit code: 0, or 1 when ``until_idle`` gave up on a crash-looping child.
+        """
         old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
         log.info("supervisor_started", workers=len(self.children) - 1, until_idle=self.until_idle)
         idle_checks = 0
@@ -164,5 +176,5 @@ class Supervisor:
             for s, handler in old.items():
                 signal.signal(s, handler)
             self.engine.dispose()
-        log.info("supervisor_stopped")
-        return 0
+        log.info("supervisor_stopped", failed=self.failed)
+        return 1 if self.failed else 0

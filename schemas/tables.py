@@ -104,7 +104,7 @@ class Event(Base):
     """A real-world event: the merge of every mention that reports it."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_merge", "event_type", "country_code", "event_date"),)
+    __table_args__ = (Index("ix_events_merge", "plover_event", "country_code", "event_date"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_type: Mapped[str] = mapped_column(String(64))

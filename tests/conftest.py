@@ -113,7 +113,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         upgrade(url)
         yield url
         return
-    url = request.getfixturevalue("postgres_server")
+    url = reset_postgres(request.getfixturevalue("postgres_server"))
+    upgrade(url)
+    yield url
+
+
+def reset_postgres(url: str) -> str:
+    """Empty the PostgreSQL database at ``url`` (no tables at all); return ``url``."""
     from sqlalchemy import create_engine, text
 
     from ingest.db import normalise_url
@@ -122,5 +128,4 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
-    upgrade(url)
-    yield url
+    return url

@@ -4,7 +4,7 @@ Idempotent: re-storing an article first removes its previous mentions (and event
 none), then writes them again, so a job that runs twice leaves the same rows. Merging is
 race-safe: on SQLite every write transaction holds the database write lock from its first
 statement (``BEGIN IMMEDIATE``); on PostgreSQL a transaction-scoped advisory lock per
-(event type, country) serialises writers that could merge into the same events.
+(PLOVER event, country) serialises writers that could merge into the same events.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def event_to_mention(ev: Event) -> EventMention:
 def _lock_bucket(session: Session, m: EventMention) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return  # SQLite: BEGIN IMMEDIATE already serialises writers
-    digest = hashlib.sha256(f"{m.event_type}|{m.place.country_code}".encode()).digest()
+    digest = hashlib.sha256(f"{m.plover_event}|{m.place.country_code}".encode()).digest()
     key = int.from_bytes(digest[:8], "big", signed=True)
     session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
@@ -82,7 +82,9 @@ def _candidates(session: Session, m: EventMention) -> list[Event]:
     stmt = (
         select(Event)
         .where(
-            Event.event_type == m.event_type,
+            # Same PLOVER event, not same ACLED type: a report that does not name the weapon
+            # ("the assassination of ...") must still find the drone strike it is about.
+            Event.plover_event == m.plover_event,
             Event.country_code == m.place.country_code,
             Event.event_date >= lo,
             Event.event_date <= hi,
@@ -109,6 +111,10 @@ def _union_actors(old: Iterable[dict[str, Any]], new: Iterable[Actor]) -> list[d
 
 def _apply(ev: Event, m: EventMention) -> None:
     """Fold mention ``m`` into event ``ev``: keep the most precise and the largest figures."""
+    if ev.plover_mode is None and m.plover_mode is not None:
+        # The first reports did not say how; this one does: its type is the more specific.
+        ev.event_type, ev.sub_event_type = m.event_type, m.sub_event_type
+        ev.plover_event, ev.plover_mode = m.plover_event, m.plover_mode
     if _more_precise_date(m.date_precision, ev.date_precision):
         ev.event_date, ev.date_precision, ev.date_text = m.event_date, m.date_precision, m.date_text
     if m.place.geo_precision < ev.geo_precision:
@@ -160,6 +166,11 @@ def _new_event(m: EventMention) -> Event:
     )
 
 
+def _head(group: Sequence[EventMention]) -> EventMention:
+    """Return the mention that best speaks for a group: a known weapon first, then confidence."""
+    return max(group, key=lambda m: (m.plover_mode is not None, m.confidence))
+
+
 def _forget_article_mentions(session: Session, article_key: str) -> set[int]:
     """Delete the article's mentions; return the ids of the events they pointed to."""
     ids = set(session.scalars(select(Mention.event_id).where(Mention.article_key == article_key)))
@@ -200,7 +211,7 @@ def store_article(session: Session, msg: ArticleMessage) -> list[int]:
     index = 0
     event_ids: list[int] = []
     for group in merge_mentions(list(msg.mentions)):
-        head = group[0]
+        head = _head(group)
         _lock_bucket(session, head)
         target = next(
             (ev for ev in _candidates(session, head) if same_event(event_to_mention(ev), head)),

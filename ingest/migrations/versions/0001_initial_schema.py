@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 06:31:17.958368
+Create Date: 2026-11-23 06:53:27.470430
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_events_merge", ["event_type", "country_code", "event_date"], unique=False
+            "ix_events_merge", ["plover_event", "country_code", "event_date"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_events_updated_at"), ["updated_at"], unique=False)
 
