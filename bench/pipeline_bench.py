@@ -1,0 +1,277 @@
+"""Queueing overhead: the RQ pipeline against the same stage functions called in one loop.
+
+Both sides start from the same state (an empty Redis database, an empty SQLite database) and
+process the same loopback newsroom: the 62 pages of ``../shared/eval/extraction`` and the two
+sample pages, each served under ``--copies`` URLs (copies after the first are exact duplicates,
+as syndication produces). Each side is timed from the poll that finds the entries to the last
+article stored:
+
+* loop      one process: poll, then fetch → dedupe → language → events → store per entry,
+            calling the very functions the jobs call, no queue in between;
+* pipeline  the poll enqueues; N real ``newswire worker`` processes (SimpleWorker) do the rest
+            through the five Redis queues.
+
+The ratio pipeline(1 worker) / loop is the cost of the queues (goal ≥ 0.85). Workers preload
+their models before they register, and the loop warms up the same way, so neither side pays
+start-up inside the timing.
+
+    python bench/pipeline_bench.py [--copies 3] [--workers 1 2] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import redis
+from rq import Worker
+from sqlalchemy import func, select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ingest.db import make_engine, session_factory, transaction, upgrade  # noqa: E402
+from ingest.feedstore import add_feeds  # noqa: E402
+from ingest.poller import Poller  # noqa: E402
+from ingest.queueing import get_queue  # noqa: E402
+from ingest.settings import Settings, load_settings  # noqa: E402
+from newswire.newsroom import DEMO_DATA, Newsroom  # noqa: E402
+from schemas.messages import Skip, decode_entry  # noqa: E402
+from schemas.tables import Article  # noqa: E402
+from workers.dedupe import DedupeIndex, dedupe_article  # noqa: E402
+from workers.events import code_article  # noqa: E402
+from workers.fetch import fetch_article  # noqa: E402
+from workers.language import tag_language  # noqa: E402
+from workers.pool import preload  # noqa: E402
+from workers.store import record_skip, store_article  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval" / "extraction"
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.S | re.I)
+
+
+def build_newsroom(dest: Path, copies: int) -> int:
+    """Write a manifest newsroom under ``dest``; return the number of article URLs."""
+    (dest / "articles").mkdir(parents=True)
+    pages: list[tuple[str, bytes]] = []
+    if EVAL.is_dir():
+        for path in sorted((EVAL / "html").glob("*.html.gz")):
+            pages.append((path.name.split(".")[0][:16], gzip.decompress(path.read_bytes())))
+    for path in sorted((DEMO_DATA / "articles").glob("*.html")):
+        pages.append((f"sample-{path.stem}", path.read_bytes()))
+    articles = []
+    for key, html in pages:
+        match = _TITLE.search(html)
+        title = match.group(1).decode("utf-8", "replace").strip() if match else key
+        for k in range(copies):
+            name = f"articles/{key}-{k}.html"
+            (dest / name).write_bytes(html)
+            articles.append(
+                {
+                    "id": f"{key}-{k}",
+                    "feed": "bench",
+                    "title": title[:200] or key,
+                    "published": "2024-07-16T12:00:00+00:00",
+                    "html": name,
+                    "guid": f"{key}-{k}",
+                }
+            )
+    manifest = {"feeds": {"bench": {"title": "bench", "lang": ""}}, "articles": articles}
+    (dest / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return len(articles)
+
+
+@contextmanager
+def fresh_state(redis_url: str, workdir: Path, tag: str) -> Iterator[tuple[Settings, str]]:
+    """Yield settings on an empty Redis database and a new SQLite database."""
+    conn = redis.Redis.from_url(redis_url)
+    conn.flushdb()
+    db_url = f"sqlite:///{workdir / f'{tag}.db'}"
+    upgrade(db_url)
+    settings = load_settings(
+        {},
+        overrides={
+            "redis_url": redis_url,
+            "database_url": db_url,
+            "data_dir": workdir,
+            "allow_private_networks": ("127.0.0.0/8",),
+            "log_level": "WARNING",
+        },
+    )
+    try:
+        yield settings, db_url
+    finally:
+        conn.flushdb()
+        conn.close()
+
+
+def _stored(db_url: str) -> int:
+    engine = make_engine(db_url)
+    with session_factory(engine)() as s:
+        n = s.scalar(select(func.count()).select_from(Article)) or 0
+    engine.dispose()
+    return n
+
+
+def _cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_loop(room: Newsroom, settings: Settings, db_url: str) -> dict[str, Any]:
+    """Poll, then run every stage function in this process; return timings."""
+    engine = make_engine(db_url)
+    with transaction(session_factory(engine)) as s:
+        add_feeds(s, room.feed_urls())
+    conn = redis.Redis.from_url(str(settings.redis_url))
+    index = DedupeIndex(conn)
+    sessions = session_factory(engine)
+    stage_s: dict[str, float] = defaultdict(float)
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    Poller(settings, engine, conn).run_once()
+    queue = get_queue(conn, "fetch")
+    jobs = queue.get_jobs()
+    queue.empty()
+    for job in jobs:
+        entry = decode_entry(job.args[0])
+        t = time.perf_counter()
+        art = fetch_article(entry, settings)
+        stage_s["fetch"] += time.perf_counter() - t
+        if isinstance(art, Skip):
+            with transaction(sessions) as s:
+                record_skip(s, entry, art.reason, art.detail)
+            continue
+        for name, fn in (
+            ("dedupe", lambda m: dedupe_article(m, index)),
+            ("language", tag_language),
+            ("events", code_article),
+        ):
+            t = time.perf_counter()
+            art = fn(art)
+            stage_s[name] += time.perf_counter() - t
+        t = time.perf_counter()
+        with transaction(sessions) as s:
+            store_article(s, art)
+        stage_s["store"] += time.perf_counter() - t
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    n = _stored(db_url)
+    engine.dispose()
+    return {"articles": n, "wall_s": wall, "cpu_s": cpu, "stage_s": dict(stage_s)}
+
+
+def run_pipeline(room: Newsroom, settings: Settings, db_url: str, workers: int) -> dict[str, Any]:
+    """Poll here, let ``workers`` real worker processes do the stages; return timings."""
+    engine = make_engine(db_url)
+    with transaction(session_factory(engine)) as s:
+        add_feeds(s, room.feed_urls())
+    conn = redis.Redis.from_url(str(settings.redis_url))
+    env = dict(os.environ)
+    env.update(
+        NEWSWIRE_REDIS_URL=str(settings.redis_url),
+        NEWSWIRE_DATABASE_URL=db_url,
+        NEWSWIRE_DATA_DIR=str(settings.data_dir),
+        NEWSWIRE_ALLOW_PRIVATE_NETWORKS="127.0.0.0/8",
+        NEWSWIRE_LOG_LEVEL="WARNING",
+        NEWSWIRE_LOG_FORMAT="json",
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "newswire", "worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            cwd=ROOT,
+        )
+        for _ in range(workers)
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while len(Worker.all(connection=conn)) < workers:
+            if time.monotonic() > deadline:
+                raise RuntimeError("workers did not start within 60 s")
+            time.sleep(0.05)
+        cpu0 = sum(_cpu_s(p.pid) for p in procs)
+        own0, t0 = time.process_time(), time.perf_counter()
+        Poller(settings, engine, conn).run_once()
+        expected = len(room.pages)
+        while _stored(db_url) < expected:
+            time.sleep(0.02)
+        wall = time.perf_counter() - t0
+        cpu = sum(_cpu_s(p.pid) for p in procs) - cpu0
+        poll_cpu = time.process_time() - own0
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=60)
+        engine.dispose()
+    return {"articles": _stored(db_url), "wall_s": wall, "cpu_s": cpu, "poll_cpu_s": poll_cpu}
+
+
+def main() -> int:
+    """Run the comparison and print the figures as Markdown; return the exit code."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--copies", type=int, default=3, help="URLs per page (default 3)")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--rounds", type=int, default=2, help="alternating rounds; best is kept")
+    ap.add_argument(
+        "--redis-url",
+        default=os.environ.get("NEWSWIRE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        help="a Redis database this benchmark may flush (default db 14)",
+    )
+    args = ap.parse_args()
+    if not EVAL.is_dir():
+        print(f"note: {EVAL} not found; using the two sample pages only", file=sys.stderr)
+    work = Path(tempfile.mkdtemp(prefix="newswire-bench-"))
+    try:
+        n = build_newsroom(work / "room", args.copies)
+        room = Newsroom(work / "room").start()
+        preload()  # the loop side warms up exactly as a worker does
+        results: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in range(args.rounds):
+            with fresh_state(args.redis_url, work, f"loop{r}") as (settings, db):
+                results["loop"].append(run_loop(room, settings, db))
+            for w in args.workers:
+                with fresh_state(args.redis_url, work, f"pipe{w}-{r}") as (settings, db):
+                    results[f"pipeline-{w}"].append(run_pipeline(room, settings, db, w))
+            print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
+        room.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    best = {k: min(v, key=lambda x: x["wall_s"]) for k, v in results.items()}
+    loop_rate = best["loop"]["articles"] / best["loop"]["wall_s"]
+    print(f"\n{n} article URLs ({n // args.copies} pages x {args.copies}); best of {args.rounds}")
+    print("\n| run | articles | wall s | articles/s | ratio to loop | CPU ms/article |")
+    print("|---|---|---|---|---|---|")
+    for name, res in best.items():
+        rate = res["articles"] / res["wall_s"]
+        print(
+            f"| {name} | {res['articles']} | {res['wall_s']:.2f} | {rate:.1f} | "
+            f"{rate / loop_rate:.2f} | {1000 * res['cpu_s'] / res['articles']:.1f} |"
+        )
+    stage = best["loop"]["stage_s"]
+    print(
+        "\nloop, wall ms per article by stage: "
+        + ", ".join(f"{k} {1000 * v / best['loop']['articles']:.1f}" for k, v in stage.items())
+    )
+    walls = {k: [round(x["wall_s"], 2) for x in v] for k, v in results.items()}
+    print(f"all rounds (wall s): {walls}; median loop {statistics.median(walls['loop'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
