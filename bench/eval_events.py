@@ -131,11 +131,13 @@ def _records_direct(texts: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
 
 
 def _article_of(mention: dict[str, Any]) -> str | None:
-    if mention.get("article_id") is not None:
-        return str(mention["article_id"])
+    # Exported mentions carry the pipeline's article key (a hash); the sample articles are
+    # named by their page ("/articles/000.html" → "000"), so the URL decides when present.
     url = str(mention.get("url") or "")
     stem = url.rstrip("/").rsplit("/", 1)[-1].split(".")[0]
-    return stem or None
+    if stem:
+        return stem
+    return None if mention.get("article_id") is None else str(mention["article_id"])
 
 
 def _period(rec: dict[str, Any]) -> tuple[dt.date, dt.date]:

@@ -56,11 +56,13 @@ def configure_logging(log_format: str = "auto", level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # rq attaches its own handler and format; route it through ours instead.
+    # rq attaches its own handler and format; route it through ours instead. Its per-job INFO
+    # lines repeat our one ``job_done`` summary per job, so below DEBUG it says only warnings.
     for name in ("rq", "rq.worker", "rq.scheduler", "rq.job", "rq.queue"):
         lg = logging.getLogger(name)
         lg.handlers[:] = []
         lg.propagate = True
+        lg.setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)
     # Chatty libraries: their INFO lines would drown ours.
     for name in ("urllib3", "trafilatura", "htmldate", "courlan", "alembic.runtime.migration"):
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))

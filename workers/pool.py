@@ -12,6 +12,8 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 import redis
 from rq import SimpleWorker
@@ -81,6 +83,26 @@ def preload() -> float:
     return time.perf_counter() - started
 
 
+class LeanWorker(SimpleWorker):
+    """RQ's SimpleWorker with its stand-alone heartbeats sent at most every few seconds.
+
+    SimpleWorker refreshes its registration around every job (five times, three round trips
+    each), which at our job sizes is a tenth of the work. The worker key lives for minutes
+    (``worker_ttl``), so one refresh every few seconds keeps it as alive; heartbeats that ride
+    in a pipeline with other job bookkeeping are kept as they are.
+    """
+
+    heartbeat_every_s = 5.0
+
+    def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
+        last = self.last_heartbeat
+        age = (datetime.now(UTC) - last).total_seconds() if last is not None else None
+        recent = age is not None and age < self.heartbeat_every_s
+        if pipeline is None and recent:
+            return
+        super().heartbeat(timeout, pipeline)
+
+
 def run_worker(queues: Sequence[str] = (), *, burst: bool = False) -> bool:
     """Work the given stage queues (all, downstream first, when empty); return if any job ran.
 
@@ -92,7 +114,7 @@ def run_worker(queues: Sequence[str] = (), *, burst: bool = False) -> bool:
     unknown = [q for q in names if q not in STAGES]
     if unknown:
         raise ValueError(f"unknown queue(s) {', '.join(unknown)} (queues: {', '.join(STAGES)})")
-    worker = SimpleWorker(
+    worker = LeanWorker(
         [get_queue(rt.redis, q) for q in names],
         connection=rt.redis,
         serializer=JSONSerializer,
@@ -109,7 +131,9 @@ def run_worker(queues: Sequence[str] = (), *, burst: bool = False) -> bool:
         preload_ms=round(preload_s * 1000, 1),
     )
     try:
-        worked = worker.work(burst=burst, logging_level=rt.settings.log_level, with_scheduler=True)
+        # rq sets its own loggers' level from this; its per-job INFO lines repeat job_done.
+        rq_level = "DEBUG" if rt.settings.log_level == "DEBUG" else "WARNING"
+        worked = worker.work(burst=burst, logging_level=rq_level, with_scheduler=True)
     finally:
         reporter.stopped.set()
         reporter.report()

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ingest.db import make_engine, session_factory
 from ingest.logsetup import get_logger
-from ingest.queueing import enqueue_stage
+from ingest.queueing import enqueue_next
 from ingest.redisconn import connect
 from ingest.settings import Settings, load_settings
 from schemas.messages import ArticleMessage, MessageError, Skip, job_id, next_stage
@@ -87,7 +87,7 @@ def handoff(stage: str, message: ArticleMessage) -> None:
     if nxt is None:
         return
     rt = runtime()
-    enqueue_stage(
+    enqueue_next(
         rt.redis,
         nxt,
         message.article_key,
