@@ -323,3 +323,12 @@ def demo(ctx: click.Context, workers: int) -> None:
 
     settings = _settings(ctx)
     sys.exit(run_demo(settings, workers=workers))
+
+
+def _register_plugins() -> None:
+    from newswire.commands import register_all
+
+    register_all(main)
+
+
+_register_plugins()

@@ -46,3 +46,13 @@ def test_postgres_urls_use_psycopg3() -> None:
     assert normalise_url("postgresql://u@h/db").startswith("postgresql+psycopg://")
     assert normalise_url("postgres://u@h/db").startswith("postgresql+psycopg://")
     assert normalise_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
+
+
+def test_migrations_form_one_line() -> None:
+    """Every revision has one parent and there is one head: no branches to merge."""
+    from alembic.script import ScriptDirectory
+
+    from ingest.db import _alembic_config
+
+    script = ScriptDirectory.from_config(_alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1, script.get_heads()
