@@ -86,15 +86,7 @@ def enqueue_stage(
                 return False
         except NoSuchJobError:
             pass
-        get_queue(conn, stage).enqueue(
-            JOB_FUNCS[stage],
-            payload,
-            job_id=jid,
-            job_timeout=timeout_s,
-            result_ttl=RESULT_TTL,
-            failure_ttl=FAILURE_TTL,
-            description=f"{stage} {article_key}",
-        )
+        enqueue_next(conn, stage, article_key, payload, timeout_s=timeout_s)
         return True
     finally:
         conn.delete(lock)
