@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from schemas.events import EventMention
-from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events
+from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events, rules
+from workers.eventcoding.lexicon import lexicon
+from workers.eventcoding.sentences import split
 
 PUB = "2021-01-02T10:30:00+03:30"  # a Saturday
 
@@ -133,3 +135,62 @@ def test_bad_publication_date_is_a_clear_error() -> None:
 def test_rfc822_publication_date() -> None:
     m = one("Rockets landed in Baghdad's Green Zone yesterday.", "Sat, 02 Jan 2021 10:30:00 +0330")
     assert m.event_date == "2021-01-01"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        (
+            "Police fired tear gas to disperse hundreds of protesters in Nairobi.",
+            "Protest with intervention",
+        ),
+        (
+            "Security forces opened fire on peaceful protesters, killing six.",
+            "Excessive force against protesters",
+        ),
+        ("Protesters threw stones at the police and set fire to tyres.", "Violent demonstration"),
+        ("An angry mob lynched a man accused of theft.", "Mob violence"),
+        (
+            "The army recaptured the town of Palmyra from ISIS fighters.",
+            "Government regains territory",
+        ),
+        (
+            "Rebels seized control of the town after the army fled.",
+            "Non-state actor overtakes territory",
+        ),
+        ("Gunmen shot dead four farmers in the village on Monday.", "Attack"),
+        ("Militants attacked an army checkpoint overnight.", "Armed clash"),
+        ("Soldiers raped two women during the raid, witnesses said.", "Sexual violence"),
+        ("Sappers defused a roadside bomb near the bridge.", "Disrupted weapons use"),
+        ("Police seized 50 rifles and 2,000 rounds of ammunition.", "Disrupted weapons use"),
+        ("A man threw a hand grenade into the market.", "Grenade"),
+        ("The two sides signed a ceasefire agreement in Doha.", "Agreement"),
+        ("Rioters looted shops and torched cars overnight.", "Violent demonstration"),
+        (
+            "Militiamen looted and burned dozens of homes in the village.",
+            "Looting/property destruction",
+        ),
+        ("The rebels set up a new base in the hills.", "Headquarters or base established"),
+        (
+            "Government troops withdrew from the town, handing control to local elders.",
+            "Non-violent transfer of territory",
+        ),
+        ("The two factions merged into a new coalition.", "Change to group/activity"),
+    ],
+)
+def test_classifier_subtypes(text: str, sub_type: str) -> None:
+    lex = lexicon("en")
+    assert rules.classify([s.text for s in split(text, lex)], lex) == sub_type
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The talks on the budget ended without a decision.",
+        "The minister said the economy grew by two percent.",
+        "Police did not arrest anyone.",
+    ],
+)
+def test_classifier_no_act(text: str) -> None:
+    lex = lexicon("en")
+    assert rules.classify([s.text for s in split(text, lex)], lex) is None

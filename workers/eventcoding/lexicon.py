@@ -35,6 +35,22 @@ class Trigger:
     pattern: re.Pattern[str]
 
 
+@dataclass(frozen=True, slots=True)
+class Refinement:
+    """A finer sub-type for a cue of type ``source`` when ``pattern`` is found in its scope.
+
+    ``scope`` "before" limits the search to the text before the cue (the subject side), so
+    "the army recaptured" and "rebels recaptured" refine the same territory cue differently;
+    "after" to the words right after it (the object side: "attacked an army base"); "any" to
+    the whole scope.
+    """
+
+    source: str
+    target: str
+    pattern: re.Pattern[str]
+    scope: str
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Lexicon:
     """The compiled cues of one language."""
@@ -50,6 +66,7 @@ class Lexicon:
     intercepted: re.Pattern[str]
     clause_break: re.Pattern[str]
     related: re.Pattern[str]
+    refinements: tuple[Refinement, ...] = ()
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -109,6 +126,21 @@ def lexicon(language: str) -> Lexicon:
                 pattern=compile_any(group["patterns"], bounded=True),
             )
         )
+    refinements: list[Refinement] = []
+    for rule in raw.get("refinements", []):
+        if rule.get("scope", "any") not in ("any", "before", "after"):
+            raise LexiconError(f"{language}: bad refinement scope {rule['scope']!r}")
+        for key in ("from", "to"):
+            if rule[key] not in types:
+                raise LexiconError(f"{language}: unknown sub-event type {rule[key]!r}")
+        refinements.append(
+            Refinement(
+                source=rule["from"],
+                target=rule["to"],
+                pattern=compile_any(rule["patterns"], bounded=True),
+                scope=rule.get("scope", "any"),
+            )
+        )
     related = "|".join(re.escape(m) for m in raw["sentences"]["related_markers"])
     return Lexicon(
         language=language,
@@ -122,4 +154,5 @@ def lexicon(language: str) -> Lexicon:
         intercepted=compile_any(raw["intercepted"]),
         clause_break=compile_any(raw["clause_breaks"]),
         related=re.compile(rf"(?:^|\s)(?:{related})\s*[:\-–—]?", _FLAGS),
+        refinements=tuple(refinements),
     )

@@ -8,12 +8,15 @@ sentence. Weak cues ("explosion") need a named party or a count in the sentence 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
 from .lexicon import Lexicon, shared
 from .sentences import clauses, comma_scope
+
+#: How far after a cue its object is looked for ("attacked [two military] bases").
+_AFTER_WINDOW = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +78,35 @@ def _typed_cues(sentence: str, lex: Lexicon) -> list[Cue]:
     ]
 
 
+def refine(cue: Cue, text: str, lex: Lexicon) -> Cue:
+    """Return ``cue`` with the finer sub-type its context in ``text`` calls for (data file's
+    ``refinements``, first match wins; a refined type may be refined again)."""
+    for _ in range(3):
+        for rule in lex.refinements:
+            if rule.source != cue.sub_event_type:
+                continue
+            start, end = 0, len(text)
+            if rule.scope == "before":
+                end = cue.start
+            elif rule.scope == "after":
+                start, end = cue.end, min(len(text), cue.end + _AFTER_WINDOW)
+            found = rule.pattern.search(text, start, end)
+            if found is not None and happened(text, found.start(), found.end(), lex):
+                mode = type_table()[rule.target]["mode"]
+                cue = replace(cue, sub_event_type=rule.target, mode=mode)
+                break
+        else:
+            return cue
+    return cue
+
+
 def candidate_cues(sentence: str, lex: Lexicon) -> list[Cue]:
     """Return the cues of ``sentence`` whose act happened: typed ones, else one generic cue."""
-    typed = [c for c in _typed_cues(sentence, lex) if happened(sentence, c.start, c.end, lex)]
+    typed = [
+        refine(c, sentence, lex)
+        for c in _typed_cues(sentence, lex)
+        if happened(sentence, c.start, c.end, lex)
+    ]
     if typed:
         return typed
     for m in lex.generic_attack.finditer(sentence):
@@ -111,3 +140,43 @@ def find_cue(sentence: str, lex: Lexicon, *, has_party: bool) -> Cue | None:
 def intercepted(sentence: str, lex: Lexicon) -> bool:
     """Return True when the sentence says the weapons were intercepted or shot down."""
     return lex.intercepted.search(sentence) is not None
+
+
+def classify(sentences: list[str], lex: Lexicon) -> str | None:
+    """Return the ACLED sub-event type a passage reports (None when it reports no act).
+
+    Type only: no place or date is needed. The most specific strong cue of any sentence wins
+    (weak cues when there is no strong one); refinements then read the whole passage, since
+    "police fired tear gas" often follows the sentence about the protest. A passage with only
+    a generic attack word is ACLED's default for an unknown weapon on civilians.
+    """
+    table = type_table()
+    best: tuple[tuple[bool, int, int], Cue, int] | None = None
+    generic = False
+    for index, sentence in enumerate(sentences):
+        for cue in candidate_cues(sentence, lex):
+            if cue.sub_event_type is None:
+                generic = True
+                continue
+            key = (not cue.strong, int(table[cue.sub_event_type]["priority"]), index)
+            if best is None or key < best[0]:
+                best = (key, cue, index)
+    if best is None:
+        return _generic(sentences, lex) if generic else None
+    _, cue, index = best
+    # Context from the other sentences: shift the cue to the passage's coordinates.
+    offset = sum(len(s) + 1 for s in sentences[:index])
+    passage = " ".join(sentences)
+    moved = replace(cue, start=cue.start + offset, end=cue.end + offset)
+    return refine(moved, passage, lex).sub_event_type
+
+
+def _generic(sentences: list[str], lex: Lexicon) -> str | None:
+    """Return the sub-type of a passage whose only cue is a generic attack word: "Attack" on
+    civilians, refined (e.g. to an armed clash when armed forces are its object)."""
+    for sentence in sentences:
+        for m in lex.generic_attack.finditer(sentence):
+            if happened(sentence, m.start(), m.end(), lex):
+                cue = Cue("Attack", False, type_table()["Attack"]["mode"], m.start(), m.end())
+                return refine(cue, sentence, lex).sub_event_type
+    return None
