@@ -24,6 +24,7 @@ from ingest.queueing import get_queue
 from schemas.messages import STAGES
 from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events
 from workers.language import detect_language
+from workers.recovery import STALE_AFTER_S, recover_orphans
 from workers.runtime import STATS, runtime
 
 log = get_logger("newswire.worker")
@@ -103,6 +104,38 @@ class LeanWorker(SimpleWorker):
         super().heartbeat(timeout, pipeline)
 
 
+class _Liveness(threading.Thread):
+    """Heartbeats the worker every few seconds, mid-job too, and recovers dead workers' jobs.
+
+    SimpleWorker sends no heartbeat while a job runs, so without this a long job looks like a
+    dead worker. Recovery runs at start and every ``recover_every_s``, but only after this
+    process has itself been heartbeating for ``STALE_AFTER_S``: just after a Redis outage every
+    worker's heartbeat looks stale, and the live ones must get a chance to refresh first.
+    """
+
+    def __init__(self, worker: LeanWorker, every_s: float = 5.0, recover_every_s: float = 15.0):
+        super().__init__(daemon=True, name="worker-liveness")
+        self.worker, self.every_s, self.recover_every_s = worker, every_s, recover_every_s
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        healthy_since: float | None = None
+        last_recovery = 0.0
+        while not self.stopped.wait(self.every_s):
+            now = time.monotonic()
+            try:
+                SimpleWorker.heartbeat(self.worker, int(STALE_AFTER_S * 2))
+                healthy_since = now if healthy_since is None else healthy_since
+                if now - healthy_since >= STALE_AFTER_S and (
+                    now - last_recovery >= self.recover_every_s
+                ):
+                    last_recovery = now
+                    recover_orphans(self.worker.connection)
+            except redis.exceptions.RedisError as exc:
+                healthy_since = None
+                log.warning("liveness_redis_error", error=str(exc))
+
+
 def run_worker(queues: Sequence[str] = (), *, burst: bool = False) -> bool:
     """Work the given stage queues (all, downstream first, when empty); return if any job ran.
 
@@ -122,6 +155,9 @@ def run_worker(queues: Sequence[str] = (), *, burst: bool = False) -> bool:
     )
     reporter = _StatsReporter(rt.redis, rt.settings.stats_interval_s)
     reporter.start()
+    # Jobs of workers that died (this one's predecessor, typically) run again before new work;
+    # a worker's own pid cannot be among them, its registration is not written yet.
+    recovered = recover_orphans(rt.redis)
     preload_s = preload()
     log.info(
         "worker_started",
@@ -129,13 +165,22 @@ def run_worker(queues: Sequence[str] = (), *, burst: bool = False) -> bool:
         worker=worker.name,
         burst=burst,
         preload_ms=round(preload_s * 1000, 1),
+        recovered_jobs=len(recovered),
     )
+    liveness = _Liveness(worker)
+    liveness.start()
     try:
         # rq sets its own loggers' level from this; its per-job INFO lines repeat job_done.
         rq_level = "DEBUG" if rt.settings.log_level == "DEBUG" else "WARNING"
         worked = worker.work(burst=burst, logging_level=rq_level, with_scheduler=True)
     finally:
+        liveness.stopped.set()
         reporter.stopped.set()
         reporter.report()
         log.info("worker_stopped", worker=worker.name)
+    if not burst and not worker._stop_requested:
+        # RQ leaves its loop on an unexpected error (Redis lost mid-bookkeeping) as if asked
+        # to: exit non-zero so systemd, Kubernetes or the supervisor starts a fresh worker.
+        log.error("worker_lost", worker=worker.name)
+        raise SystemExit(1)
     return worked

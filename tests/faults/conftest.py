@@ -1,0 +1,173 @@
+"""Fixtures of the fault tests: a private Redis server they may stop and restart, worker
+processes they may kill, a migrated SQLite database, and the invariant checks.
+
+The machine's Redis is shared with other test runs, so it is never stopped: every test here
+runs its own ``redis-server`` on a free port, with AOF on (``appendfsync always``) as in
+production, so a restart loses nothing that was acknowledged.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import redis
+
+from ingest.db import upgrade
+
+REPO = Path(__file__).resolve().parents[2]
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(pred: Callable[[], bool], timeout: float, what: str, every: float = 0.1) -> None:
+    """Poll ``pred`` until it is true; fail the test naming ``what`` after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if pred():
+                return
+        except redis.exceptions.ConnectionError:
+            pass
+        time.sleep(every)
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@dataclass
+class RedisServer:
+    """A redis-server process of our own, in its own directory."""
+
+    workdir: Path
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+    extra: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url, socket_timeout=5)
+
+    def start(self) -> RedisServer:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        argv = [
+            REDIS_SERVER,
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
+            "--dir", str(self.workdir),
+            "--appendonly", "yes",
+            "--appendfsync", "always",
+            "--maxmemory-policy", "noeviction",
+            "--save", "",
+            *self.extra,
+        ]  # fmt: skip
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: bool(self.client().ping()), 10, "redis-server to answer")
+        return self
+
+    def stop(self) -> None:
+        """Stop the server as a crash would (SIGKILL): only the AOF survives."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def pause(self) -> None:
+        """Freeze the server: connections hang, as when the network drops packets."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGCONT)
+
+
+@pytest.fixture()
+def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """Yield a running Redis server that belongs to this test alone."""
+    server = RedisServer(tmp_path / "redis").start()
+    yield server
+    if server.proc is not None:
+        server.resume()
+    server.stop()
+
+
+@dataclass
+class Service:
+    """The environment of a newswire deployment under test and its worker processes."""
+
+    env: dict[str, str]
+    logdir: Path
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def worker(self, *queues: str) -> subprocess.Popen[bytes]:
+        """Start ``newswire worker QUEUES`` and return its process (JSON logs to a file)."""
+        log = open(self.logdir / f"worker-{len(self.workers)}.log", "wb")  # noqa: SIM115
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newswire", "worker", *queues],
+            env=self.env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.workers.append(proc)
+        return proc
+
+    def logs(self) -> list[dict[str, object]]:
+        """Return every JSON log record the workers wrote so far."""
+        import json
+
+        out: list[dict[str, object]] = []
+        for path in sorted(self.logdir.glob("worker-*.log")):
+            for line in path.read_text(errors="replace").splitlines():
+                if line.startswith("{"):
+                    out.append(json.loads(line))
+        return out
+
+    def stop_all(self) -> None:
+        for p in self.workers:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in self.workers:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+@pytest.fixture()
+def service(tmp_path: Path, private_redis: RedisServer) -> Iterator[Service]:
+    """Yield a deployment on the private Redis and a migrated SQLite database."""
+    db_url = f"sqlite:///{tmp_path / 'newswire.db'}"
+    upgrade(db_url)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWIRE_")}
+    env.update(
+        NEWSWIRE_REDIS_URL=private_redis.url,
+        NEWSWIRE_DATABASE_URL=db_url,
+        NEWSWIRE_DATA_DIR=str(tmp_path / "data"),
+        NEWSWIRE_LOG_FORMAT="json",
+        NEWSWIRE_STATS_INTERVAL_S="2",
+        PYTHONPATH=str(REPO),
+    )
+    logdir = tmp_path / "logs"
+    logdir.mkdir()
+    svc = Service(env, logdir)
+    yield svc
+    svc.stop_all()
