@@ -129,6 +129,6 @@ def test_a_store_stage_failing_transiently_is_retried(
     v = verdict(conn, _db(service), {m.article_key: 1 for m in msgs})
     assert (v.lost, v.duplicated, v.failed) == (set(), set(), {})
     retries = [r for r in service.logs() if r["event"] == "job_retry"]
-    assert sorted(r["article_key"] for r in retries) == sorted(m.article_key for m in msgs)
+    assert sorted(str(r["article_key"]) for r in retries) == sorted(m.article_key for m in msgs)
     assert {r["reason"] for r in retries} == {"store_unavailable"}
     assert failure_reason(conn, "store", msgs[0].article_key) is None
