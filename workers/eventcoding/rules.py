@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
+from . import actors
 from .lexicon import Lexicon, shared
 from .sentences import clauses, comma_scope
 
@@ -154,9 +155,15 @@ def classify(sentences: list[str], lex: Lexicon) -> str | None:
     best: tuple[tuple[bool, int, int], Cue, int] | None = None
     generic = False
     for index, sentence in enumerate(sentences):
-        for cue in candidate_cues(sentence, lex):
+        cues = candidate_cues(sentence, lex)
+        # Weak cues ("an explosion") need a named armed party, as in the extractor: an
+        # industrial blast is not political violence.
+        party = any(not c.strong for c in cues) and bool(actors.find(sentence, lex))
+        for cue in cues:
             if cue.sub_event_type is None:
                 generic = True
+                continue
+            if not cue.strong and not party:
                 continue
             key = (not cue.strong, int(table[cue.sub_event_type]["priority"]), index)
             if best is None or key < best[0]:
