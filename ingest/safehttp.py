@@ -164,6 +164,15 @@ class FetchResult:
     redirects: tuple[str, ...]
     elapsed_s: float
     not_modified: bool
+    #: The status of each redirect hop, in order (301/308 ones are permanent moves).
+    redirect_statuses: tuple[int, ...] = ()
+
+    @property
+    def permanent_url(self) -> str | None:
+        """Return the final URL when every redirect hop was permanent (301/308), else None."""
+        if self.redirects and all(st in (301, 308) for st in self.redirect_statuses):
+            return self.url
+        return None
 
 
 # --------------------------------------------------------------------------- address policy
@@ -453,6 +462,7 @@ def fetch(
 
     current = _validate_url(url)
     redirects: list[str] = []
+    hop_statuses: list[int] = []
     seen = {current}
     while True:
         resp = _open(manager, policy, current, headers=headers, limits=limits, deadline=deadline)
@@ -462,6 +472,7 @@ def fetch(
             if status in REDIRECT_STATUSES and location:
                 nxt = urljoin(current, location.strip())
                 redirects.append(nxt)
+                hop_statuses.append(status)
                 if nxt in seen:
                     raise TooManyRedirects(current, "redirect_loop", f"redirect loop via {nxt}")
                 if len(redirects) > limits.max_redirects:
@@ -482,6 +493,7 @@ def fetch(
                     redirects=tuple(redirects),
                     elapsed_s=time.monotonic() - start,
                     not_modified=True,
+                    redirect_statuses=tuple(hop_statuses),
                 )
             if status >= 400:
                 raise HTTPStatusError(
@@ -496,6 +508,7 @@ def fetch(
                 redirects=tuple(redirects),
                 elapsed_s=time.monotonic() - start,
                 not_modified=False,
+                redirect_statuses=tuple(hop_statuses),
             )
         finally:
             # Unread bodies (redirects, errors, aborted streams) make the connection unusable,

@@ -50,6 +50,16 @@ class Feed(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     entries_seen: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: "feed" (RSS/Atom/JSON Feed) or "sitemap" (a Google News sitemap).
+    source_type: Mapped[str] = mapped_column(String(16), default="feed", server_default="feed")
+    #: The adaptive check interval in use (seconds), before jitter.
+    interval_s: Mapped[float | None] = mapped_column(Float)
+    #: Smoothed seconds between new entries: the feed's observed publishing rate.
+    publish_gap_s: Mapped[float | None] = mapped_column(Float)
+    last_new_entry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    check_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The URL before the last permanent redirect (health "moved").
+    previous_url: Mapped[str | None] = mapped_column(String(2048))
 
 
 class Entry(Base):

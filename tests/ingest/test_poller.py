@@ -77,7 +77,8 @@ def test_new_entries_are_recorded_and_enqueued_once(
         "2024-07-16T21:40:00+03:30",
     }
     [second] = poller.run_once()
-    assert (second.outcome, second.new_entries) == ("changed", 0)
+    # The same bytes again: unchanged, not even parsed.
+    assert (second.outcome, second.new_entries) == ("unchanged", 0)
     assert fetch_q.count == 2
     feed = _feed(engine, url)
     assert feed.health == "ok" and feed.entries_seen == 2 and feed.error_count == 0
