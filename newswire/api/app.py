@@ -20,6 +20,7 @@ from ingest.db import session_factory
 from ingest.logsetup import get_logger
 from ingest.settings import Settings
 from newswire.api import routes_articles, routes_events, routes_pipeline
+from newswire.api.models import ErrorOut
 from newswire.api.readonly import readonly_engine
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -97,6 +98,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             "each mention is the sentence it was coded from. Bad parameters are answered with "
             "422 and a `message` naming the parameter. The dashboard is at `/`."
         ),
+        responses={503: {"model": ErrorOut, "description": "the database is unavailable"}},
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)

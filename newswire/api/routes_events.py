@@ -99,13 +99,17 @@ def list_events(
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
+#: Event ids are 32-bit integers in the schema (PostgreSQL refuses larger ones in a comparison).
+MAX_EVENT_ID = 2**31 - 1
+
+
 @router.get(
     "/events/{event_id}",
     response_model=EventOut,
     responses={404: {"model": ErrorOut, "description": "no such event"}},
     summary="One event with all its mentions",
 )
-def event_detail(db: DB, event_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> dict[str, Any]:
+def event_detail(db: DB, event_id: Annotated[int, Path(ge=1, le=MAX_EVENT_ID)]) -> dict[str, Any]:
     """Return one event with every mention: sentence, article, URL and language."""
     record = get_event(db, event_id)
     if record is None:
