@@ -64,7 +64,7 @@ def configure_logging(log_format: str = "auto", level: str = "INFO") -> None:
         lg.propagate = True
         lg.setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)
     # Chatty libraries: their INFO lines would drown ours.
-    for name in ("urllib3", "trafilatura", "htmldate", "courlan", "alembic.runtime.migration"):
+    for name in ("urllib3", "trafilatura", "htmldate", "courlan", "alembic"):
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     _configured = True
 

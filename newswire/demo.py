@@ -35,10 +35,13 @@ def run_demo(settings: Settings, *, workers: int = 2) -> int:
     """Run the demo; print progress and the events table; return the exit code."""
     from ingest.db import make_engine, session_factory, transaction, upgrade
     from ingest.feedstore import add_feeds
+    from ingest.logsetup import configure_logging
     from newswire.cli import run_service
     from newswire.export import article_records, event_records, render_events_table
 
     settings = replace(_fresh_dir(settings), workers=workers)
+    # The demo speaks in progress lines and a table; logs only for warnings (or when asked).
+    configure_logging(settings.log_format, settings.log_level)
     echo = click.echo
     started = time.monotonic()
     with serve() as room:
