@@ -3,6 +3,7 @@
     python bench/eval_events.py --direct            # extract from gold_text.jsonl, merge, score
     python bench/eval_events.py --events out.jsonl  # score exported event records (or - for stdin)
     python bench/eval_events.py --case2021          # sub-type weighted F1 on CASE 2021 task 2
+    python bench/eval_events.py --arabic            # ASSAULT / PROTEST detection F1 (Arabic)
 
 Matching follows gold_events.json's "about": class agrees (event type, and sub-type when the
 gold gives one), date within tolerance_days (a month- or year-precision date matches when the
@@ -41,6 +42,7 @@ from workers.eventcoding.sentences import split  # noqa: E402
 SHARED = REPO.parent / "shared"
 GOLD = SHARED / "corpus" / "presstv-fr" / "gold_events.json"
 CASE = SHARED / "eval" / "events-en" / "case2021-task2.tsv"
+ARABIC = SHARED / "eval" / "events-ar"
 #: CASE 2021 labels -> ACLED sub-event types; other labels are not ACLED events.
 CASE_LABELS = {
     "ARMED_CLASH": "Armed clash",
@@ -254,6 +256,49 @@ def case2021(path: Path) -> None:
     _f1("type classifier only", cue_pairs)
 
 
+def arabic(folder: Path) -> None:
+    """Print detection precision, recall and F1 of PLOVER ASSAULT and PROTEST on the Arabic
+    sentences ("yes" against "easy no" and "difficult no"; "ambiguous" rows are skipped).
+
+    A sentence is detected when the type classifier's sub-type maps to the file's PLOVER
+    event; the pipeline line also needs a place and a date, like a stored event.
+    """
+    lex = lexicon("ar")
+    table = rules.type_table()
+    print(f"{'file':10} {'rows':>5} {'yes':>4}  {'what':22} {'P':>5} {'R':>5} {'F1':>5}")
+    for name in ("assault", "protest"):
+        path = folder / f"{name}_gsr.csv"
+        try:
+            with path.open(encoding="utf-8") as fh:
+                rows = [r for r in csv.DictReader(fh) if r.get("label") != "ambiguous"]
+        except OSError as exc:
+            raise BadInput(f"cannot read {path}: {exc}") from exc
+        if not rows or "text" not in rows[0]:
+            raise BadInput(f"{path}: expected columns label, text, event_type")
+        plover = rows[0]["event_type"].upper()
+        gold = [r["label"] == "yes" for r in rows]
+        by_type = []
+        by_pipeline = []
+        for r in rows:
+            sub = rules.classify([s.text for s in split(r["text"], lex)], lex)
+            by_type.append(sub is not None and table[sub]["plover"] == plover)
+            found = extract_events(
+                r["text"], language="ar", published_at="2008-01-01T12:00:00+03:00"
+            )
+            by_pipeline.append(any(m.plover_event == plover for m in found))
+        for what, pred in (("type classifier", by_type), ("events (need a place)", by_pipeline)):
+            tp = sum(1 for g, p in zip(gold, pred, strict=True) if g and p)
+            fp = sum(1 for g, p in zip(gold, pred, strict=True) if p and not g)
+            fn = sum(1 for g, p in zip(gold, pred, strict=True) if g and not p)
+            prec = tp / max(1, tp + fp)
+            rec = tp / max(1, tp + fn)
+            f1 = 2 * prec * rec / max(1e-9, prec + rec)
+            print(
+                f"{name:10} {len(rows):>5} {sum(gold):>4}  {what:22} "
+                f"{prec:5.2f} {rec:5.2f} {f1:5.2f}"
+            )
+
+
 def _f1(name: str, pairs: list[tuple[str, str]]) -> None:
     """Print the weighted F1 and accuracy of (gold, predicted) label pairs."""
     labels = Counter(g for g, _ in pairs)
@@ -276,10 +321,14 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--events", help="JSONL of exported event records, or - for stdin")
     src.add_argument("--direct", action="store_true", help="extract from gold_text.jsonl")
     src.add_argument("--case2021", action="store_true")
+    src.add_argument("--arabic", action="store_true")
     args = ap.parse_args(argv)
     try:
         if args.case2021:
             case2021(CASE)
+            return 0
+        if args.arabic:
+            arabic(ARABIC)
             return 0
         gold = _load_json(args.gold)
         if args.events:

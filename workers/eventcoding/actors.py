@@ -14,7 +14,7 @@ from functools import cache
 
 from schemas.events import Actor, Role
 
-from .lexicon import Lexicon, compile_any, shared
+from .lexicon import Lexicon, compile_any, expand, shared
 
 _LOOKBACK = 80
 
@@ -43,7 +43,7 @@ def _compiled(lex: Lexicon) -> _Compiled:
     entries: list[tuple[str, str | None, re.Pattern[str], bool]] = []
     for actor in shared("actors")["actors"]:
         for key, target_only in (("aliases", False), ("target_aliases", True)):
-            aliases = actor.get(key, {}).get(lex.language, [])
+            aliases = expand(actor.get(key, {}).get(lex.language, []))
             if aliases:
                 pattern = compile_any(aliases, bounded=True)
                 entries.append((actor["name"], actor.get("type"), pattern, target_only))

@@ -197,6 +197,11 @@ def _context(lex: Lexicon) -> _Context:
     )
 
 
+def _uncased(char: str) -> bool:
+    """Return True for a letter of a script without case (Arabic), where no capital exists."""
+    return char.isalpha() and char.lower() == char.upper()
+
+
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
@@ -224,7 +229,10 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
             if not entries:
                 continue
             start, end = tokens[i][0], tokens[i + n - 1][1]
-            capitalised = any(sentence[t[0]].isupper() for t in tokens[i : i + n])
+            # Scripts without case (Arabic) cannot mark a proper noun: accept their words.
+            capitalised = any(
+                sentence[t[0]].isupper() or _uncased(sentence[t[0]]) for t in tokens[i : i + n]
+            )
             if not capitalised or _overlaps(start, end, exclude):
                 continue
             before = sentence[max(0, start - 40) : start]

@@ -21,6 +21,10 @@ _FLAGS = re.IGNORECASE
 NUM = r"(?P<num>\d{1,3}(?:[  .,]\d{3})+|\d+|[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){0,3})"
 
 
+#: Clitics an Arabic word may carry in front (wa-/fa-, bi-/li-/ka-, the article al-, li+al).
+PREFIX = "(?:[وف]?(?:لل|[بلك]?(?:ال)?))"
+
+
 class LexiconError(ValueError):
     """A data file is missing a key or holds a pattern that does not compile."""
 
@@ -69,6 +73,17 @@ class Lexicon:
     refinements: tuple[Refinement, ...] = ()
 
 
+def expand(value: Any) -> Any:
+    """Return ``value`` with the ``PFX`` placeholder of every pattern string expanded."""
+    if isinstance(value, str):
+        return value.replace("PFX", PREFIX)
+    if isinstance(value, list):
+        return [expand(v) for v in value]
+    if isinstance(value, dict):
+        return {k: expand(v) for k, v in value.items()}
+    return value
+
+
 def _read(name: str) -> dict[str, Any]:
     path = DATA / f"{name}.json"
     try:
@@ -111,7 +126,7 @@ def lexicon(language: str) -> Lexicon:
     """Return the compiled cues of ``language`` (raises LexiconError when unsupported)."""
     if language not in available_languages():
         raise LexiconError(f"no cue file for language {language!r}")
-    raw = _read(language)
+    raw: dict[str, Any] = expand(_read(language))
     types = shared("types")["types"]
     triggers: list[Trigger] = []
     for group in raw["triggers"]:

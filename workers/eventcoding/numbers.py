@@ -1,13 +1,17 @@
 """Read counts from a sentence: weapons (drones, rockets, roadside bombs, convoys) and casualties.
 
-Number words go through ``text2num`` (French, English, Spanish and more); vague quantities
-("une dizaine", "dozens") come from the language file with ACLED's conservative values.
+Number words go through ``text2num`` (French, English, Spanish and more), or through the
+language file's ``number_words`` table where text2num has no support (Arabic); vague
+quantities ("une dizaine", "dozens") come from the language file with ACLED's conservative
+values.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 from text_to_num import text2num
 
@@ -19,10 +23,41 @@ _MAX_COUNT = 5000
 _WINDOW = 60
 
 
-def parse_number(phrase: str, language: str, *, at_end: bool) -> int | None:
+def table_number(phrase: str, table: Mapping[str, Any]) -> int | None:
+    """Return the value of the number words ``phrase`` by the language's ``number_words``
+    table (units and tens add, joined by its "and" prefix; hundreds and thousands multiply),
+    or None when a word is not a number word.
+
+    "خمسة وعشرون" -> 25; "ثلاثة آلاف" -> 3000; "مئتان" -> 200; "ثلاثة رجال" -> None.
+    """
+    values: Mapping[str, int] = table["values"]
+    scales: Mapping[str, int] = table["scales"]
+    conj = str(table.get("and", ""))
+    total = current = 0
+    seen = False
+    for raw in phrase.split():
+        word = raw
+        if conj and word.startswith(conj) and word not in values and word not in scales:
+            word = word[len(conj) :]
+        if word in values:
+            current += values[word]
+        elif word in scales:
+            total += max(current, 1) * scales[word]
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def parse_number(
+    phrase: str, language: str, *, at_end: bool, table: Mapping[str, Any] | None = None
+) -> int | None:
     """Return the number ``phrase`` ends with (``at_end``) or starts with, else None.
 
     "Au moins trois" -> 3 (at_end); "trois personnes" -> 3; "2 500" -> 2500; "moins" -> None.
+    Number words are read with ``table`` (a language file's ``number_words``) when given,
+    else with text2num.
     """
     words = phrase.split()
     if at_end:
@@ -36,6 +71,11 @@ def parse_number(phrase: str, language: str, *, at_end: bool) -> int | None:
         if _DIGITS.fullmatch(candidate):
             return int(re.sub(r"\D", "", candidate))
         if candidate[:1].isdigit() or not candidate[:1].isalpha():
+            continue
+        if table is not None:
+            value = table_number(candidate, table)
+            if value is not None:
+                return value
             continue
         try:
             return int(text2num(candidate.lower(), language))
@@ -66,7 +106,9 @@ def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> in
         head = words[: len(words) - drop]
         if not head or any(ch.isdigit() for w in words[len(head) :] for ch in w):
             break  # never skip over an ordinal or a figure ("un 11eme convoi")
-        value = parse_number(" ".join(head[-4:]), lex.language, at_end=True)
+        value = parse_number(
+            " ".join(head[-4:]), lex.language, at_end=True, table=lex.raw.get("number_words")
+        )
         if value is None:
             value = _vague_value(" ".join(head), lex)
         if value is not None:
@@ -77,7 +119,9 @@ def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> in
 def number_after(sentence: str, pos: int, lex: Lexicon) -> int | None:
     """Return the count written just after ``pos`` ("tuant trois personnes" -> 3)."""
     words = sentence[pos : pos + _WINDOW].split()[:4]
-    value = parse_number(" ".join(words), lex.language, at_end=False)
+    value = parse_number(
+        " ".join(words), lex.language, at_end=False, table=lex.raw.get("number_words")
+    )
     if value is None:
         for n in range(len(words), 0, -1):
             value = _vague_value(" ".join(words[:n]), lex)

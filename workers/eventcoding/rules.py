@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from . import actors
+from . import actors, numbers
 from .lexicon import Lexicon, shared
 from .sentences import clauses, comma_scope
 
@@ -156,14 +156,23 @@ def classify(sentences: list[str], lex: Lexicon) -> str | None:
     generic = False
     for index, sentence in enumerate(sentences):
         cues = candidate_cues(sentence, lex)
-        # Weak cues ("an explosion") need a named armed party, as in the extractor: an
-        # industrial blast is not political violence.
-        party = any(not c.strong for c in cues) and bool(actors.find(sentence, lex))
+        # Weak cues ("an explosion", a bare noun naming an act) need a named armed party, a
+        # weapon count or a casualty figure: without them they are mostly references.
+        hits: list[tuple[int, int]] | None = None
+        counted = False
+        if any(not c.strong for c in cues):
+            hits = [(h.start, h.end) for h in actors.find(sentence, lex)]
+            counted = bool(
+                numbers.weapon_counts(sentence, lex) or numbers.casualties(sentence, lex)
+            )
         for cue in cues:
             if cue.sub_event_type is None:
                 generic = True
                 continue
-            if not cue.strong and not party:
+            # The cue's own words ("protesters") do not count as its party.
+            if not cue.strong and not (
+                counted or any(e <= cue.start or cue.end <= s for s, e in hits or [])
+            ):
                 continue
             key = (not cue.strong, int(table[cue.sub_event_type]["priority"]), index)
             if best is None or key < best[0]:

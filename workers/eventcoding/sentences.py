@@ -13,9 +13,11 @@ from functools import cache
 
 from .lexicon import Lexicon
 
-#: A sentence ends at . ! ? or … (optionally followed by closing quotes) before a space and
-#: an upper-case letter, a digit or an opening quote.
-_END = re.compile(r"""[.!?…]+[»"”’)]*(?=\s+[«"“(]?\s*[A-ZÀ-ÖØ-Þ0-9])""")
+#: A sentence ends at . ! ? … or the Arabic question mark (optionally followed by closing
+#: quotes) before a space and an upper-case letter, a digit, an opening quote or a letter of a
+#: script without case (Arabic).
+_END = re.compile(r"""[.!?…؟]+[»"”’)]*(?=\s+[«"“(]?\s*[A-ZÀ-ÖØ-Þ0-9\u0600-\u06ff])""")
+_COMMAS = (",", "،")
 _WORD_BEFORE = re.compile(r"([\w.\-]+)$")
 
 
@@ -98,7 +100,7 @@ def clauses(sentence: str, lex: Lexicon) -> list[tuple[int, int]]:
 
 def comma_scope(sentence: str, start: int, end: int) -> tuple[int, int]:
     """Return the span between the commas around ``sentence[start:end]``."""
-    left = max(sentence.rfind(",", 0, start), sentence.rfind("«", 0, start)) + 1
-    right_candidates = [i for i in (sentence.find(",", end), sentence.find("»", end)) if i >= 0]
+    left = max(sentence.rfind(m, 0, start) for m in (*_COMMAS, "«")) + 1
+    right_candidates = [i for i in (sentence.find(m, end) for m in (*_COMMAS, "»")) if i >= 0]
     right = min(right_candidates) if right_candidates else len(sentence)
     return left, right

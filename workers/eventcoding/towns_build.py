@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).with_name("data")
-#: Alternate names in Latin script only: the others cannot occur in French or English text.
-_LATIN = re.compile(r"^[A-Za-zÀ-ɏḀ-ỿ’'‘`ʿʾ\-. ]+$")
+#: Alternate names in Latin or Arabic script: the scripts of the languages with a cue file.
+_SCRIPTS = re.compile(r"^(?:[A-Za-zÀ-ɏḀ-ỿ’'‘`ʿʾ\-. ]+|[\u0621-\u064a\u0671-\u06d3 ]+)$")
 
 
 def build(min_population: int = 15000) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def build(min_population: int = 15000) -> dict[str, Any]:
     for city in cache.get_cities().values():
         if city["countrycode"] not in regions:
             continue
-        names = {city["name"], *(n for n in city["alternatenames"] if _LATIN.match(n))}
+        names = {city["name"], *(n for n in city["alternatenames"] if _SCRIPTS.match(n))}
         towns.append(
             {
                 "name": city["name"],

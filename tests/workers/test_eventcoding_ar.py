@@ -1,0 +1,107 @@
+"""Arabic table tests: types, negation, related links, dates, number words, places, actors."""
+
+from __future__ import annotations
+
+import pytest
+
+from schemas.events import EventMention
+from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events
+from workers.eventcoding.lexicon import lexicon
+from workers.eventcoding.numbers import table_number
+
+PUB = "2021-01-02T10:30:00+03:00"  # a Saturday
+
+
+def one(text: str) -> EventMention:
+    mentions = extract_events(text, language="ar", published_at=PUB)
+    assert len(mentions) == 1, [m.sentence for m in mentions]
+    return mentions[0]
+
+
+def test_arabic_is_supported() -> None:
+    assert "ar" in SUPPORTED_LANGUAGES
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        (
+            "انفجرت عبوة ناسفة أمس في كركوك مما أدى الى إصابة اثنين من المدنيين.",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "أطلقت خمسة صواريخ على قاعدة عين الأسد في الأنبار أمس.",
+            "Shelling/artillery/missile attack",
+        ),
+        ("قصفت طائرات حربية مواقع في ريف إدلب أمس.", "Air/drone strike"),
+        ("فجر انتحاري نفسه وسط سوق في بغداد أمس.", "Suicide bomb"),
+        ("تظاهر آلاف الأشخاص في بيروت يوم الخميس احتجاجا على الحكومة.", "Peaceful protest"),
+        ("اعتقلت الشرطة عشرة أشخاص في البصرة أمس.", "Arrests"),
+        ("اندلعت اشتباكات عنيفة بين الجيش ومسلحين في الموصل أمس.", "Armed clash"),
+    ],
+)
+def test_types(text: str, sub_type: str) -> None:
+    assert one(text).sub_event_type == sub_type
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "لم تتعرض القاعدة في أربيل لأي هجوم بطائرات مسيرة.",
+        "اقرأ أيضا: انفجرت عبوة ناسفة في كركوك",
+        "سوف يتظاهر الطلاب في بيروت الأسبوع المقبل.",
+        "ناقش البرلمان في بغداد قانون الموازنة أمس.",
+    ],
+)
+def test_not_events(text: str) -> None:
+    assert extract_events(text, language="ar", published_at=PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "date", "precision"),
+    [
+        ("أمس", "2021-01-01", "day"),
+        ("أول من أمس", "2020-12-31", "day"),
+        ("الثلاثاء الماضي", "2020-12-29", "day"),
+        ("يوم الخميس", "2020-12-31", "day"),
+        ("في 20 ديسمبر", "2020-12-20", "day"),
+        ("الأسبوع الماضي", "2020-12-26", "week"),
+    ],
+)
+def test_dates(phrase: str, date: str, precision: str) -> None:
+    m = one(f"انفجرت عبوة ناسفة {phrase} في كركوك.")
+    assert (m.event_date, m.date_precision) == (date, precision)
+    assert m.date_text is not None and m.date_text in phrase
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ("ثلاثة", 3),
+        ("عشرة", 10),
+        ("خمسة وعشرون", 25),
+        ("ثلاثة آلاف", 3000),
+        ("مئتان", 200),
+        ("مائة وخمسون", 150),
+        ("ثلاثة رجال", None),
+        ("", None),
+    ],
+)
+def test_number_words(words: str, value: int | None) -> None:
+    assert table_number(words, lexicon("ar").raw["number_words"]) == value
+
+
+def test_counts_and_casualties() -> None:
+    m = one("قتل ثلاثة جنود وأصيب خمسة آخرون بانفجار سيارة مفخخة في بغداد أمس.")
+    assert m.fatalities == 3
+    assert m.place.admin1_code == "IQ-BG"
+    rockets = one("أطلقت خمسة صواريخ على قاعدة عين الأسد أمس.")
+    assert rockets.counts.get("rockets") == 5
+    assert rockets.place.name == "Ain al-Asad air base"
+
+
+def test_actor_and_target() -> None:
+    m = one("استهدفت طائرة مسيرة رتلا أمريكيا قرب مطار بغداد أمس.")
+    assert m.sub_event_type == "Air/drone strike"
+    assert [a.name for a in m.actors if a.role == "target"] == ["US forces"]
+    assert all(a.role != "actor" for a in m.actors)
