@@ -8,12 +8,14 @@ production, so a restart loses nothing that was acknowledged.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -201,3 +203,71 @@ def service(tmp_path: Path, private_redis: RedisServer) -> Iterator[Service]:
     svc = Service(env, logdir)
     yield svc
     svc.stop_all()
+
+
+PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+
+
+@dataclass
+class PostgresServer:
+    """A PostgreSQL cluster of our own (initdb in a temp dir), which tests may restart.
+
+    The machine's server is shared and never touched. initdb refuses to run as root, so
+    when we are root the cluster runs as the ``postgres`` system user (through runuser).
+    """
+
+    workdir: Path
+    port: int = field(default_factory=free_port)
+
+    def _as_owner(self, *argv: str) -> list[str]:
+        if os.geteuid() == 0:
+            return ["runuser", "-u", "postgres", "--", *argv]
+        return list(argv)
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def init(self) -> PostgresServer:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.workdir, "postgres")
+        subprocess.run(
+            self._as_owner(
+                str(PG_BIN[-1] / "initdb"), "-D", str(self.workdir / "data"),
+                "-A", "trust", "-U", "postgres", "--no-sync",
+            ),
+            check=True, capture_output=True,
+        )  # fmt: skip
+        return self.start()
+
+    def _ctl(self, *args: str) -> None:
+        opts = f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        subprocess.run(
+            self._as_owner(
+                str(PG_BIN[-1] / "pg_ctl"), "-D", str(self.workdir / "data"), "-o", opts,
+                "-l", str(self.workdir / "server.log"), "-w", *args,
+            ),
+            check=True, capture_output=True,
+        )  # fmt: skip
+
+    def start(self) -> PostgresServer:
+        self._ctl("start")
+        return self
+
+    def stop(self) -> None:
+        """Stop as a crash would (immediate mode: no shutdown checkpoint, clients cut off)."""
+        self._ctl("stop", "-m", "immediate")
+
+
+@pytest.fixture()
+def private_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """Yield a running PostgreSQL server that belongs to this test alone."""
+    if not PG_BIN or (os.geteuid() == 0 and not shutil.which("runuser")):
+        pytest.skip("no PostgreSQL binaries to run a private server")
+    workdir = Path(tempfile.mkdtemp(prefix="newswire-pg-"))
+    server = PostgresServer(workdir).init()
+    yield server
+    with contextlib.suppress(subprocess.CalledProcessError):
+        server.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
