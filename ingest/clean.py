@@ -101,6 +101,8 @@ class CleanArticle:
     site_name: str | None
     canonical_url: str | None
     language_hint: str | None
+    #: The page's main image (og:image / twitter:image / first article image), absolute.
+    image_url: str | None = None
 
 
 # --------------------------------------------------------------------------- decoding
@@ -166,6 +168,14 @@ def _canonical(tree: _Tree, url: str) -> str | None:
     if href is None:
         return None
     resolved = urljoin(url, href)
+    return resolved if urlsplit(resolved).scheme in ("http", "https") else None
+
+
+def _absolute(href: str | None, url: str) -> str | None:
+    """Return ``href`` resolved against ``url`` when it is an http(s) URL, else None."""
+    if not href or not href.strip():
+        return None
+    resolved = urljoin(url, href.strip())
     return resolved if urlsplit(resolved).scheme in ("http", "https") else None
 
 
@@ -247,10 +257,14 @@ def _prune_related(tree: _Tree) -> None:
             element.drop_tree()
 
 
-def _drop_lines(text: str, title: str | None) -> str:
-    """Return ``text`` without boilerplate lines and without a leading copy of the title."""
+def _drop_lines(text: str, title: str | None, known_lines: bool = True) -> str:
+    """Return ``text`` without boilerplate lines and without a leading copy of the title.
+
+    ``known_lines=False`` keeps the related/share/source lines (to measure what per-site
+    learning finds without them).
+    """
     lines = [line.strip() for line in text.splitlines()]
-    lines = [line for line in lines if line and not _DROP_LINE_RE.match(line)]
+    lines = [line for line in lines if line and not (known_lines and _DROP_LINE_RE.match(line))]
     if lines and title and " ".join(lines[0].split()) == " ".join(title.split()):
         lines = lines[1:]
     return "\n".join(lines)
@@ -265,12 +279,15 @@ def clean_html(
     url: str,
     content_type: str | None = None,
     feed_published: str | None = None,
+    known_lines: bool = True,
 ) -> CleanArticle | None:
     """Return the CleanArticle extracted from the page ``html`` fetched from ``url``.
 
     Returns None when the page holds nothing usable (not HTML, or fewer than MIN_WORDS words
     of article text).
     ``feed_published`` (ISO 8601) is used when the page has no date with time and offset.
+    ``known_lines=False`` keeps related-link, share and source lines and related blocks (only
+    for measuring what :mod:`ingest.boilerplate` learns without them).
     """
     if not html.strip():
         return None
@@ -281,13 +298,14 @@ def clean_html(
     canonical = _canonical(tree, url)
     language_hint = _language_hint(tree)
     page_when, page_partial = _page_dates(tree)
-    _prune_related(tree)
+    if known_lines:
+        _prune_related(tree)
 
     doc = trafilatura.bare_extraction(tree, url=url, with_metadata=True, **EXTRACT_OPTIONS)
     if not isinstance(doc, Document) or not doc.text:
         return None
     title = (doc.title or "").strip() or None
-    body = _drop_lines(str(doc.text), title)
+    body = _drop_lines(str(doc.text), title, known_lines)
     if len(_WORD_RE.findall(body)) < MIN_WORDS:
         return None
 
@@ -311,6 +329,7 @@ def clean_html(
         site_name=(doc.sitename or "").strip() or None,
         canonical_url=canonical,
         language_hint=language_hint,
+        image_url=_absolute(doc.image, url),
     )
 
 

@@ -197,6 +197,27 @@ def test_canonical_url(head: str, canonical: str | None) -> None:
     assert article.canonical_url == canonical
 
 
+@pytest.mark.parametrize(
+    ("head", "image"),
+    [
+        (
+            '<meta property="og:image" content="/img/main.jpg">',
+            "https://news.example.com/img/main.jpg",
+        ),
+        (
+            '<meta name="twitter:image" content="https://cdn.example.net/a.png">',
+            "https://cdn.example.net/a.png",
+        ),
+        ('<meta property="og:image" content="data:image/png;base64,AAAA">', None),
+        ("", None),
+    ],
+)
+def test_main_image(head: str, image: str | None) -> None:
+    article = clean_html(page(head=head).encode(), url="https://news.example.com/a/1")
+    assert article is not None
+    assert article.image_url == image
+
+
 def test_language_hint_from_html_lang() -> None:
     article = clean_html(page(lang="ar-IQ").encode(), url="https://news.example.com/a/1")
     assert article is not None
