@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -108,6 +109,9 @@ class Article(Base):
     skip_reason: Mapped[str | None] = mapped_column(Text)
     trace_id: Mapped[str | None] = mapped_column(String(32))
     stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    #: The raw response in the WARC archive: file name under ``<data dir>/warc`` and offset.
+    warc_file: Mapped[str | None] = mapped_column(String(255))
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Event(Base):
