@@ -275,7 +275,12 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @main.command()
 @click.argument("what", type=click.Choice(["events", "articles"]))
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "acled-csv", "plover-jsonl", "geojson"]),
+    default="jsonl",
+    show_default=True,
+    help="acled-csv, plover-jsonl and geojson are for events only.",
 )
 @click.option("--since", metavar="YYYY-MM-DD", help="Only records dated on or after this day.")
 @click.pass_context
@@ -289,9 +294,20 @@ def export(ctx: click.Context, what: str, fmt: str, since: str | None) -> None:
         EVENT_FIELDS,
         article_records,
         event_records,
+        write_acled_csv,
         write_csv,
+        write_geojson,
         write_jsonl,
+        write_plover_jsonl,
     )
+
+    event_writers = {
+        "acled-csv": write_acled_csv,
+        "plover-jsonl": write_plover_jsonl,
+        "geojson": write_geojson,
+    }
+    if fmt in event_writers and what != "events":
+        raise click.BadParameter(f"{fmt} is a format for events", param_hint="--format")
 
     if since:
         try:
@@ -303,7 +319,9 @@ def export(ctx: click.Context, what: str, fmt: str, since: str | None) -> None:
     engine = _engine(_settings(ctx))
     with session_factory(engine)() as s:
         records = event_records(s, since) if what == "events" else article_records(s, since)
-        if fmt == "jsonl":
+        if fmt in event_writers:
+            event_writers[fmt](records, sys.stdout)
+        elif fmt == "jsonl":
             write_jsonl(records, sys.stdout)
         else:
             write_csv(records, sys.stdout, EVENT_FIELDS if what == "events" else ARTICLE_FIELDS)

@@ -173,3 +173,233 @@ def feed_rows(session: Session) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+# --- ACLED, PLOVER and GeoJSON renderings of the event records -------------------------------
+
+#: ACLED's export columns, in ACLED's order.
+ACLED_FIELDS = [
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
+    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
+    "notes", "fatalities", "tags", "timestamp",
+]  # fmt: skip
+#: ACLED's interaction codes by our actor types (1 state forces, 2 rebels, 3 political
+#: militias, 5 rioters, 6 protesters, 7 civilians, 8 external/other forces).
+_INTER = {
+    "state_forces": 1, "state": 1, "rebel": 2, "militia": 3, "political": 3, "rioters": 5,
+    "protesters": 6, "civilians": 7, "person": 7, "diplomatic": 7, "external": 8,
+}  # fmt: skip
+_TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
+_VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+#: Country names as ACLED writes them where ISO's short name differs.
+_ACLED_COUNTRY = {
+    "SY": "Syria", "IR": "Iran", "PS": "Palestine", "RU": "Russia", "KR": "South Korea",
+    "KP": "North Korea", "TR": "Turkey", "VE": "Venezuela", "BO": "Bolivia", "TZ": "Tanzania",
+    "CD": "Democratic Republic of Congo", "CG": "Republic of Congo", "LA": "Laos",
+    "MD": "Moldova", "VN": "Vietnam", "GB": "United Kingdom", "US": "United States",
+}  # fmt: skip
+#: ACLED regions for the countries the extractor's gazetteer and actors cover best.
+_ACLED_REGION = {
+    **dict.fromkeys(
+        ["IQ", "SY", "LB", "YE", "IL", "PS", "IR", "JO", "TR", "SA", "KW", "BH", "QA", "AE", "OM"],
+        "Middle East",
+    ),
+    **dict.fromkeys(["EG", "LY", "DZ", "MA", "TN", "SD"], "Northern Africa"),
+    **dict.fromkeys(["SO", "ET", "KE", "UG", "SS", "ER", "DJ", "TZ", "RW", "BI"], "Eastern Africa"),
+    **dict.fromkeys(["NG", "ML", "BF", "NE", "SN", "GH", "CI", "MR", "TD", "CM"], "Western Africa"),
+    **dict.fromkeys(["AF", "PK", "IN", "BD", "NP", "LK"], "South Asia"),
+}
+
+
+def _country(code: str | None) -> tuple[str, str, int | None]:
+    """Return (ACLED country name, ISO alpha-3, ISO numeric) for an ISO alpha-2 code."""
+    import pycountry  # noqa: PLC0415 (only the ACLED export needs it)
+
+    if not code:
+        return "", "", None
+    c = pycountry.countries.get(alpha_2=code)
+    if c is None:
+        return code, code, None
+    name = _ACLED_COUNTRY.get(code) or getattr(c, "common_name", None) or c.name
+    return str(name), str(c.alpha_3), int(c.numeric)
+
+
+def _disorder(event_type: str, sub_event_type: str) -> str:
+    """Return ACLED's disorder type for an event type and sub-type."""
+    if sub_event_type == "Excessive force against protesters":
+        return "Political violence; Demonstrations"
+    if event_type in _VIOLENT or sub_event_type == "Mob violence":
+        return "Political violence"
+    if event_type in ("Protests", "Riots"):
+        return "Demonstrations"
+    return "Strategic developments"
+
+
+def _unnamed_actor(rec: dict[str, Any], country: str) -> tuple[str, int | None]:
+    """Return ACLED's name and code for an actor the text does not name ("Protesters (Iraq)",
+    "Unidentified Armed Group (Iraq)"), or ("", None) when ACLED leaves it empty."""
+    where = f" ({country})" if country else ""
+    if rec["event_type"] == "Protests":
+        return f"Protesters{where}", 6
+    if rec["event_type"] == "Riots":
+        return (f"Rioters{where}", 5)
+    if rec["event_type"] in _VIOLENT:
+        return f"Unidentified Armed Group{where}", 3
+    return "", None
+
+
+def _host(url: str | None) -> str:
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    return urlsplit(url or "").hostname or ""
+
+
+def acled_row(rec: dict[str, Any], *, timestamp: int) -> dict[str, Any]:
+    """Return one event record (from :func:`event_records`) as an ACLED CSV row.
+
+    Conventions: ``event_id_cnty`` is the ISO alpha-3 code and our event id; time_precision
+    1/2/3 for day/week/month-or-coarser; an attacker the text does not name becomes ACLED's
+    "Unidentified Armed Group (Country)" (protesters and rioters likewise); unknown fatalities
+    are 0; ``source`` lists the reporting sites; ``notes`` quotes the first report.
+    """
+    name, alpha3, numeric = _country(rec["country_code"])
+    actors_ = rec.get("actors") or []
+    doers = [a for a in actors_ if a.get("role") == "actor"]
+    targets = [a for a in actors_ if a.get("role") == "target"]
+    if doers:
+        actor1, inter1 = doers[0]["name"], _INTER.get(doers[0].get("type") or "")
+    else:
+        actor1, inter1 = _unnamed_actor(rec, name)
+    actor2 = targets[0]["name"] if targets else ""
+    inter2 = _INTER.get(targets[0].get("type") or "") if targets else None
+    codes = sorted(c for c in (inter1, inter2) if c)
+    interaction = codes[0] * 10 + (codes[1] if len(codes) > 1 else 0) if codes else ""
+    civilian = rec["event_type"] == "Violence against civilians" or inter2 == 7
+    tags = [f"{k}={v}" for k, v in sorted((rec.get("counts") or {}).items())]
+    if rec.get("intercepted"):
+        tags.insert(0, "intercepted")
+    mentions = rec.get("mentions") or []
+    sources = list(dict.fromkeys(h for h in (_host(m.get("url")) for m in mentions) if h))
+    return {
+        "event_id_cnty": f"{alpha3 or 'XXX'}{rec['event_id']}",
+        "event_date": rec["event_date"],
+        "year": str(rec["event_date"])[:4],
+        "time_precision": _TIME_PRECISION.get(rec["date_precision"], 3),
+        "disorder_type": _disorder(rec["event_type"], rec["sub_event_type"]),
+        "event_type": rec["event_type"],
+        "sub_event_type": rec["sub_event_type"],
+        "actor1": actor1,
+        "assoc_actor_1": "; ".join(a["name"] for a in doers[1:]),
+        "inter1": inter1 if inter1 is not None else "",
+        "actor2": actor2,
+        "assoc_actor_2": "; ".join(a["name"] for a in targets[1:]),
+        "inter2": inter2 if inter2 is not None else "",
+        "interaction": interaction,
+        "civilian_targeting": "Civilian targeting" if civilian else "",
+        "iso": numeric if numeric is not None else "",
+        "region": _ACLED_REGION.get(rec["country_code"] or "", ""),
+        "country": name,
+        "admin1": rec.get("admin1") or "",
+        "admin2": "",
+        "admin3": "",
+        "location": rec["location"],
+        "latitude": rec["latitude"] if rec["latitude"] is not None else "",
+        "longitude": rec["longitude"] if rec["longitude"] is not None else "",
+        "geo_precision": rec["geo_precision"],
+        "source": "; ".join(sources),
+        "source_scale": "",
+        "notes": mentions[0]["sentence"].replace("\n", " ") if mentions else "",
+        "fatalities": rec.get("fatalities") or 0,
+        "tags": "; ".join(tags),
+        "timestamp": timestamp,
+    }
+
+
+def write_acled_csv(records: Iterator[dict[str, Any]], out: TextIO) -> int:
+    """Write event records as ACLED's CSV (columns :data:`ACLED_FIELDS`); return the rows."""
+    import time  # noqa: PLC0415
+
+    now = int(time.time())
+    writer = csv.DictWriter(out, fieldnames=ACLED_FIELDS)
+    writer.writeheader()
+    n = 0
+    for rec in records:
+        writer.writerow(acled_row(rec, timestamp=now))
+        n += 1
+    return n
+
+
+def plover_record(rec: dict[str, Any]) -> dict[str, Any]:
+    """Return one event record in PLOVER 2.0's shape: ``event`` and ``mode`` codes, ``actor``
+    and ``recipient`` (our target) with their types, a ``location`` object, the quoted
+    ``text`` of every report, and the ACLED coding kept under ``acled``."""
+    actors_ = rec.get("actors") or []
+    doers = [a for a in actors_ if a.get("role") == "actor"]
+    targets = [a for a in actors_ if a.get("role") == "target"]
+    return {
+        "id": rec["event_id"],
+        "date": rec["event_date"],
+        "date_precision": rec["date_precision"],
+        "event": rec["plover_event"],
+        "mode": rec["plover_mode"],
+        "actor": doers[0]["name"] if doers else None,
+        "actor_type": doers[0].get("type") if doers else None,
+        "recipient": targets[0]["name"] if targets else None,
+        "recipient_type": targets[0].get("type") if targets else None,
+        "location": {
+            "name": rec["location"],
+            "country": rec["country_code"],
+            "admin1": rec.get("admin1_code"),
+            "lat": rec["latitude"],
+            "lon": rec["longitude"],
+            "geo_precision": rec["geo_precision"],
+        },
+        "fatalities": rec.get("fatalities"),
+        "injured": rec.get("injured"),
+        "counts": rec.get("counts") or {},
+        "intercepted": rec.get("intercepted"),
+        "text": [m["sentence"] for m in rec.get("mentions") or []],
+        "sources": [m.get("url") for m in rec.get("mentions") or [] if m.get("url")],
+        "num_articles": rec["num_articles"],
+        "confidence": rec["confidence"],
+        "coder": rec["extractor_version"],
+        "acled": {"event_type": rec["event_type"], "sub_event_type": rec["sub_event_type"]},
+    }
+
+
+def write_plover_jsonl(records: Iterator[dict[str, Any]], out: TextIO) -> int:
+    """Write event records as PLOVER JSON lines; return how many."""
+    return write_jsonl((plover_record(r) for r in records), out)
+
+
+def write_geojson(records: Iterator[dict[str, Any]], out: TextIO) -> int:
+    """Write event records as one GeoJSON FeatureCollection (RFC 7946: [lon, lat] points; an
+    event known only at country level has a null geometry); return the number of features.
+
+    Properties are the record's fields, with the mentions reduced to their count and the
+    first report's sentence, so maps stay light.
+    """
+    n = 0
+    out.write('{"type": "FeatureCollection", "features": [')
+    for rec in records:
+        mentions = rec.get("mentions") or []
+        props = {k: v for k, v in rec.items() if k != "mentions"}
+        props["num_mentions"] = len(mentions)
+        props["first_report"] = mentions[0]["sentence"] if mentions else None
+        has_point = rec["latitude"] is not None and rec["longitude"] is not None
+        feature = {
+            "type": "Feature",
+            "id": rec["event_id"],
+            "geometry": (
+                {"type": "Point", "coordinates": [rec["longitude"], rec["latitude"]]}
+                if has_point
+                else None
+            ),
+            "properties": props,
+        }
+        out.write(("," if n else "") + "\n" + json.dumps(feature, ensure_ascii=False))
+        n += 1
+    out.write("\n]}\n")
+    return n
