@@ -9,6 +9,7 @@ lands in the failed registry with its reason.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from ingest.queueing import enqueue_next
 from ingest.redisconn import connect
 from ingest.settings import Settings, load_settings
 from schemas.messages import ArticleMessage, MessageError, Skip, job_id, next_stage
+from workers.recovery import REASON_META
 
 log = get_logger("newswire.stage")
 M = TypeVar("M")
@@ -96,6 +98,15 @@ def handoff(stage: str, message: ArticleMessage) -> None:
     )
 
 
+def _record_reason(reason: str) -> None:
+    """Keep why the current job failed in its meta (``newswire failed`` lists it)."""
+    job = get_current_job()
+    if job is not None:
+        with contextlib.suppress(redis.exceptions.RedisError):
+            job.meta[REASON_META] = reason
+            job.save_meta()  # type: ignore[no-untyped-call]
+
+
 def run_stage(
     stage: str,
     payload: Any,
@@ -113,6 +124,7 @@ def run_stage(
         message = decode(payload)
     except MessageError as exc:
         log.error("job_failed", stage=stage, reason="bad_message", error=str(exc))
+        _record_reason("bad_message")
         raise
     key = getattr(message, "article_key", "?")
     structlog.contextvars.bind_contextvars(
@@ -156,6 +168,7 @@ def run_stage(
             STATS[f"{stage}:retry:{reason}"] += 1
             return Retry(max=max_retries, interval=delay)
         STATS[f"{stage}:failed:{reason}"] += 1
+        _record_reason(reason)
         log.error(
             "job_failed",
             reason=reason,
