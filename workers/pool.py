@@ -26,7 +26,7 @@ from schemas.messages import STAGES
 from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events
 from workers.language import detect_language
 from workers.recovery import STALE_AFTER_S, recover_orphans
-from workers.runtime import STATS, runtime
+from workers.runtime import LAGS, STATS, runtime
 
 log = get_logger("newswire.worker")
 
@@ -34,6 +34,19 @@ log = get_logger("newswire.worker")
 def queue_depths(conn: redis.Redis) -> dict[str, int]:
     """Return the number of jobs waiting in each stage queue."""
     return {stage: get_queue(conn, stage).count for stage in STAGES}
+
+
+def _summary(values: Sequence[float]) -> dict[str, float | int] | None:
+    """Return n, p50, p95 and max of ``values`` (seconds, rounded), or None when empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    n = len(ordered)
+
+    def at(q: float) -> float:
+        return round(ordered[min(n - 1, int(q * n))], 2)
+
+    return {"n": n, "p50": at(0.5), "p95": at(0.95), "max": round(ordered[-1], 2)}
 
 
 class _StatsReporter(threading.Thread):
@@ -58,11 +71,15 @@ class _StatsReporter(threading.Thread):
             depths: dict[str, int] | None = queue_depths(self.conn)
         except redis.exceptions.RedisError:
             depths = None
+        lag = {kind: _summary(values) for kind, values in LAGS.items()}
+        for values in LAGS.values():
+            values.clear()
         log.info(
             "pipeline_stats",
             jobs_per_s=rates,
             failures=failures,
             queue_depths=depths,
+            lag_s=lag,
             jobs_total=dict(snap),
             interval_s=round(span, 1),
         )

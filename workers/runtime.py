@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any, TypeVar
 
@@ -98,6 +99,27 @@ def handoff(stage: str, message: ArticleMessage) -> None:
     )
 
 
+#: Seconds from publication (and from fetch) to storage of the articles stored since the last
+#: ``pipeline_stats`` line; the stats reporter takes and empties them.
+LAGS: dict[str, list[float]] = {"published": [], "fetched": []}
+
+
+def _record_lag(message: Any) -> None:
+    """Note how long the article ``message`` took from publication and fetch to storage."""
+    now = datetime.now(UTC)
+    for kind, values in LAGS.items():
+        raw = getattr(message, f"{kind}_at", None)
+        if not raw:
+            continue
+        try:
+            when = datetime.fromisoformat(str(raw))
+        except ValueError:
+            continue
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        values.append((now - when).total_seconds())
+
+
 def _record_reason(reason: str) -> None:
     """Keep why the current job failed in its meta (``newswire failed`` lists it)."""
     job = get_current_job()
@@ -143,6 +165,8 @@ def run_stage(
             log.info("article_skipped", reason=result.reason, **result.detail)
         elif result is not None:
             handoff(stage, result)
+        if outcome == "ok" and next_stage(stage) is None:
+            _record_lag(message)
         duration_ms = round((time.perf_counter() - started) * 1000, 2)
         STATS[f"{stage}:{outcome}"] += 1
         if isinstance(result, Skip):
