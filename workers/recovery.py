@@ -167,14 +167,11 @@ def _recover_stage(
             pipe.execute()
         rec = Recovered(job_id, stage, name, why, action)
         out.append(rec)
-        log.warning(
-            "orphan_job_" + action,
-            job_id=job_id,
-            stage=stage,
-            worker=name,
-            why=why,
-            crashes=crashes,
-        )
+        fields = {"job_id": job_id, "stage": stage, "worker": name, "why": why}
+        if action == "failed":
+            log.error("orphan_job_failed", crashes=crashes, **fields)
+        else:
+            log.warning("orphan_job_requeued", crashes=crashes, **fields)
     return out
 
 
