@@ -74,7 +74,9 @@ def _patterns(lex: Lexicon) -> _Patterns:
     mo = "|".join(d["months"])
     first = "|".join(d["ordinal_first"])
     day = rf"(?P<day>{first}|[0-3]?\d)(?:st|nd|rd|th|er)?"
-    year = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+    # The word between day, month and year ("20 de diciembre de 2020"); English "of" by default.
+    joiner = rf"(?:{d.get('joiner', 'of')}\s+)?"
+    year = rf"(?:,?\s+{joiner}(?P<year>(?:19|20)\d\d))?"
     weekday = rf"(?<!\w)(?P<wd>{wd})(?!\w)"
     # A weekday before an explicit date belongs to it ("mardi 16 juillet").
     lead = rf"(?:(?:{wd}),?\s+(?:the\s+)?)?"
@@ -83,12 +85,12 @@ def _patterns(lex: Lexicon) -> _Patterns:
         return re.compile(p, re.IGNORECASE)
 
     return _Patterns(
-        full=c(rf"(?<!\w){lead}{day}\s+(?:of\s+)?(?P<month>{mo})(?!\w){year}"),
+        full=c(rf"(?<!\w){lead}{day}\s+{joiner}(?P<month>{mo})(?!\w){year}"),
         full_en=c(rf"(?<!\w){lead}(?P<month>{mo})\s+{day}(?!\w){year}"),
         night=c(d["night"].replace("{WEEKDAY}", rf"(?:{wd})", 1).replace("{WEEKDAY}", weekday)),
         last_weekday=c(d["last_weekday"].replace("{WEEKDAY}", weekday)),
         weekday=c(weekday),
-        month_year=c(rf"(?<!\w)(?P<month>{mo})\s+(?P<year>(?:19|20)\d\d)(?!\d)"),
+        month_year=c(rf"(?<!\w)(?P<month>{mo})\s+{joiner}(?P<year>(?:19|20)\d\d)(?!\d)"),
         month=c(rf"(?<!\w){d['month_year_prefix']}\s*(?P<month>{mo})(?!\w)"),
         year=c(rf"(?<!\w){d['year_prefix']}\s+(?P<year>(?:19|20)\d\d)(?!\d)"),
         relative=tuple(

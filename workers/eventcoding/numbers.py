@@ -65,7 +65,7 @@ def parse_number(
     else:
         spans = [words[:j] for j in range(len(words), 0, -1)]
     for span in spans:
-        candidate = " ".join(span).strip(',;:()«»"')
+        candidate = " ".join(span).strip(',;:.!?()«»"')
         if not candidate:
             continue
         if _DIGITS.fullmatch(candidate):

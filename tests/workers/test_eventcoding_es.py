@@ -1,0 +1,90 @@
+"""Spanish table tests: types, negation, related links, dates, counts, places, actors."""
+
+from __future__ import annotations
+
+import pytest
+
+from schemas.events import EventMention
+from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events
+
+PUB = "2021-01-02T10:30:00+03:00"  # a Saturday
+
+
+def one(text: str) -> EventMention:
+    mentions = extract_events(text, language="es", published_at=PUB)
+    assert len(mentions) == 1, [m.sentence for m in mentions]
+    return mentions[0]
+
+
+def test_spanish_is_supported() -> None:
+    assert "es" in SUPPORTED_LANGUAGES
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        ("Dos drones suicidas atacaron la base aérea de Ain al-Asad.", "Air/drone strike"),
+        ("Aviones israelíes bombardearon objetivos cerca de Damasco.", "Air/drone strike"),
+        ("Un coche bomba estalló en Bagdad.", "Remote explosive/landmine/IED"),
+        ("Cinco cohetes cayeron en la Zona Verde de Bagdad.", "Shelling/artillery/missile attack"),
+        ("Un terrorista suicida se hizo estallar en un mercado de Kirkuk.", "Suicide bomb"),
+        (
+            "Intensos combates entre el ejército sirio y el Estado Islámico cerca de Deir ez-Zor.",
+            "Armed clash",
+        ),
+        ("Miles de manifestantes marcharon en Beirut contra el gobierno.", "Peaceful protest"),
+        (
+            "La policía dispersó con gases lacrimógenos a los manifestantes en Beirut.",
+            "Protest with intervention",
+        ),
+        ("La policía detuvo a diez personas en Basora.", "Arrests"),
+        (
+            "Hombres armados secuestraron a un periodista en Mosul.",
+            "Abduction/forced disappearance",
+        ),
+    ],
+)
+def test_types(text: str, sub_type: str) -> None:
+    assert one(text).sub_event_type == sub_type
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La base de Erbil no fue atacada por drones.",
+        "Los milicianos podrían lanzar cohetes contra la Zona Verde de Bagdad.",
+        "Los estudiantes marcharán en Beirut la próxima semana.",
+        "Lee también: Dos drones suicidas atacaron la base de Ain al-Asad",
+    ],
+)
+def test_not_events(text: str) -> None:
+    assert extract_events(text, language="es", published_at=PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "date", "precision"),
+    [
+        ("el jueves", "2020-12-31", "day"),
+        ("ayer", "2021-01-01", "day"),
+        ("el martes pasado", "2020-12-29", "day"),
+        ("el 20 de diciembre", "2020-12-20", "day"),
+        ("en la noche del miércoles al jueves", "2020-12-31", "day"),
+        ("en enero de 2020", "2020-01-01", "month"),
+    ],
+)
+def test_dates(phrase: str, date: str, precision: str) -> None:
+    m = one(f"Un coche bomba estalló {phrase} en Bagdad.")
+    assert (m.event_date, m.date_precision) == (date, precision)
+
+
+def test_counts_places_and_actors() -> None:
+    m = one("Un coche bomba estalló ayer en Bagdad, matando a tres personas e hiriendo a doce.")
+    assert (m.fatalities, m.injured) == (3, 12)
+    assert m.place.admin1_code == "IQ-BG"
+    claimed = one(
+        "Un ataque con drones contra un convoy estadounidense cerca de Faluya fue "
+        "reivindicado por la Resistencia Islámica en Irak."
+    )
+    roles = {(a.name, a.role) for a in claimed.actors}
+    assert roles == {("Islamic Resistance in Iraq", "actor"), ("US forces", "target")}
+    assert claimed.place.geo_precision == 2  # "cerca de": near the town
