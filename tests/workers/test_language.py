@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import threading
 from pathlib import Path
 
@@ -11,11 +12,13 @@ import pytest
 from workers import language
 from workers.language import (
     LANGUAGES,
+    LONG_TEXT_LETTERS,
     MIN_CONFIDENCE,
     UNDETERMINED,
     LanguageGuess,
     classify,
     detect_language,
+    min_confidence,
 )
 
 # One ordinary news sentence per language, written for these tests.
@@ -113,3 +116,35 @@ def test_model_loads_once_across_threads() -> None:
         t.join()
     assert len({id(m) for m in models}) == 1
     assert [g.language for g in guesses] == ["pl"] * 4
+
+
+def _testdata(shared: Path, kind: str, per_lang: int) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for lang in LANGUAGES:
+        path = shared / "eval" / "langid" / "language-testdata" / kind / f"{lang}.txt"
+        lines = [ln.strip() for ln in path.read_text("utf-8").splitlines() if ln.strip()]
+        rows += [(lang, t) for t in random.Random(f"{kind}/{lang}").sample(lines, per_lang)]
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("kind", "min_correct", "max_wrong"),
+    [("sentences", 0.985, 0.002), ("word-pairs", 0.65, 0.01), ("single-words", 0.30, 0.01)],
+)
+def test_answers_on_the_shared_test_data(
+    shared_dir: Path, kind: str, min_correct: float, max_wrong: float
+) -> None:
+    """Few confident wrong answers at every length; most sentences answered (30 languages)."""
+    rows = _testdata(shared_dir, kind, 60)
+    guesses = [(gold, detect_language(None, text).language) for gold, text in rows]
+    correct = sum(g == p for g, p in guesses) / len(rows)
+    wrong = sum(p not in (g, UNDETERMINED) for g, p in guesses) / len(rows)
+    assert correct >= min_correct and wrong <= max_wrong, (correct, wrong)
+
+
+def test_the_threshold_is_stricter_for_short_texts() -> None:
+    assert min_confidence(LONG_TEXT_LETTERS) < min_confidence(LONG_TEXT_LETTERS - 1)
+    # A two-word text the model leans on but cannot settle is "und"; the same confidence on a
+    # sentence-length text would be an answer.
+    guess = classify("Internet radio")
+    assert guess.language == UNDETERMINED and guess.confidence < min_confidence(5)
