@@ -133,3 +133,99 @@ def test_compose_grace_period_outlasts_the_job_timeout() -> None:
     doc: dict[str, Any] = yaml.safe_load((DEPLOY / "compose" / "compose.yaml").read_text())
     grace = doc["x-newswire"]["stop_grace_period"]
     assert grace.endswith("s") and int(grace[:-1]) > 180
+
+
+# -- Kubernetes: schemas (kubernetes-validate) and the wiring between the manifests ------------
+K8S = DEPLOY / "k8s"
+
+
+def _k8s_docs() -> list[dict[str, Any]]:
+    docs: list[dict[str, Any]] = []
+    for path in sorted(K8S.glob("*.yaml")):
+        if path.name != "kustomization.yaml":
+            docs += [d for d in yaml.safe_load_all(path.read_text()) if d]
+    return docs
+
+
+def _by_kind(kind: str) -> dict[str, dict[str, Any]]:
+    return {d["metadata"]["name"]: d for d in _k8s_docs() if d["kind"] == kind}
+
+
+def test_k8s_manifests_are_valid_kubernetes_objects() -> None:
+    import kubernetes_validate
+    from kubernetes_validate.utils import latest_version
+
+    checked = 0
+    for doc in _k8s_docs():
+        if doc["apiVersion"].startswith("keda.sh/"):
+            continue  # a CRD: no schema in kubernetes-validate; checked below
+        kubernetes_validate.validate(doc, latest_version(), strict=True)
+        checked += 1
+    assert checked >= 13
+    bad = {**_by_kind("Deployment")["newswire-poller"], "spec": {"replicas": "one"}}
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(bad, latest_version(), strict=True)
+
+
+def test_k8s_kustomization_lists_every_manifest() -> None:
+    kust = yaml.safe_load((K8S / "kustomization.yaml").read_text())
+    files = {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml"}
+    assert set(kust["resources"]) == files
+
+
+def _pod(doc: dict[str, Any]) -> dict[str, Any]:
+    spec: dict[str, Any] = doc["spec"]["template"]["spec"]
+    return spec
+
+
+def test_k8s_deployments_run_newswire_with_a_grace_period_beyond_the_job_timeout() -> None:
+    from ingest.settings import Settings
+
+    deployments = _by_kind("Deployment")
+    assert set(deployments) == {"newswire-poller"} | {f"newswire-worker-{s}" for s in STAGES}
+    config = _by_kind("ConfigMap")["newswire-config"]["data"]
+    timeout = int(config.get("NEWSWIRE_JOB_TIMEOUT_S", Settings.job_timeout_s))
+    for name, dep in deployments.items():
+        pod = _pod(dep)
+        [container] = pod["containers"]
+        _accepts(container["args"])
+        if name.startswith("newswire-worker-"):
+            assert container["args"] == ["worker", name.removeprefix("newswire-worker-")]
+            assert pod["terminationGracePeriodSeconds"] > timeout
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert container["securityContext"]["allowPrivilegeEscalation"] is False
+        refs = {next(iter(r.values()))["name"] for r in container["envFrom"]}
+        assert refs == {"newswire-config", "newswire-secrets"}
+    [job] = _by_kind("Job").values()
+    assert _pod(job)["containers"][0]["args"] == ["db", "upgrade"]
+
+
+def test_k8s_settings_are_settings_newswire_accepts() -> None:
+    from ingest.settings import load_settings
+
+    env = {**_by_kind("ConfigMap")["newswire-config"]["data"]}
+    env.update(_by_kind("Secret")["newswire-secrets"]["stringData"])
+    settings = load_settings(environ=env)  # raises on an unknown or bad NEWSWIRE_* variable
+    assert settings.redis_url and settings.database_url
+
+
+def test_k8s_every_worker_deployment_has_a_pdb_and_scales_on_its_rq_list() -> None:
+    from rq import Queue
+
+    pdbs = _by_kind("PodDisruptionBudget")
+    scaled = _by_kind("ScaledObject")
+    config = _by_kind("ConfigMap")["newswire-config"]["data"]
+    for name, dep in _by_kind("Deployment").items():
+        labels = dep["spec"]["template"]["metadata"]["labels"]
+        assert any(p["spec"]["selector"]["matchLabels"] == labels for p in pdbs.values()), name
+        if not name.startswith("newswire-worker-"):
+            continue
+        stage = name.removeprefix("newswire-worker-")
+        so = scaled[name]["spec"]
+        assert so["scaleTargetRef"]["name"] == name
+        [trigger] = so["triggers"]
+        assert trigger["type"] == "redis"
+        # the list RQ keeps the queue's waiting job ids in
+        assert trigger["metadata"]["listName"] == Queue.redis_queue_namespace_prefix + stage
+        assert trigger["metadata"]["addressFromEnv"] in config
+        assert 0 < so["minReplicaCount"] <= so["maxReplicaCount"]
