@@ -14,7 +14,7 @@ from functools import cache
 
 from schemas.events import Actor, Role
 
-from .lexicon import Lexicon, compile_any, expand, shared
+from .lexicon import Lexicon, compile_any, expand, literal_keys, may_match, shared
 
 _LOOKBACK = 80
 
@@ -32,7 +32,7 @@ class ActorHit:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class _Compiled:
-    entries: tuple[tuple[str, str | None, re.Pattern[str], bool], ...]
+    entries: tuple[tuple[str, str | None, re.Pattern[str], bool, tuple[str, ...] | None], ...]
     actor_before: re.Pattern[str]
     target_before: re.Pattern[str]
     passive: re.Pattern[str]
@@ -40,13 +40,14 @@ class _Compiled:
 
 @cache
 def _compiled(lex: Lexicon) -> _Compiled:
-    entries: list[tuple[str, str | None, re.Pattern[str], bool]] = []
+    entries: list[tuple[str, str | None, re.Pattern[str], bool, tuple[str, ...] | None]] = []
     for actor in shared("actors")["actors"]:
         for key, target_only in (("aliases", False), ("target_aliases", True)):
             aliases = expand(actor.get(key, {}).get(lex.language, []))
             if aliases:
                 pattern = compile_any(aliases, bounded=True)
-                entries.append((actor["name"], actor.get("type"), pattern, target_only))
+                keys = literal_keys(aliases)
+                entries.append((actor["name"], actor.get("type"), pattern, target_only, keys))
     roles = lex.raw["roles"]
     return _Compiled(
         entries=tuple(entries),
@@ -59,7 +60,10 @@ def _compiled(lex: Lexicon) -> _Compiled:
 def find(sentence: str, lex: Lexicon) -> list[ActorHit]:
     """Return the actors named in ``sentence``, longest names first where they overlap."""
     hits: list[ActorHit] = []
-    for name, kind, pattern, target_only in _compiled(lex).entries:
+    lowered = sentence.lower()
+    for name, kind, pattern, target_only, keys in _compiled(lex).entries:
+        if not may_match(keys, lowered):
+            continue  # no literal of these aliases occurs: skip the regex
         for m in pattern.finditer(sentence):
             hits.append(ActorHit(name, kind, m.start(), m.end(), target_only))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))

@@ -18,7 +18,7 @@ import dateparser
 
 from schemas.events import DatePrecision
 
-from .lexicon import Lexicon, compile_any
+from .lexicon import Lexicon, compile_any, literal_keys, may_match
 
 #: More specific precisions win when a sentence holds several dates.
 RANK: dict[str, int] = {"day": 0, "week": 1, "month": 2, "year": 3}
@@ -65,6 +65,12 @@ class _Patterns:
     earlier: re.Pattern[str]
     weekdays: dict[str, int]
     months: dict[str, int]
+    #: Literals that patterns need (see lexicon.literal_keys): a sentence without any of a
+    #: group's literals skips that group's regexes.
+    month_keys: tuple[str, ...] | None
+    weekday_keys: tuple[str, ...] | None
+    relative_keys: tuple[tuple[str, ...] | None, ...]
+    earlier_keys: tuple[str, ...] | None
 
 
 @cache
@@ -100,6 +106,13 @@ def _patterns(lex: Lexicon) -> _Patterns:
         earlier=compile_any(d["earlier"], bounded=True),
         weekdays={w.lower(): i for i, w in enumerate(d["weekdays"])},
         months={m.lower(): i + 1 for i, m in enumerate(d["months"])},
+        month_keys=literal_keys(d["months"]),
+        weekday_keys=literal_keys(d["weekdays"]),
+        relative_keys=tuple(
+            literal_keys(d[name])
+            for name in ("day_before_yesterday", "yesterday", "today", "last_week", "last_month")
+        ),
+        earlier_keys=literal_keys(d["earlier"]),
     )
 
 
@@ -137,12 +150,15 @@ def find_dates(sentence: str, lex: Lexicon, pub: dt.date, anchor: DateRef | None
         taken.append((m.start(), m.end()))
         out.append(DateRef(date, precision, m.group(0).strip(), m.start()))
 
-    for pattern in (p.full, p.full_en):
+    lowered = sentence.lower()
+    has_month = may_match(p.month_keys, lowered)
+    has_weekday = may_match(p.weekday_keys, lowered)
+    for pattern in (p.full, p.full_en) if has_month else ():
         for m in pattern.finditer(sentence):
             add(m, _day_of(m, p, pub), "day")
-    for m in p.night.finditer(sentence):
+    for m in p.night.finditer(sentence) if has_weekday else ():
         add(m, _last_weekday(pub, p.weekdays[m.group("wd").lower()], strictly_before=False), "day")
-    for m in p.last_weekday.finditer(sentence):
+    for m in p.last_weekday.finditer(sentence) if has_weekday else ():
         add(m, _last_weekday(pub, p.weekdays[m.group("wd").lower()], strictly_before=True), "day")
     shifts: dict[str, tuple[int, DatePrecision]] = {
         "day_before_yesterday": (2, "day"),
@@ -150,7 +166,9 @@ def find_dates(sentence: str, lex: Lexicon, pub: dt.date, anchor: DateRef | None
         "today": (0, "day"),
         "last_week": (7, "week"),
     }
-    for name, pattern in p.relative:
+    for (name, pattern), keys in zip(p.relative, p.relative_keys, strict=True):
+        if not may_match(keys, lowered):
+            continue
         for m in pattern.finditer(sentence):
             if name == "last_month":
                 first = pub.replace(day=1) - dt.timedelta(days=1)
@@ -158,18 +176,18 @@ def find_dates(sentence: str, lex: Lexicon, pub: dt.date, anchor: DateRef | None
             else:
                 days, precision = shifts[name]
                 add(m, pub - dt.timedelta(days=days), precision)
-    for m in p.weekday.finditer(sentence):
+    for m in p.weekday.finditer(sentence) if has_weekday else ():
         add(m, _last_weekday(pub, p.weekdays[m.group("wd").lower()], strictly_before=False), "day")
-    for m in p.month_year.finditer(sentence):
+    for m in p.month_year.finditer(sentence) if has_month else ():
         add(m, dt.date(int(m.group("year")), p.months[m.group("month").lower()], 1), "month")
-    for m in p.month.finditer(sentence):
+    for m in p.month.finditer(sentence) if has_month else ():
         month = p.months[m.group("month").lower()]
         year = pub.year if month <= pub.month else pub.year - 1
         add(m, dt.date(year, month, 1), "month")
     for m in p.year.finditer(sentence):
         if int(m.group("year")) <= pub.year:
             add(m, dt.date(int(m.group("year")), 1, 1), "year")
-    if anchor is not None:
+    if anchor is not None and may_match(p.earlier_keys, lowered):
         for m in p.earlier.finditer(sentence):
             if anchor.precision == "day":
                 add(m, anchor.date - dt.timedelta(days=3), "week")

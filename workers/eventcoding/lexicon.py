@@ -29,14 +29,126 @@ class LexiconError(ValueError):
     """A data file is missing a key or holds a pattern that does not compile."""
 
 
+_META = frozenset("\\()[]{}?*+|.^$")
+
+
+def _close(pattern: str, start: int) -> int:
+    """Return the index of the parenthesis closing the group opened at ``start``."""
+    depth, i = 0, start
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = pattern.index("]", i + 1) + 1
+            continue
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            return i
+        i += 1
+    raise ValueError(f"unbalanced group in {pattern!r}")
+
+
+def _split_top(pattern: str) -> list[str]:
+    """Return the top-level alternatives of ``pattern``."""
+    parts, depth, last, i = [], 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = pattern.index("]", i + 1) + 1
+            continue
+        if ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[last:i])
+            last = i + 1
+        i += 1
+    parts.append(pattern[last:])
+    return parts
+
+
+def _literals(pattern: str) -> list[str] | None:
+    """Return lower-cased literals of which every match of ``pattern`` contains one, or None.
+
+    Reads the pattern's start: a literal run, or a group whose alternatives each start with
+    one; optional leading groups (an Arabic clitic prefix, ``(?:\\w+ ){0,3}``) are skipped.
+    """
+    alternatives = _split_top(pattern)
+    if len(alternatives) > 1:
+        keys: list[str] = []
+        for alt in alternatives:
+            found = _literals(alt)
+            if found is None:
+                return None
+            keys.extend(found)
+        return keys
+    while True:  # drop what may match nothing: assertions, a clitic prefix, optional classes
+        if pattern.startswith(PREFIX):
+            pattern = pattern[len(PREFIX) :]
+        elif pattern.startswith(("\\b", "^")):
+            pattern = pattern[1 if pattern[0] == "^" else 2 :]
+        elif pattern.startswith(("(?<!", "(?<=", "(?!", "(?=")):
+            pattern = pattern[_close(pattern, 0) + 1 :]
+        elif pattern.startswith("[") and pattern[pattern.index("]", 1) + 1 :][:1] in ("?", "*"):
+            pattern = pattern[pattern.index("]", 1) + 2 :]
+        else:
+            break
+    if pattern.startswith("(?:"):
+        close = _close(pattern, 0)
+        after = pattern[close + 1 :]
+        if after[:1] in ("?", "*") or after.startswith("{0,"):
+            return _literals(after[after.index("}") + 1 :] if after[0] == "{" else after[1:])
+        inner = _literals(pattern[3:close])
+        if inner is not None and min(len(k) for k in inner) >= 3:
+            return inner
+        # Short alternatives ("a|ont") say little: the rest of the pattern must match too.
+        rest = after.lstrip()
+        return _literals(rest) if rest else inner
+    run: list[str] = []
+    for ch in pattern:
+        if ch in _META:
+            if ch in "?*{" and run:
+                run.pop()  # the character before an optional quantifier may be absent
+            break
+        run.append(ch)
+    text = "".join(run).strip()
+    return [text.lower()] if len(text) >= 2 else None
+
+
+def literal_keys(patterns: list[str]) -> tuple[str, ...] | None:
+    """Return literals of which every match of ``patterns`` contains one, or None when some
+    pattern has no usable literal (then the patterns must always run)."""
+    keys: list[str] = []
+    for p in patterns:
+        try:
+            found = _literals(p.replace("APOS", "'"))
+        except ValueError:
+            return None
+        if found is None or any("'" in k for k in found):
+            return None
+        keys.extend(found)
+    return tuple(dict.fromkeys(keys))
+
+
+def may_match(keys: tuple[str, ...] | None, lowered: str) -> bool:
+    """Return False only when no literal of ``keys`` occurs in ``lowered`` (lower-cased text):
+    then no pattern they came from can match, and the regexes need not run."""
+    return keys is None or any(k in lowered for k in keys)
+
+
 @dataclass(frozen=True, slots=True)
 class Trigger:
-    """One cue pattern for one sub-event type."""
+    """One cue pattern for one sub-event type, with the literals its matches contain."""
 
     sub_event_type: str
     strong: bool
     mode: str | None
     pattern: re.Pattern[str]
+    keys: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +251,7 @@ def lexicon(language: str) -> Lexicon:
                 strong=group["strength"] == "strong",
                 mode=mode,
                 pattern=compile_any(group["patterns"], bounded=True),
+                keys=literal_keys(group["patterns"]),
             )
         )
     refinements: list[Refinement] = []

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from . import actors, numbers
-from .lexicon import Lexicon, shared
+from .lexicon import Lexicon, may_match, shared
 from .sentences import clauses, comma_scope
 
 #: How far after a cue its object is looked for ("attacked [two military] bases").
@@ -60,9 +60,11 @@ def happened(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
 
 
 def _typed_cues(sentence: str, lex: Lexicon) -> list[Cue]:
+    lowered = sentence.lower()
     found = [
         Cue(t.sub_event_type, t.strong, t.mode, m.start(), m.end())
         for t in lex.triggers
+        if may_match(t.keys, lowered)
         for m in t.pattern.finditer(sentence)
     ]
     # A cue inside a longer one of another type is part of it ("drones kamikazes").

@@ -1,0 +1,70 @@
+"""The literal prefilter (lexicon.literal_keys) never hides a match its regexes would find."""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.eventcoding import actors
+from workers.eventcoding.lexicon import PREFIX, available_languages, lexicon, literal_keys
+
+SENTENCES = {
+    "en": [
+        "Two suicide drones struck Ain al-Asad air base on Thursday.",
+        "A suicide bomber blew himself up at a market in Kirkuk.",
+        "Police fired tear gas at protesters who threw stones in Baghdad.",
+        "Gunmen opened fire on farmers, killing four, and abducted two women.",
+        "The US-led coalition said Houthis fired rockets at a convoy of U.S. forces.",
+        "KIDNAPPERS SEIZED THREE HOSTAGES AFTER AN IED WENT OFF.",
+    ],
+    "fr": [
+        "Deux drones suicide ont pris pour cible la base aérienne d'Ain al-Asad.",
+        "Un kamikaze s'est fait exploser dans un marché de Kirkouk.",
+        "Des roquettes ont été tirées contre l'ambassade américaine à Bagdad.",
+        "Ils ont ouvert le feu sur les manifestants ; trois personnes ont été enlevées.",
+        "La Résistance islamique en Irak a revendiqué l'attaque contre les forces américaines.",
+    ],
+    "es": [
+        "Dos drones suicidas atacaron la base aérea de Ain al-Asad.",
+        "Un terrorista suicida se hizo estallar en un mercado de Kirkuk.",
+        "Los manifestantes lanzaron piedras y cócteles molotov contra la policía.",
+        "Hombres armados secuestraron a un periodista y abrieron fuego contra civiles.",
+    ],
+    "ar": [
+        "فجر انتحاري نفسه وسط سوق في بغداد أمس.",
+        "استهدفت طائرة مسيرة رتلا أمريكيا قرب مطار بغداد.",
+        "وتظاهر آلاف الأشخاص في بيروت واشتبك المتظاهرون مع قوات الأمن.",
+        "والهجوم بالعبوات الناسفة أدى الى مقتل ثلاثة جنود.",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "keys"),
+    [
+        (["(?:suicide|kamikaze) drones?"], ("suicide", "kamikaze")),
+        (["rockets? (?:\\w+ ){0,2}(?:landed|hit)"], ("rocket",)),
+        (["(?:\\w+ ){0,3}convoys?"], ("convoy",)),
+        (["(?:a|ont) été enlevée?s?"], ("été enlevé",)),
+        ([f"{PREFIX}عبو(?:ة|ات)"], ("عبو",)),
+        (["(?<!rocket-propelled )grenades?"], ("grenade",)),
+        (["\\bIEDs?\\b", "x"], None),  # one pattern without a usable literal: always run
+    ],
+)
+def test_literal_keys(pattern: list[str], keys: tuple[str, ...] | None) -> None:
+    assert literal_keys(pattern) == keys
+
+
+@pytest.mark.parametrize("language", sorted(available_languages()))
+def test_prefilter_keeps_every_trigger_and_actor_match(language: str) -> None:
+    lex = lexicon(language)
+    for sentence in SENTENCES[language]:
+        lowered = sentence.lower()
+        for trigger in lex.triggers:
+            if trigger.pattern.search(sentence):
+                assert trigger.keys is None or any(k in lowered for k in trigger.keys), (
+                    trigger.sub_event_type,
+                    sentence,
+                )
+        for _name, _kind, pattern, _target, keys in actors._compiled(lex).entries:
+            if pattern.search(sentence):
+                assert keys is None or any(k in lowered for k in keys), sentence
