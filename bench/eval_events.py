@@ -4,6 +4,7 @@
     python bench/eval_events.py --events out.jsonl  # score exported event records (or - for stdin)
     python bench/eval_events.py --case2021          # sub-type weighted F1 on CASE 2021 task 2
     python bench/eval_events.py --arabic            # ASSAULT / PROTEST detection F1 (Arabic)
+    python bench/eval_events.py --places-fr         # place mentions on HIPE French dev files
 
 Matching follows gold_events.json's "about": class agrees (event type, and sub-type when the
 gold gives one), date within tolerance_days (a month- or year-precision date matches when the
@@ -33,6 +34,7 @@ sys.path.insert(0, str(REPO))
 from workers.eventcoding import (  # noqa: E402
     EXTRACTOR_VERSION,
     extract_events,
+    gazetteer,
     merge_mentions,
     rules,
 )
@@ -43,6 +45,7 @@ SHARED = REPO.parent / "shared"
 GOLD = SHARED / "corpus" / "presstv-fr" / "gold_events.json"
 CASE = SHARED / "eval" / "events-en" / "case2021-task2.tsv"
 ARABIC = SHARED / "eval" / "events-ar"
+PLACES_FR = SHARED / "eval" / "places-fr"
 #: CASE 2021 labels -> ACLED sub-event types; other labels are not ACLED events.
 CASE_LABELS = {
     "ARMED_CLASH": "Armed clash",
@@ -299,6 +302,76 @@ def arabic(folder: Path) -> None:
             )
 
 
+def _hipe_documents(path: Path) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Return each document of a HIPE TSV as (text, gold place spans): tokens joined with the
+    spacing the MISC column gives, LOC spans from the coarse literal column."""
+    docs: list[tuple[str, list[tuple[int, int]]]] = []
+    text: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    open_span: int | None = None
+
+    def close(end: int) -> None:
+        nonlocal open_span
+        if open_span is not None:
+            spans.append((open_span, end))
+            open_span = None
+
+    last_end = 0
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc}") from exc
+    for line in lines:
+        if line.startswith("# hipe2022:document_id") and text:
+            close(last_end)
+            docs.append(("".join(text), spans))
+            text, spans, pos, last_end = [], [], 0, 0
+        if not line or line.startswith("#") or line.startswith("TOKEN\t"):
+            continue
+        cols = line.split("\t")
+        token, tag, misc = cols[0], cols[1].lower(), cols[-1]
+        if not tag.endswith("-loc") or tag.startswith("b-"):
+            close(last_end)
+        if tag == "b-loc":
+            open_span = pos
+        text.append(token)
+        pos += len(token)
+        last_end = pos
+        if "NoSpaceAfter" not in misc:
+            text.append("\n" if "EndOfLine" in misc else " ")
+            pos += 1
+    close(last_end)
+    if text:
+        docs.append(("".join(text), spans))
+    return docs
+
+
+def places_fr(folder: Path) -> None:
+    """Print precision and recall of French place-mention detection on the HIPE dev files
+    (exact spans, and spans that overlap a gold place)."""
+    lex = lexicon("fr")
+    print(
+        f"{'file':10} {'gold':>5} {'found':>5}  {'P exact':>7} {'R exact':>7} "
+        f"{'P overlap':>9} {'R overlap':>9}"
+    )
+    for path in sorted(folder.glob("HIPE-*-dev-fr.tsv")):
+        gold_n = found_n = exact = found_ok = gold_ok = 0
+        for text, gold in _hipe_documents(path):
+            found = [(h.start, h.end) for h in gazetteer.find(text, lex, [])]
+            gold_n += len(gold)
+            found_n += len(found)
+            exact += len(set(found) & set(gold))
+            found_ok += sum(1 for f in found if any(f[0] < g[1] and g[0] < f[1] for g in gold))
+            gold_ok += sum(1 for g in gold if any(f[0] < g[1] and g[0] < f[1] for f in found))
+        name = path.name.split("-")[3]
+        print(
+            f"{name:10} {gold_n:>5} {found_n:>5}  {exact / max(1, found_n):7.2f} "
+            f"{exact / max(1, gold_n):7.2f} {found_ok / max(1, found_n):9.2f} "
+            f"{gold_ok / max(1, gold_n):9.2f}"
+        )
+
+
 def _f1(name: str, pairs: list[tuple[str, str]]) -> None:
     """Print the weighted F1 and accuracy of (gold, predicted) label pairs."""
     labels = Counter(g for g, _ in pairs)
@@ -322,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--direct", action="store_true", help="extract from gold_text.jsonl")
     src.add_argument("--case2021", action="store_true")
     src.add_argument("--arabic", action="store_true")
+    src.add_argument("--places-fr", action="store_true")
     args = ap.parse_args(argv)
     try:
         if args.case2021:
@@ -329,6 +403,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.arabic:
             arabic(ARABIC)
+            return 0
+        if args.places_fr:
+            places_fr(PLACES_FR)
             return 0
         gold = _load_json(args.gold)
         if args.events:

