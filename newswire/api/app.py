@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import redis
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -20,6 +20,7 @@ from ingest.db import session_factory
 from ingest.logsetup import get_logger
 from ingest.settings import Settings
 from newswire.api import routes_articles, routes_events, routes_pipeline
+from newswire.api.deps import single_values
 from newswire.api.models import ErrorOut
 from newswire.api.readonly import readonly_engine
 
@@ -99,6 +100,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             "422 and a `message` naming the parameter. The dashboard is at `/`."
         ),
         responses={503: {"model": ErrorOut, "description": "the database is unavailable"}},
+        # Swagger UI and ReDoc load their scripts from a CDN; the server works offline, so
+        # it offers the schema itself (/openapi.json) and no page that would fail to load.
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(single_values)],
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from sqlalchemy.orm import Session
 
-from newswire.api.deps import MAX_LIMIT, MAX_OFFSET, TEXT_PATTERN, session
+from newswire.api.deps import (
+    MAX_LIMIT,
+    MAX_OFFSET,
+    TEXT_PATTERN,
+    date_query,
+    date_range,
+    session,
+)
 from newswire.api.models import ArticleDetail, ArticlePage, ErrorOut
 from newswire.api.queries import ArticleFilter, find_articles, get_article
-from newswire.api.routes_events import check_range
 
 router = APIRouter(tags=["articles"])
 DB = Annotated[Session, Depends(session)]
@@ -21,8 +26,8 @@ DB = Annotated[Session, Depends(session)]
 def list_articles(
     db: DB,
     *,
-    since: Annotated[date | None, Query(description="published on or after (YYYY-MM-DD)")] = None,
-    until: Annotated[date | None, Query(description="published on or before")] = None,
+    since: Annotated[str | None, date_query("published on or after (YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, date_query("published on or before (YYYY-MM-DD)")] = None,
     language: Annotated[
         str | None, Query(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$", description="ISO 639-1")
     ] = None,
@@ -35,10 +40,10 @@ def list_articles(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     """Return the articles matching every given filter, most recently stored first."""
-    check_range(since, until)
+    start, end = date_range(since, until)
     f = ArticleFilter(
-        since=since.isoformat() if since else None,
-        until=until.isoformat() if until else None,
+        since=start,
+        until=end,
         language=language,
         status=status,
         q=q or None,

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from sqlalchemy.orm import Session
 
-from newswire.api.deps import MAX_LIMIT, MAX_OFFSET, TEXT_PATTERN, bad_param, session
+from newswire.api.deps import (
+    MAX_LIMIT,
+    MAX_OFFSET,
+    TEXT_PATTERN,
+    bad_param,
+    date_query,
+    date_range,
+    session,
+)
 from newswire.api.models import ErrorOut, EventOut, EventPage, EventTypeCount
 from newswire.api.queries import BBox, EventFilter, event_types, find_events, get_event
 
 router = APIRouter(tags=["events"])
 DB = Annotated[Session, Depends(session)]
-Text = Annotated[str | None, Query(max_length=200, pattern=TEXT_PATTERN)]
 
 
 def parse_bbox(raw: str | None) -> BBox | None:
@@ -39,18 +45,12 @@ def parse_bbox(raw: str | None) -> BBox | None:
     return BBox(west, south, east, north)
 
 
-def check_range(since: date | None, until: date | None) -> None:
-    """Raise a 422 when ``since`` is after ``until``."""
-    if since and until and since > until:
-        raise bad_param("since", f"since ({since}) is after until ({until})", str(since))
-
-
 @router.get("/events", response_model=EventPage, summary="Search events")
 def list_events(
     db: DB,
     *,
-    since: Annotated[date | None, Query(description="event date on or after (YYYY-MM-DD)")] = None,
-    until: Annotated[date | None, Query(description="event date on or before")] = None,
+    since: Annotated[str | None, date_query("event date on or after (YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, date_query("event date on or before (YYYY-MM-DD)")] = None,
     country: Annotated[
         str | None, Query(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2")
     ] = None,
@@ -83,10 +83,10 @@ def list_events(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     """Return the events matching every given filter, newest event date first, one page."""
-    check_range(since, until)
+    start, end = date_range(since, until)
     f = EventFilter(
-        since=since.isoformat() if since else None,
-        until=until.isoformat() if until else None,
+        since=start,
+        until=end,
         country=country,
         admin1=admin1 or None,
         event_type=event_type or None,

@@ -70,7 +70,7 @@ def register(main: click.Group) -> None:
         help="TCP port to listen on.",
     )
     def serve(host: str, port: int) -> None:
-        """Serve the read-only HTTP API (/events, /articles, /feeds, /stats, /docs) and the
+        """Serve the read-only HTTP API (/events, /articles, /feeds, /stats, /openapi.json) and the
         dashboard (/) over the database in NEWSWIRE_DATABASE_URL.
 
         The database is opened read-only. Queue depths on /stats need NEWSWIRE_REDIS_URL.

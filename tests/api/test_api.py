@@ -160,7 +160,9 @@ def test_stats_without_redis_says_why(filled_url: str, tmp_path: Any) -> None:
 @pytest.mark.parametrize(
     ("path", "params", "param", "words"),
     [
-        ("/events", {"since": "2024-13-01"}, "since", "date"),
+        ("/events", {"since": "2024-13-01"}, "since", "calendar date"),
+        ("/events", {"since": "0.0"}, "since", "pattern"),
+        ("/events", {"country": ["IQ", "SY"]}, "country", "more than once"),
         ("/events", {"since": "2024-05-01", "until": "2024-01-01"}, "since", "after"),
         ("/events", {"country": "IRQ"}, "country", "pattern"),
         ("/events", {"bbox": "1,2,3"}, "bbox", "four numbers"),

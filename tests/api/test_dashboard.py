@@ -80,14 +80,23 @@ def expected_screen_point(
 
 def markers(page: Any) -> list[dict[str, Any]]:
     """Return every rendered marker: its event id and the centre of its box on screen."""
-    return list(
-        page.eval_on_selector_all(
-            "#markers circle",
-            """nodes => nodes.map(n => { const r = n.getBoundingClientRect();
-                 return {id: Number(n.dataset.eventId), x: r.x + r.width / 2,
-                         y: r.y + r.height / 2, fill: n.getAttribute('fill')}; })""",
-        )
-    )
+    return list(page.evaluate(f"() => ({MEASURE})")["markers"])
+
+
+#: One layout snapshot: the map's box, its viewBox and every marker's centre, read together
+#: so that nothing can move between the readings.
+MEASURE = """(() => {
+  const svg = document.getElementById('map').getBoundingClientRect();
+  return {
+    svg: {x: svg.x, y: svg.y, width: svg.width, height: svg.height},
+    viewBox: document.getElementById('map').getAttribute('viewBox').split(' ').map(Number),
+    markers: [...document.querySelectorAll('#markers circle')].map(n => {
+      const r = n.getBoundingClientRect();
+      return {id: Number(n.dataset.eventId), x: r.x + r.width / 2, y: r.y + r.height / 2,
+              fill: n.getAttribute('fill')};
+    }),
+  };
+})()"""
 
 
 def test_dashboard_shows_the_sample_events(
@@ -108,18 +117,16 @@ def test_dashboard_shows_the_sample_events(
     page.goto(f"{live_server}/?refresh=1")
     page.wait_for_selector("body[data-loaded=true]")
 
+    # The health panel fills the header once /stats answers, which moves the map down: measure
+    # after it, in one snapshot.
+    page.wait_for_function("Number(document.body.dataset.healthRefreshes || 0) >= 1")
+    snap = page.evaluate(f"() => ({MEASURE})")
+    shown = snap["markers"]
     # Every located event is a marker, at its projected place, inside its country's outline.
-    shown = markers(page)
     assert sorted(m["id"] for m in shown) == sorted(placed)
-    svg = page.eval_on_selector(
-        "#map",
-        "n => { const r = n.getBoundingClientRect();"
-        " return {x: r.x, y: r.y, width: r.width, height: r.height}; }",
-    )
-    view_box = [float(v) for v in page.get_attribute("#map", "viewBox").split()]
     for m in shown:
         e = placed[m["id"]]
-        x, y = expected_screen_point(svg, view_box, e["longitude"], e["latitude"])
+        x, y = expected_screen_point(snap["svg"], snap["viewBox"], e["longitude"], e["latitude"])
         assert abs(m["x"] - x) < 1.0 and abs(m["y"] - y) < 1.0, (e["location"], m, (x, y))
         under = page.evaluate(
             "([x, y]) => document.elementsFromPoint(x, y).map(n => n.dataset.iso).filter(Boolean)",
@@ -142,7 +149,6 @@ def test_dashboard_shows_the_sample_events(
     # Pipeline health refreshes on its own: a job queued now shows up without a reload.
     from ingest.queueing import get_queue
 
-    page.wait_for_function("Number(document.body.dataset.healthRefreshes || 0) >= 1")
     get_queue(redis_conn, "events").enqueue("builtins.print", "dashboard test")
     page.wait_for_selector(
         "#queues tr[data-queue=events] td:nth-child(2):text-is('1')", timeout=10000
