@@ -14,6 +14,15 @@ verdict points into its original's cluster; any other duplicate verdict is a fal
 The rule is run twice: as shipped (Jaccard or containment) and with Jaccard alone.
 Memory is ``MEMORY USAGE`` summed over the index's keys, per article, after the syndication
 run and after adding ``--scale`` more distinct articles (random word sequences).
+
+Growth (``--growth N``, e.g. 1000000): fills a fresh index with N synthetic distinct bodies
+(40 random words from a 50,000-word vocabulary: short, so that the fill is fast, yet long
+enough for the near-duplicate path; every one goes through the same atomic script) and at
+each checkpoint (10k, 30k, 100k, 300k, 1M...) times 200 lookups of fresh 300-word articles
+and 200 of their copies with a paragraph dropped, and sums ``MEMORY USAGE`` over the index.
+Lookup time must stay flat as the index grows::
+
+    python bench/dedupe_bench.py --redis-url URL --growth 1000000 --skip-syndication
 """
 
 from __future__ import annotations
@@ -162,17 +171,96 @@ def run(conn: redis.Redis, rule: str, scale: int) -> dict[str, Any]:
         _drop(conn, prefix)
 
 
+CHECKPOINTS = (10_000, 30_000, 100_000, 300_000, 1_000_000, 3_000_000)
+
+
+def _memory_pipelined(conn: redis.Redis, prefix: str) -> tuple[int, int, int]:
+    """Return (bytes, bytes of the LSH buckets, keys) under ``prefix``, 1,000 keys a round."""
+    total = lsh = keys = 0
+    batch: list[bytes] = []
+
+    def flush() -> None:
+        nonlocal total, lsh, keys
+        pipe = conn.pipeline(transaction=False)
+        for key in batch:
+            pipe.memory_usage(key, samples=0)
+        for key, used in zip(batch, pipe.execute(), strict=True):
+            total += int(used or 0)
+            lsh += int(used or 0) if b":lsh:" in key else 0
+            keys += 1
+        batch.clear()
+
+    for key in conn.scan_iter(match=f"{prefix}:*", count=5000):
+        batch.append(key)
+        if len(batch) >= 1000:
+            flush()
+    if batch:
+        flush()
+    return total, lsh, keys
+
+
+def growth(conn: redis.Redis, n: int) -> None:
+    """Fill an index up to ``n`` articles; print lookup time and memory at each checkpoint."""
+    rng = random.Random(11)
+    vocab = [f"{rng.choice('bcdfglmnprst')}{rng.choice('aeiou')}{i:x}" for i in range(50_000)]
+    prefix = f"bench:growth:{uuid.uuid4().hex[:8]}"
+    index = DedupeIndex(conn, prefix=prefix)
+    print(f"{'articles':>10} {'new ms p50':>10} {'p95':>6} {'copy ms p50':>11} {'p95':>6} "
+          f"{'found':>6} {'bytes/art':>9} {'LSH':>6} {'keys':>8} {'fill s':>7}")  # fmt: skip
+    filled, started = 0, time.perf_counter()
+    try:
+        for checkpoint in (c for c in CHECKPOINTS if c <= n):
+            while filled < checkpoint:
+                text = " ".join(rng.choices(vocab, k=40))
+                index.check_and_add(
+                    f"g{filled}", canonical_url=f"https://g.example/{filled}",
+                    content_hash=_hash(text), text=text, published_at=None,
+                )  # fmt: skip
+                filled += 1
+            new_ms: list[float] = []
+            copy_ms: list[float] = []
+            found = 0
+            for j in range(200):
+                paras = [" ".join(rng.choices(vocab, k=60)) for _ in range(5)]
+                for label, body in (("new", paras), ("copy", paras[:2] + paras[3:])):
+                    text = "\n".join(body)
+                    key = f"probe{checkpoint}-{j}-{label}"
+                    t = time.perf_counter()
+                    v = index.check_and_add(
+                        key, canonical_url=f"https://p.example/{key}",
+                        content_hash=_hash(text), text=text, published_at=None,
+                    )  # fmt: skip
+                    (new_ms if label == "new" else copy_ms).append((time.perf_counter() - t) * 1000)
+                    found += label == "copy" and v.kind == "near"
+            mem, lsh, keys = _memory_pipelined(conn, prefix)
+            articles = filled + 400
+            q = statistics.quantiles
+            print(
+                f"{articles:>10} {statistics.median(new_ms):>10.2f} {q(new_ms, n=20)[18]:>6.2f} "
+                f"{statistics.median(copy_ms):>11.2f} {q(copy_ms, n=20)[18]:>6.2f} "
+                f"{found:>6} {mem / articles:>9.0f} {lsh / articles:>6.0f} {keys:>8} "
+                f"{time.perf_counter() - started:>7.0f}",
+                flush=True,
+            )
+    finally:
+        _drop(conn, prefix)
+
+
 def main() -> int:
     """Run the syndication check under both rules and print the figures; return exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--scale", type=int, default=5000, help="extra distinct articles")
+    parser.add_argument("--growth", type=int, default=0, help="fill to N articles, timing lookups")
+    parser.add_argument("--skip-syndication", action="store_true", help="only the growth run")
     args = parser.parse_args()
     if not TRUTH.is_file():
         print(f"no ground truth at {TRUTH}", file=sys.stderr)
         return 2
     conn: redis.Redis = redis.Redis.from_url(args.redis_url)
-    for rule, scale in (("shipped", args.scale), ("jaccard", 0)):
+    if args.growth:
+        growth(conn, args.growth)
+    for rule, scale in () if args.skip_syndication else (("shipped", args.scale), ("jaccard", 0)):
         r = run(conn, rule, scale)
         print(
             f"{rule:8} copies={r['copies']} precision={r['precision']:.3f} "

@@ -10,7 +10,8 @@ twice: on the extraction set in its order (at most two pages per host there, so 
 learned: the check is that it costs nothing), and on a same-site set built from the presstv-fr
 sample page's real template (its hidden photo caption, read-more block, share and source
 lines around the body) filled with the gold bodies of the extraction set, each page's gold
-being that body. It needs a Redis database it may flush (``--redis``).
+being that body. It needs Redis (``--redis``); its keys live under a fresh prefix per run,
+deleted afterwards.
 
     /work/venv/bin/python bench/eval_clean.py [--shared PATH] [--worst N] [--redis URL]
 """
@@ -26,6 +27,7 @@ import random
 import re
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -191,9 +193,8 @@ def learning(store: BoilerplateStore, *, known_lines: bool = True) -> Extractor:
     return run
 
 
-def learned_after(conn: redis.Redis, option_set: str) -> Extractor:
+def learned_after(store: BoilerplateStore, option_set: str) -> Extractor:
     """Return trafilatura's ``option_set`` followed by the per-site boilerplate learned."""
-    store = BoilerplateStore(conn)
     extract = EXTRACTORS[f"trafilatura {option_set}"]
     counter = iter(range(1_000_000))
 
@@ -229,9 +230,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of ours")
-    parser.add_argument(
-        "--redis", default="redis://127.0.0.1:6379/15", help="a Redis database it may flush"
-    )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="Redis URL")
     args = parser.parse_args()
     if not (args.shared / "eval" / "extraction").is_dir():
         print(f"no extraction set under {args.shared}", file=sys.stderr)
@@ -251,8 +250,13 @@ def main() -> int:
                 for f1, key in sorted(per_page)[: args.worst]:
                     print(f"    worst: F1={f1:.3f} {key}")
     conn = redis.Redis.from_url(args.redis)
-    print("\nper-site boilerplate, learned as the pages stream in (Redis, flushed first)")
-    print(f"{'set / extractor':46s} {'P':>6s} {'R':>6s} {'F1':>6s} {'F1 after 5':>10s}")
+    prefix = f"bench:boiler:{uuid.uuid4().hex[:8]}"
+
+    def fresh() -> BoilerplateStore:
+        return BoilerplateStore(conn, prefix=f"{prefix}:{uuid.uuid4().hex[:8]}")
+
+    print("\nper-site boilerplate, learned as the pages stream in (a fresh store each)")
+    print(f"{'set / extractor':46s} {'P':>6s} {'R':>6s} {'F1':>6s} {'F1 after 10':>10s}")
     for label, pages in (
         ("extraction set", load_pages(args.shared)),
         ("same-site presstv-fr", same_site_pages(args.shared)),
@@ -260,21 +264,21 @@ def main() -> int:
     ):
         variants: list[tuple[str, Callable[[], Extractor]]] = [
             ("trafilatura defaults", lambda: EXTRACTORS["trafilatura defaults"]),
-            ("trafilatura defaults + learned", lambda: learned_after(conn, "defaults")),
+            ("trafilatura defaults + learned", lambda: learned_after(fresh(), "defaults")),
             ("ours", lambda: ours),
-            ("ours + learned boilerplate", lambda: learning(BoilerplateStore(conn))),
+            ("ours + learned boilerplate", lambda: learning(fresh())),
             ("ours without line filters", lambda: ours_without_known_lines),
             (
                 "ours without line filters + learned",
-                lambda: learning(BoilerplateStore(conn), known_lines=False),
+                lambda: learning(fresh(), known_lines=False),
             ),
         ]
         for name, make in variants:
-            conn.flushdb()
             p, r, f, _, per_page = score(make(), pages)
-            warm = sum(f1 for f1, _ in per_page[5:]) / len(per_page[5:])
+            warm = sum(f1 for f1, _ in per_page[10:]) / len(per_page[10:])
             print(f"{label + ' / ' + name:46s} {p:6.3f} {r:6.3f} {f:6.3f} {warm:10.3f}")
-    conn.flushdb()
+    for key in conn.scan_iter(match=f"{prefix}:*", count=1000):
+        conn.delete(key)
     return 0
 
 

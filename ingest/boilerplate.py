@@ -16,6 +16,9 @@ script, so concurrent workers see consistent counts.
 Only paragraphs of at most :data:`MAX_WORDS` words are candidates: the long background
 paragraph a site repeats in every article of a running story is content, a caption is not.
 Nothing is dropped for a host until :data:`MIN_ARTICLES` of its articles have been seen.
+Boilerplate is never most of an article: when the learned paragraphs would take more than
+:data:`MAX_DROPPED_SHARE` of its words, the article is a copy of one the site already published
+(the same story under another URL teaches the counts its own paragraphs), and it is kept whole.
 """
 
 from __future__ import annotations
@@ -34,9 +37,10 @@ __all__ = ["BoilerplateStore", "Stripped", "fingerprint", "host_of"]
 
 WINDOW = 500
 MAX_WORDS = 60
-MIN_ARTICLES = 5
-MIN_REPEATS = 4
+MIN_ARTICLES = 10
+MIN_REPEATS = 5
 MIN_SHARE = 0.3
+MAX_DROPPED_SHARE = 1 / 3
 
 _WORD_RE = re.compile(r"\w+")
 _DIGIT_RE = re.compile(r"\d+")
@@ -139,6 +143,10 @@ class BoilerplateStore:
         """Learn from ``text`` (one paragraph a line) and return it without boilerplate."""
         paragraphs = [line for line in text.splitlines() if line.strip()]
         flags = self.observe(host_of(url), article_key, paragraphs)
+        words = [len(_WORD_RE.findall(p)) for p in paragraphs]
+        dropped_words = sum(w for w, drop in zip(words, flags, strict=True) if drop)
+        if dropped_words > MAX_DROPPED_SHARE * sum(words):
+            flags = [False] * len(paragraphs)  # a copy of an article seen, not boilerplate
         kept = [p for p, drop in zip(paragraphs, flags, strict=True) if not drop]
         dropped = tuple(p for p, drop in zip(paragraphs, flags, strict=True) if drop)
         return Stripped("\n".join(kept), dropped)

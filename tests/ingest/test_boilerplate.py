@@ -21,6 +21,10 @@ def _article(i: int, *, caption: bool = True) -> str:
     lines = [
         f"Une attaque a visé un poste à {place} (article {'x' * (i + 1)}).",
         f"Le bilan fait état de blessés selon une source de {other} ({'y' * (i + 1)}).",
+        f"Les autorités de {place} ont ouvert une enquête et renforcé la sécurité autour des "
+        f"bâtiments publics de la ville et de la route vers {other} ({'v' * (i + 1)}).",
+        f"Aucun groupe n'a revendiqué l'attaque, la troisième ce mois-ci dans la région de "
+        f"{place}, selon les services de sécurité cités par la presse ({'u' * (i + 1)}).",
     ]
     if caption:
         lines.insert(1, CAPTION.replace("12 mars", f"{i} mars"))  # dates vary, text does not
@@ -36,7 +40,7 @@ def test_a_sites_repeated_paragraphs_are_learned_and_dropped(redis_conn: redis.R
     assert all(not s.dropped for s in early)
     later = store.strip(url.format(99), "a99", _article(99))
     assert set(later.dropped) == {CAPTION.replace("12 mars", "99 mars"), FOLLOW}
-    assert later.text.splitlines() == [_article(99, caption=False).splitlines()[i] for i in (0, 1)]
+    assert later.text.splitlines() == _article(99, caption=False).splitlines()[:-1]
     # Another site has learned nothing.
     other = store.strip("https://other.net/x", "b1", _article(5))
     assert not other.dropped
@@ -96,3 +100,12 @@ def test_bad_settings_and_hosts() -> None:
     with pytest.raises(ValueError, match="min_share"):
         BoilerplateStore(redis.Redis(), min_share=0)
     assert host_of("https://WWW.Example.org:8443/a") == "example.org"
+
+
+def test_copies_of_one_story_on_one_site_are_not_boilerplate(redis_conn: redis.Redis) -> None:
+    """The same story under many URLs of one site must not teach its paragraphs as boilerplate."""
+    store = BoilerplateStore(redis_conn)
+    story = _article(3)
+    for i in range(MIN_ARTICLES * 2):
+        out = store.strip(f"https://example.org/a/{i}", f"copy{i}", story)
+        assert out.text == story and not out.dropped
