@@ -229,3 +229,29 @@ def test_k8s_every_worker_deployment_has_a_pdb_and_scales_on_its_rq_list() -> No
         assert trigger["metadata"]["listName"] == Queue.redis_queue_namespace_prefix + stage
         assert trigger["metadata"]["addressFromEnv"] in config
         assert 0 < so["minReplicaCount"] <= so["maxReplicaCount"]
+
+
+def test_container_image_is_multi_stage_and_runs_as_non_root() -> None:
+    lines = [
+        ln.strip()
+        for ln in (DEPLOY / "Containerfile").read_text().splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
+    stages = [ln for ln in lines if ln.upper().startswith("FROM ")]
+    assert len(stages) >= 2 and " AS " in stages[0].upper()
+    # the runtime stage takes only built wheels from the build stage, and drops root
+    runtime = lines[lines.index(stages[-1]) :]
+    assert any(ln.startswith("COPY --from=") for ln in runtime)
+    [user] = [ln.split()[1] for ln in runtime if ln.upper().startswith("USER ")]
+    assert user not in {"root", "0"}
+    assert runtime[-2] == 'ENTRYPOINT ["newswire"]'
+    # compose and Kubernetes use the image this file builds
+    compose = yaml.safe_load((DEPLOY / "compose" / "compose.yaml").read_text())
+    assert compose["x-newswire"]["build"]["dockerfile"] == "deploy/Containerfile"
+    images = {
+        c["image"]
+        for d in _k8s_docs()
+        if d["kind"] in {"Deployment", "Job"}
+        for c in _pod(d)["containers"]
+    }
+    assert images == {compose["x-newswire"]["image"]}

@@ -86,3 +86,12 @@ def test_retry_without_a_selection_is_refused(failures: redis.Redis) -> None:
     assert result.exit_code == 2 and "name the jobs to retry" in result.output
     result = CliRunner().invoke(main, ["failed", "list", "--stage", "nope"])
     assert result.exit_code == 2 and "unknown stage" in result.output
+
+
+def test_status_counts_failures_by_reason(failures: redis.Redis) -> None:
+    result = CliRunner().invoke(main, ["status", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{") :])
+    assert report["failures_by_reason"] == {"events:value_error": 2, "events:bad_message": 1}
+    table = CliRunner().invoke(main, ["status"]).output
+    assert "failed jobs by reason" in table and "events:value_error" in table
