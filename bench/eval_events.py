@@ -5,6 +5,7 @@
     python bench/eval_events.py --case2021          # sub-type weighted F1 on CASE 2021 task 2
     python bench/eval_events.py --arabic            # ASSAULT / PROTEST detection F1 (Arabic)
     python bench/eval_events.py --places-fr         # place mentions on HIPE French dev files
+    python bench/eval_events.py --speed             # CPU ms per 1000 words per language, RSS
 
 Matching follows gold_events.json's "about": class agrees (event type, and sub-type when the
 gold gives one), date within tolerance_days (a month- or year-precision date matches when the
@@ -372,6 +373,57 @@ def places_fr(folder: Path) -> None:
         )
 
 
+def _articles_of(texts: list[str], words: int = 1000) -> list[str]:
+    """Return ``texts`` joined into articles of about ``words`` words (one paragraph each)."""
+    out: list[str] = []
+    current: list[str] = []
+    count = 0
+    for t in texts:
+        current.append(t.replace("\n", " "))
+        count += len(t.split())
+        if count >= words:
+            out.append("\n".join(current))
+            current, count = [], 0
+    if current:
+        out.append("\n".join(current))
+    return out
+
+
+def speed() -> None:
+    """Print extraction CPU time per 1000 words for each language with text to time it on
+    (the French sample articles, CASE 2021 snippets and the Arabic sentences joined into
+    1000-word articles), best of 5 rounds, and the process's peak RSS."""
+    import resource
+
+    samples: dict[str, list[str]] = {}
+    try:
+        gold_texts = GOLD.with_name("gold_text.jsonl").read_text("utf-8").splitlines()
+        samples["fr"] = [json.loads(x)["text"] for x in gold_texts if x.strip()]
+        with CASE.open(encoding="utf-8") as fh:
+            samples["en"] = _articles_of(
+                [r["EventSnippet"] for r in csv.DictReader(fh, delimiter="\t")]
+            )
+        with (ARABIC / "assault_gsr.csv").open(encoding="utf-8") as fh:
+            samples["ar"] = _articles_of([r["text"] for r in csv.DictReader(fh)])
+    except (OSError, ValueError, KeyError) as exc:
+        raise BadInput(f"cannot read the timing texts: {exc}") from exc
+    pub = "2021-01-02T10:30:00+03:00"
+    print(f"{'language':8} {'articles':>8} {'words/article':>13} {'CPU ms per 1000 words':>22}")
+    for lang, texts in samples.items():
+        for t in texts:
+            extract_events(t, language=lang, published_at=pub)  # load data and caches
+        words = sum(len(t.split()) for t in texts)
+        best = float("inf")
+        for _ in range(5):
+            started = time.process_time()
+            for t in texts:
+                extract_events(t, language=lang, published_at=pub)
+            best = min(best, time.process_time() - started)
+        print(f"{lang:8} {len(texts):>8} {words / len(texts):>13.0f} {best * 1e6 / words:>22.1f}")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process (all four packs and the gazetteer loaded): {rss:.0f} MB")
+
+
 def _f1(name: str, pairs: list[tuple[str, str]]) -> None:
     """Print the weighted F1 and accuracy of (gold, predicted) label pairs."""
     labels = Counter(g for g, _ in pairs)
@@ -396,6 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--case2021", action="store_true")
     src.add_argument("--arabic", action="store_true")
     src.add_argument("--places-fr", action="store_true")
+    src.add_argument("--speed", action="store_true")
     args = ap.parse_args(argv)
     try:
         if args.case2021:
@@ -406,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.places_fr:
             places_fr(PLACES_FR)
+            return 0
+        if args.speed:
+            speed()
             return 0
         gold = _load_json(args.gold)
         if args.events:

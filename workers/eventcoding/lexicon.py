@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -183,6 +183,9 @@ class Lexicon:
     clause_break: re.Pattern[str]
     related: re.Pattern[str]
     refinements: tuple[Refinement, ...] = ()
+    #: literal -> indexes of the triggers that need it; triggers without literals always run.
+    trigger_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    unkeyed: tuple[int, ...] = ()
 
 
 def expand(value: Any) -> Any:
@@ -245,15 +248,22 @@ def lexicon(language: str) -> Lexicon:
         if group["sub_event_type"] not in types:
             raise LexiconError(f"{language}: unknown sub-event type {group['sub_event_type']!r}")
         mode = group.get("mode", types[group["sub_event_type"]]["mode"])
-        triggers.append(
+        # One trigger per pattern, each with its own literals: a sentence runs only the
+        # patterns whose words it contains.
+        triggers.extend(
             Trigger(
                 sub_event_type=group["sub_event_type"],
                 strong=group["strength"] == "strong",
                 mode=mode,
-                pattern=compile_any(group["patterns"], bounded=True),
-                keys=literal_keys(group["patterns"]),
+                pattern=compile_any([pattern], bounded=True),
+                keys=literal_keys([pattern]),
             )
+            for pattern in group["patterns"]
         )
+    by_key: dict[str, list[int]] = {}
+    for i, t in enumerate(triggers):
+        for k in t.keys or ():
+            by_key.setdefault(k, []).append(i)
     refinements: list[Refinement] = []
     for rule in raw.get("refinements", []):
         if rule.get("scope", "any") not in ("any", "before", "after"):
@@ -274,6 +284,8 @@ def lexicon(language: str) -> Lexicon:
         language=language,
         raw=raw,
         triggers=tuple(triggers),
+        trigger_keys={k: tuple(v) for k, v in by_key.items()},
+        unkeyed=tuple(i for i, t in enumerate(triggers) if t.keys is None),
         generic_attack=compile_any(raw["generic_attack"], bounded=True),
         negation=compile_any(raw["negation"]),
         hypothetical=compile_any(raw["hypothetical"]),

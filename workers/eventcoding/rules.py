@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from . import actors, numbers
-from .lexicon import Lexicon, may_match, shared
+from .lexicon import Lexicon, shared
 from .sentences import clauses, comma_scope
 
 #: How far after a cue its object is looked for ("attacked [two military] bases").
@@ -61,10 +61,13 @@ def happened(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
 
 def _typed_cues(sentence: str, lex: Lexicon) -> list[Cue]:
     lowered = sentence.lower()
+    active = set(lex.unkeyed)
+    for key, indexes in lex.trigger_keys.items():
+        if key in lowered:
+            active.update(indexes)
     found = [
         Cue(t.sub_event_type, t.strong, t.mode, m.start(), m.end())
-        for t in lex.triggers
-        if may_match(t.keys, lowered)
+        for t in (lex.triggers[i] for i in sorted(active))
         for m in t.pattern.finditer(sentence)
     ]
     # A cue inside a longer one of another type is part of it ("drones kamikazes").
