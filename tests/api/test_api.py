@@ -237,3 +237,26 @@ def test_openapi_schema_lists_every_route(client: TestClient) -> None:
     }
     params = {p["name"] for p in schema["paths"]["/events"]["get"]["parameters"]}
     assert {"since", "until", "country", "admin1", "event_type", "actor", "bbox", "q"} <= params
+
+
+def test_stats_with_redis_down_says_so(filled_url: str, tmp_path: Any) -> None:
+    import socket
+
+    from ingest.settings import Settings
+    from newswire.api.app import create_app
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Settings(
+        data_dir=tmp_path, database_url=filled_url, redis_url=f"redis://127.0.0.1:{port}/0"
+    )
+    app = create_app(settings)
+    with TestClient(app) as c:
+        r = c.get("/stats")
+    app.state.engine.dispose()
+    assert r.status_code == 200
+    body = r.json()
+    assert body["healthy"] is False and body["queues"]["ok"] is False
+    assert body["queues"]["error"].startswith("Redis unreachable:")
+    assert body["totals"]["events"] > 0  # the database half of the report still answers
