@@ -9,7 +9,9 @@ and so does relative-URI resolution inside content.
 Guards against feedparser's known slowdowns: the loose (sgmllib-based) parser it falls back to
 on malformed XML, its HTML sanitizer and its relative-URI resolver all run over every byte of
 every content field, so the body is refused above :data:`MAX_FEED_BYTES` and
-summaries are cut at :data:`MAX_SUMMARY_CHARS` after parsing.
+summaries are cut at :data:`MAX_SUMMARY_CHARS` after parsing; person fields (author, creator...)
+are cut at :data:`MAX_AUTHOR_CHARS` *before* parsing, because feedparser's e-mail regex on them
+slows down about cubically with their length.
 
 "Nothing usable" is :class:`NotAFeed` with a short ``reason``; a feed that parsed with
 complaints (feedparser's ``bozo``) is still returned, with the complaint in ``malformed``.
@@ -37,6 +39,17 @@ MAX_SUMMARY_CHARS = 20_000
 _HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*|<\?xml[^>]*\?>\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])",
     re.IGNORECASE | re.DOTALL,
+)
+
+#: Longer person fields (author, creator, name, e-mail...) are cut before parsing.
+MAX_AUTHOR_CHARS = 256
+# feedparser looks for an e-mail address in person fields with a backtracking regex whose time
+# grows about cubically with the field's length (0.06 s at 1 000 chars, 0.4 s at 2 000, minutes
+# at 100 000). Real bylines are short, so long ones are cut in the raw bytes, in linear time.
+_LONG_PERSON_FIELD = re.compile(
+    rb"(<(?:[\w.-]{1,40}:)?(?:author|creator|contributor|publisher|managingEditor|webMaster"
+    rb"|name|email)\b[^<>]{0,200}>)([^<]{%d})[^<]+" % MAX_AUTHOR_CHARS,
+    re.IGNORECASE,
 )
 
 
@@ -144,6 +157,7 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str] | None = Non
         raise NotAFeed("empty")
     if len(body) > MAX_FEED_BYTES:
         raise NotAFeed("too_large", f"{len(body)} bytes > {MAX_FEED_BYTES}")
+    body = _LONG_PERSON_FIELD.sub(rb"\1\2", body)
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
     response_headers["content-location"] = url
     try:

@@ -24,6 +24,7 @@ The database is the source of truth for every feed; the Redis schedule is rebuil
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 import uuid
@@ -65,6 +66,7 @@ from schemas.messages import EntryMessage
 from schemas.tables import Article, Entry, Feed
 
 log = get_logger("newswire.poller")
+_stdlog = logging.getLogger("newswire.poller")
 _FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -289,15 +291,16 @@ class Poller:
         if due is not None:
             result.lag_s = max(0.0, claimed - due)
         out = result.outcome
-        log.info(
-            "feed_polled",
-            feed_url=out.feed_url,
-            outcome=out.outcome,
-            entries=out.entries,
-            new_entries=out.new_entries,
-            reason=out.reason,
-            duration_ms=round((time.perf_counter() - started) * 1000, 1),
-        )
+        if _stdlog.isEnabledFor(logging.INFO):  # skip building a line nobody will see
+            log.info(
+                "feed_polled",
+                feed_url=out.feed_url,
+                outcome=out.outcome,
+                entries=out.entries,
+                new_entries=out.new_entries,
+                reason=out.reason,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            )
         return result
 
     def _on_response(self, state: FeedState, res: FetchResult) -> CheckResult:
@@ -547,16 +550,23 @@ class Poller:
         return self._enqueue_rows(rows, None)
 
     def _enqueue_rows(self, rows: Sequence[Any], language: str | None) -> int:
+        if not rows:
+            return 0
+        keys = list({entry.article_key for entry, _, _ in rows})
+        with self.sessions() as s:
+            stored = set(
+                s.scalars(
+                    select(Article.article_key).where(
+                        Article.article_key.in_(keys), Article.status == "stored"
+                    )
+                )
+            )
+        done_ids = [entry.id for entry, _, _ in rows if entry.article_key in stored]
+        queued_ids: list[int] = []
         count = 0
         for entry, feed_url, hint in rows:
-            with self.sessions() as s, s.begin():
-                stored = s.scalar(
-                    select(Article.status).where(Article.article_key == entry.article_key)
-                )
-                if stored == "stored":
-                    # The same article reached us through another feed or entry already.
-                    s.execute(update(Entry).where(Entry.id == entry.id).values(state="stored"))
-                    continue
+            if entry.article_key in stored:
+                continue  # the same article reached us through another feed or entry already
             msg = EntryMessage(
                 article_key=entry.article_key,
                 url=entry.url,
@@ -576,8 +586,7 @@ class Poller:
                 msg.to_dict(),
                 timeout_s=self.settings.job_timeout_s,
             )
-            with self.sessions() as s, s.begin():
-                s.execute(update(Entry).where(Entry.id == entry.id).values(state="queued"))
+            queued_ids.append(entry.id)
             if enqueued:
                 count += 1
                 log.info(
@@ -587,6 +596,12 @@ class Poller:
                     trace_id=entry.trace_id,
                     url=entry.url,
                 )
+        # Marked only after their jobs are in Redis: a crash before this re-enqueues them.
+        with self.sessions() as s, s.begin():
+            if done_ids:
+                s.execute(update(Entry).where(Entry.id.in_(done_ids)).values(state="stored"))
+            if queued_ids:
+                s.execute(update(Entry).where(Entry.id.in_(queued_ids)).values(state="queued"))
         return count
 
     # -- loops --------------------------------------------------------------------------

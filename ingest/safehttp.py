@@ -295,11 +295,16 @@ class _GuardedPoolManager(urllib3.PoolManager):
 
 
 _managers: dict[tuple[str, ...], _GuardedPoolManager] = {}
+_managers_by_arg: dict[tuple[str, ...], _GuardedPoolManager] = {}
 _managers_lock = threading.Lock()
 
 
 def _manager_for(allowed: Sequence[str]) -> tuple[_GuardedPoolManager, _AddressPolicy]:
     """Return the shared pool manager (and its policy) for this set of allowed networks."""
+    # Fast path without parsing the networks again: this runs once per request.
+    fast = _managers_by_arg.get(tuple(allowed))
+    if fast is not None:
+        return fast, fast._policy
     policy = _AddressPolicy(allowed)
     key = tuple(sorted(str(net) for net in policy.allowed))
     with _managers_lock:
@@ -307,7 +312,11 @@ def _manager_for(allowed: Sequence[str]) -> tuple[_GuardedPoolManager, _AddressP
         if manager is None:
             if len(_managers) >= 16:  # policies are few in practice; bound the cache anyway
                 _managers.pop(next(iter(_managers))).clear()
+                _managers_by_arg.clear()
             manager = _managers[key] = _GuardedPoolManager(policy)
+        if len(_managers_by_arg) >= 64:
+            _managers_by_arg.clear()
+        _managers_by_arg[tuple(allowed)] = manager
     return manager, manager._policy
 
 
