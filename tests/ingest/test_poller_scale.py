@@ -11,18 +11,24 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import redis
+from click.testing import CliRunner
 from sqlalchemy import Engine, select
 
 from ingest import cadence
 from ingest.db import make_engine, session_factory, transaction
+from ingest.discover import discover
 from ingest.feedstore import add_feeds
 from ingest.hostlimits import HostLimiter, HostPolicy
 from ingest.poller import Poller, PollerOptions
+from ingest.robots import RobotsCache
+from ingest.safehttp import FetchResult, fetch
 from ingest.schedule import FeedSchedule
 from ingest.settings import Settings, load_settings
+from newswire.cli import main
 from schemas.tables import Feed
 from tests.ingest.servers import redirect, serve, static, status
 
@@ -34,6 +40,7 @@ RSS = (
     b"<pubDate>Tue, 16 Jul 2024 12:00:00 GMT</pubDate></item>"
     b"</channel></rss>"
 )
+RSS_TYPE = "application/rss+xml"
 FAST = PollerOptions(threads=4, host_policy=HostPolicy(max_concurrent=2, min_gap_s=0.0))
 
 
@@ -289,3 +296,59 @@ def test_json_feed_and_news_sitemap(engine: Engine, redis_conn: redis.Redis) -> 
         outs = Poller(_settings(), engine, redis_conn, FAST).run_once()
     assert [(o.outcome, o.new_entries) for o in outs] == [("changed", 1), ("changed", 1)]
     assert _feed(engine, 2).source_type == "sitemap"
+
+
+# -- discovery and robots.txt ---------------------------------------------------------------
+
+
+def test_discover_finds_declared_feeds_then_common_paths() -> None:
+    page = (
+        b"<html><head><link rel='alternate' type='application/rss+xml' href='/rss.xml' "
+        b"title='Main'><link rel='stylesheet' href='/s.css'></head></html>"
+    )
+    bare = b"<html><head></head><body>no links</body></html>"
+    rss = static(RSS, content_type=RSS_TYPE)
+    with serve({"/": static(page), "/bare": static(bare), "/feed": rss, "/rss.xml": rss}) as srv:
+
+        def get(url: str) -> FetchResult:
+            return fetch(url, allowed_networks=["127.0.0.0/8"])
+
+        [declared] = discover(srv.url("/"), get)
+        assert (declared.url, declared.title, declared.found_by) == (
+            srv.url("/rss.xml"),
+            "Main",
+            "link",
+        )
+        by_path = discover(srv.url("/bare"), get)
+        assert {f.url for f in by_path} == {srv.url("/feed"), srv.url("/rss.xml")}
+        assert {f.found_by for f in by_path} == {"path"}
+        assert discover(srv.url("/rss.xml"), get)[0].found_by == "self"
+
+
+def test_feeds_discover_command(redis_conn: redis.Redis, tmp_path: Path) -> None:
+    page = b"<html><head><link rel=alternate type=application/atom+xml href=/a.xml></head></html>"
+    with serve({"/": static(page)}) as srv:
+        env = {"NEWSWIRE_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8", "NEWSWIRE_DATA_DIR": str(tmp_path)}
+        res = CliRunner().invoke(main, ["feeds", "discover", srv.url("/")], env=env)
+    assert res.exit_code == 0, res.output
+    assert srv.url("/a.xml") in res.output
+
+
+def test_robots_txt_is_obeyed_and_cached(redis_conn: redis.Redis) -> None:
+    robots = b"User-agent: *\nDisallow: /private/\nDisallow: /*?print\n"
+    with serve({"/robots.txt": static(robots, content_type="text/plain")}) as srv:
+        cache = RobotsCache(
+            redis_conn, user_agent="newswire/0.1 (+x)", allowed_networks=("127.0.0.0/8",)
+        )
+        assert cache.allowed(srv.url("/news/1"))
+        assert not cache.allowed(srv.url("/private/1"))
+        assert not cache.allowed(srv.url("/news/1?print"))  # wildcard rule (RFC 9309)
+        assert len([r for r in srv.requests if r.path == "/robots.txt"]) == 1  # cached
+    with serve() as missing:  # 404: everything allowed
+        assert RobotsCache(redis_conn, user_agent="x", allowed_networks=("127.0.0.0/8",)).allowed(
+            missing.url("/a")
+        )
+    with serve({"/robots.txt": status(503)}) as broken:  # unreachable: nothing allowed for now
+        assert not RobotsCache(
+            redis_conn, user_agent="x", allowed_networks=("127.0.0.0/8",)
+        ).allowed(broken.url("/a"))
