@@ -150,9 +150,17 @@ def test_dashboard_shows_the_sample_events(
     from ingest.queueing import get_queue
 
     get_queue(redis_conn, "events").enqueue("builtins.print", "dashboard test")
-    page.wait_for_selector(
-        "#queues tr[data-queue=events] td:nth-child(2):text-is('1')", timeout=10000
-    )
+    refreshes = int(page.evaluate("document.body.dataset.healthRefreshes"))
+    try:
+        page.wait_for_selector(
+            "#queues tr[data-queue=events] td:nth-child(2):text-is('1')", timeout=15000
+        )
+    except Exception as exc:
+        state = page.evaluate("document.body.dataset.healthRefreshes")
+        raise AssertionError(
+            f"queued job not shown; refreshes {refreshes} -> {state}; "
+            f"redis keys={redis_conn.keys('*')}; panel: {page.inner_text('#health')}"
+        ) from exc
     assert "broken.test" in page.inner_text("#failing-feeds")
     assert "needs attention" in page.inner_text("#health-badge")
 

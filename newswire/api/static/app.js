@@ -211,13 +211,15 @@ function renderTimeline() {
   const width = 600, height = 160, bottom = 18;
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
   const max = Math.max(...counts.values());
-  const barW = width / keys.length;
+  // Bars at most 40 units wide, centred: one day on its own should not look like a trend.
+  const barW = Math.min(width / keys.length, 40);
+  const x0 = (width - barW * keys.length) / 2;
   keys.forEach((k, i) => {
     const n = counts.get(k);
     if (!n) return;
     const h = ((height - bottom - 4) * n) / max;
     const rect = el("rect", {
-      x: i * barW + barW * 0.1, y: height - bottom - h, width: Math.max(barW * 0.8, 1), height: h,
+      x: x0 + i * barW + barW * 0.1, y: height - bottom - h, width: Math.max(barW * 0.8, 1), height: h,
       "data-bucket": k, "data-count": n,
     }, null, SVG_NS);
     rect.append(el("title", {}, `${k}: ${n} event(s)`, SVG_NS));
