@@ -46,7 +46,9 @@ return 0
 
 
 class HostBusy(Exception):
-    """No slot for the host within the time we were willing to wait."""
+    """No slot for the host within the time we were willing to wait (worth a retry later)."""
+
+    transient = True
 
     def __init__(self, host: str, waited_s: float) -> None:
         self.host = host

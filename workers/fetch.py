@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session
 from ingest.archive import ArchiveRef, WarcArchive
 from ingest.boilerplate import BoilerplateStore
 from ingest.clean import clean_html, content_hash
+from ingest.hostlimits import HostLimiter, host_of
 from ingest.identity import canonical_url
+from ingest.robots import RobotsCache
 from ingest.safehttp import FetchError, FetchLimits, fetch
 from ingest.settings import Settings
 from schemas.messages import ArticleMessage, EntryMessage, Skip, decode_entry
@@ -194,9 +196,23 @@ def boilerplate_store() -> BoilerplateStore:
     return BoilerplateStore(runtime().redis)
 
 
+@cache
+def _robots() -> RobotsCache:
+    rt = runtime()
+    return RobotsCache(
+        rt.redis,
+        user_agent=rt.settings.user_agent,
+        allowed_networks=rt.settings.allow_private_networks,
+    )
+
+
 def _work(entry: EntryMessage) -> ArticleMessage | Skip:
     rt = runtime()
-    out, ref = fetch_and_archive(entry, rt.settings, _archive(), boilerplate_store())
+    if not _robots().allowed(entry.url):
+        return Skip("robots_disallowed", {"url": entry.url})
+    # The pollers' per-host limits (N at once, a gap), shared by every process through Redis.
+    with HostLimiter(rt.redis).slot(host_of(entry.url), max_wait_s=rt.settings.fetch_deadline_s):
+        out, ref = fetch_and_archive(entry, rt.settings, _archive(), boilerplate_store())
     if ref is not None:
         with rt.sessions() as session, session.begin():
             link_archive(session, entry, ref)
