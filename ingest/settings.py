@@ -47,6 +47,9 @@ class Settings:
     job_timeout_s: int = 180
     job_retries: int = 3
     stats_interval_s: float = 60.0
+    #: Where ``newswire serve`` listens.
+    serve_host: str = "127.0.0.1"
+    serve_port: int = 8000
 
     def redacted(self) -> dict[str, Any]:
         """Return the settings as a JSON-safe dict with credentials in URLs masked."""
@@ -153,6 +156,8 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "job_timeout_s": _positive(int),
     "job_retries": _positive(int),
     "stats_interval_s": _positive(float),
+    "serve_host": lambda _n, raw: raw.strip(),
+    "serve_port": _positive(int),
 }
 
 

@@ -5,14 +5,9 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
-
-#: The serve command's own variables; they are not Settings fields, so they are kept out of
-#: load_settings (which refuses unknown NEWSWIRE_* names).
-SERVE_VARS = ("NEWSWIRE_SERVE_HOST", "NEWSWIRE_SERVE_PORT")
 
 
 def serve_command(host: str, port: int) -> None:
@@ -20,9 +15,9 @@ def serve_command(host: str, port: int) -> None:
     from ingest.logsetup import configure_logging
     from ingest.settings import SettingsError, load_settings
 
-    environ = {k: v for k, v in os.environ.items() if k not in SERVE_VARS}
     try:
-        settings = load_settings(environ)
+        # NEWSWIRE_SERVE_HOST/PORT are Settings fields too, so a bad value is named here.
+        settings = load_settings()
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from exc
     configure_logging(settings.log_format, settings.log_level)
