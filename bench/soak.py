@@ -32,17 +32,25 @@ from pathlib import Path
 from typing import Any
 
 import redis
-from sqlalchemy import distinct, func, select
+from sqlalchemy import create_engine, distinct, func, select, text
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.pipeline_bench import build_newsroom  # noqa: E402
-from ingest.db import make_engine, session_factory, transaction, upgrade  # noqa: E402
+from ingest.db import (  # noqa: E402
+    make_engine,
+    normalise_url,
+    session_factory,
+    transaction,
+    upgrade,
+)
 from ingest.feedstore import add_feeds  # noqa: E402
 from newswire.commands.failed import failed_jobs  # noqa: E402
 from newswire.newsroom import Newsroom  # noqa: E402
 from newswire.pipeline_state import in_flight  # noqa: E402
+from schemas.messages import STAGES  # noqa: E402
 from schemas.tables import Article, Entry, Event, Mention  # noqa: E402
 
 PAGES_PER_FEED = 1000
@@ -95,6 +103,27 @@ class RedisProc:
             self.proc = None
 
 
+def fresh_database(postgres: str | None, work: Path) -> str:
+    """Return the URL of an empty database: a new one on ``postgres`` if given, else SQLite."""
+    if not postgres:
+        return f"sqlite:///{work / 'soak.db'}"
+    admin_url = make_url(normalise_url(postgres))
+    name = f"newswire_soak_{os.getpid()}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(postgres: str, db_url: str) -> None:
+    """Drop the soak's own PostgreSQL database."""
+    admin = create_engine(make_url(normalise_url(postgres)), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{make_url(db_url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def split_feeds(root: Path) -> int:
     """Spread the newsroom's articles over feeds of PAGES_PER_FEED; return the feed count."""
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
@@ -113,12 +142,15 @@ class Fleet:
     env: dict[str, str]
     logdir: Path
     workers: int
+    per_queue: bool = False
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     restarts: Counter[str] = field(default_factory=Counter)
     spawned: int = 0
 
     def _spawn(self, role: str) -> None:
         argv = ["poll"] if role == "poller" else ["worker"]
+        if role.startswith("worker") and self.per_queue:
+            argv.append(role.split("-", 1)[1])
         self.spawned += 1
         out = (self.logdir / f"{role}-{self.spawned:04d}.log").open("wb")
         self.procs[role] = subprocess.Popen(
@@ -131,8 +163,10 @@ class Fleet:
 
     def start(self) -> None:
         self._spawn("poller")
-        for i in range(self.workers):
-            self._spawn(f"worker-{i}")
+        # per queue: one process per stage, as the systemd units and k8s Deployments run them
+        names = STAGES if self.per_queue else [str(i) for i in range(self.workers)]
+        for name in names:
+            self._spawn(f"worker-{name}")
 
     def keep_alive(self) -> None:
         for role, proc in list(self.procs.items()):
@@ -197,8 +231,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     feeds = split_feeds(work / "room")
     redis_proc = RedisProc(work / "redis")
     redis_proc.start()
-    db_url = f"sqlite:///{work / 'soak.db'}"
+    db_url = fresh_database(args.postgres, work)
     upgrade(db_url)
+    # Progress is read with a plain engine: make_engine's SQLite sessions begin IMMEDIATE
+    # (write-locked) even to read, and would queue behind the workers.
+    monitor = create_engine(normalise_url(db_url))
     room = Newsroom(work / "room").start()
     engine = make_engine(db_url)
     with transaction(session_factory(engine)) as s:
@@ -212,7 +249,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         NEWSWIRE_LOG_FORMAT="json",
         NEWSWIRE_STATS_INTERVAL_S="30",
     )
-    fleet = Fleet(env, work / "logs", args.workers)
+    fleet = Fleet(env, work / "logs", args.workers, per_queue=args.per_queue)
     conn = redis.Redis.from_url(redis_proc.url, socket_timeout=10)
     kills = 0
     redis_restarted_at: float | None = None
@@ -226,8 +263,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             time.sleep(1.0)
             fleet.keep_alive()
             now = time.monotonic()
-            with session_factory(engine)() as s:
-                done = s.scalar(finished) or 0
+            with monitor.connect() as c:
+                done = c.scalar(finished) or 0
             if now >= next_kill:
                 fleet.kill_random_worker(rng)
                 kills += 1
@@ -244,8 +281,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     idle = in_flight(conn) == 0
                 except redis.exceptions.RedisError:
                     idle = False
-                with session_factory(engine)() as s:
-                    waiting = s.scalar(
+                with monitor.connect() as c:
+                    waiting = c.scalar(
                         select(func.count()).select_from(Entry).where(Entry.state == "new")
                     )
                 if idle and not waiting and fleet.procs["poller"].poll() is None:
@@ -261,18 +298,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     verdict = check(db_url, conn)
     redis_proc.stop()
     engine.dispose()
+    monitor.dispose()
+    if args.postgres and not args.keep:
+        drop_database(args.postgres, db_url)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return {
         "articles_served": total,
         "feeds": feeds,
-        "workers": args.workers,
+        "workers": "one per stage" if args.per_queue else args.workers,
         "wall_s": round(wall, 1),
         "articles_per_s": round(done / wall, 2),
         "worker_kills": kills,
         "restarts": dict(fleet.restarts),
         "redis_restarted_at_s": round(redis_restarted_at or -1, 1),
         "workdir": str(work) if args.keep else None,
+        "database": "postgresql" if args.postgres else "sqlite",
         **verdict,
     }
 
@@ -281,7 +322,8 @@ def main() -> int:
     """Parse arguments, run the soak, print JSON and a Markdown table; 0 when invariants hold."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--articles", type=int, default=20000)
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=2, help="processes serving every queue")
+    ap.add_argument("--per-queue", action="store_true", help="one worker process per stage")
     ap.add_argument("--kill-min-s", type=float, default=20.0)
     ap.add_argument("--kill-max-s", type=float, default=60.0)
     ap.add_argument("--redis-restart-at", type=float, default=0.4, help="fraction stored")
@@ -289,6 +331,9 @@ def main() -> int:
     ap.add_argument("--timeout-s", type=float, default=4 * 3600)
     ap.add_argument("--seed", type=int, default=6)
     ap.add_argument("--keep", action="store_true", help="keep the work dir (logs, db)")
+    ap.add_argument(
+        "--postgres", metavar="URL", help="a PostgreSQL server to make the soak's database on"
+    )
     args = ap.parse_args()
     res = run(args)
     print(json.dumps(res, indent=2))

@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import redis
-from rq import SimpleWorker
+from rq import Queue, SimpleWorker
+from rq.exceptions import DequeueTimeout
+from rq.intermediate_queue import IntermediateQueue
 from rq.serializers import JSONSerializer
 
 from ingest.logsetup import get_logger
@@ -102,6 +104,73 @@ def preload() -> float:
     return time.perf_counter() - started
 
 
+# Move the first job of the first non-empty queue into that queue's intermediate list, in one
+# step: KEYS are queue1, intermediate1, queue2, intermediate2...; returns {queue, job id}.
+_MOVE_FIRST = """
+for i = 1, #KEYS, 2 do
+  local id = redis.call('LMOVE', KEYS[i], KEYS[i + 1], 'LEFT', 'RIGHT')
+  if id then return {KEYS[i], id} end
+end
+return nil
+"""
+
+
+class SafeQueue(Queue):
+    """An RQ queue whose multi-queue dequeue never holds a job only in a worker's memory.
+
+    RQ dequeues from one queue with BLMOVE into an intermediate list, but from several with
+    BLPOP: a worker killed between the pop and the job's start then loses the job. Here every
+    dequeue is an atomic LMOVE into the queue's intermediate list, whence orphan recovery
+    (``workers.recovery``) takes back what a dead worker left. Waiting is a poll (50 ms, backing
+    off to 500 ms) since Redis has no blocking move across several lists.
+    """
+
+    @classmethod
+    def dequeue_any(  # type: ignore[override]  # noqa: PLR0917 -- RQ calls it so
+        cls,
+        queues: Sequence[Queue],
+        timeout: int | None,
+        connection: redis.Redis,
+        job_class: Any = None,
+        serializer: Any = None,
+        death_penalty_class: Any = None,
+    ) -> tuple[Any, Queue] | None:
+        """Return (job, queue) for the first job of the first non-empty queue, or None.
+
+        With a ``timeout``, waits that long and raises DequeueTimeout; without, returns at once.
+        """
+        keys: list[str] = []
+        for q in queues:
+            keys += [q.key, q.intermediate_queue_key]
+        move = connection.register_script(_MOVE_FIRST)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        pause = 0.05
+        while True:
+            found = move(keys=keys)
+            if found:
+                queue_key, job_id = (x.decode() if isinstance(x, bytes) else x for x in found)
+                result = cls._fetch_dequeued_job(
+                    connection,
+                    queue_key,
+                    job_id,
+                    job_class=job_class,
+                    serializer=serializer,
+                    death_penalty_class=death_penalty_class,
+                )
+                if result is None:  # the job hash is gone: nothing to run, try the next one
+                    connection.lrem(
+                        IntermediateQueue.get_intermediate_queue_key(queue_key), 1, job_id
+                    )
+                    continue
+                return result
+            if deadline is None:
+                return None
+            if time.monotonic() >= deadline:
+                raise DequeueTimeout(timeout, keys[0])
+            time.sleep(pause)
+            pause = min(pause * 1.5, 0.5)
+
+
 class LeanWorker(SimpleWorker):
     """RQ's SimpleWorker with its stand-alone heartbeats sent at most every few seconds.
 
@@ -120,6 +189,11 @@ class LeanWorker(SimpleWorker):
         if pipeline is None and recent:
             return
         super().heartbeat(timeout, pipeline)
+
+    def prepare_job_execution(self, job: Any, remove_from_intermediate_queue: bool = False) -> None:
+        # RQ leaves the id in the intermediate list when a worker has several queues (it used
+        # BLPOP then); SafeQueue always moves it there, so always take it out at the start.
+        super().prepare_job_execution(job, remove_from_intermediate_queue=True)
 
 
 class _Liveness(threading.Thread):
@@ -175,9 +249,10 @@ def run_worker(queues: Sequence[str] = (), *, burst: bool = False) -> bool:
         log.error("redis_misconfigured", error=str(exc))
         raise SystemExit(f"newswire: error: {exc}") from exc
     worker = LeanWorker(
-        [get_queue(rt.redis, q) for q in names],
+        [SafeQueue(q, connection=rt.redis, serializer=JSONSerializer) for q in names],
         connection=rt.redis,
         serializer=JSONSerializer,
+        queue_class=SafeQueue,
         job_monitoring_interval=5,
         # RQ times its Redis socket out at worker_ttl - 5 s: a hung connection (a network
         # partition) then ends this worker within a minute instead of seven.

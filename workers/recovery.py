@@ -141,7 +141,12 @@ def _recover_stage(
         except Exception:  # the job hash is gone: nothing to rerun, drop the stale entry
             conn.zrem(registry.key, composite)
             continue
-        if job.get_status(refresh=False) != JobStatus.STARTED:
+        # QUEUED too: a worker killed after registering the execution but before marking the
+        # job started leaves it so, in no queue; dropping the entry would lose the job.
+        status = job.get_status(refresh=False)
+        if status not in {JobStatus.STARTED, JobStatus.QUEUED} or (
+            status == JobStatus.QUEUED and conn.lpos(queue.key, job_id) is not None
+        ):
             conn.zrem(registry.key, composite)
             continue
         crashes = int(job.meta.get("crashes", 0)) + 1

@@ -103,7 +103,7 @@ def test_a_poison_job_that_kills_its_worker_fails_with_a_reason_and_blocks_nothi
     service.env["FAULTS_DELAY_S"] = "0"
     proc: subprocess.Popen[bytes] = service.worker("store")
     # what systemd's Restart=on-failure (or the supervisor) does
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # three crashes, three restarts with model preloads
     while not pipeline_drained(conn) and time.monotonic() < deadline:
         if proc.poll() is not None:
             proc = service.worker("store")
