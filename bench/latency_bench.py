@@ -89,6 +89,9 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             NEWSWIRE_ALLOW_PRIVATE_NETWORKS="127.0.0.0/8",
             NEWSWIRE_LOG_LEVEL="WARNING",
             NEWSWIRE_LOG_FORMAT="json",
+            # One loopback host stands for many sites: no per-host gap (see pipeline_bench).
+            NEWSWIRE_HOST_MIN_GAP_S="0",
+            NEWSWIRE_HOST_MAX_CONCURRENT="64",
         )
         procs = [
             subprocess.Popen(

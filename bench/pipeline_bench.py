@@ -109,6 +109,9 @@ def fresh_state(redis_url: str, workdir: Path, tag: str) -> Iterator[tuple[Setti
             "data_dir": workdir,
             "allow_private_networks": ("127.0.0.0/8",),
             "log_level": "WARNING",
+            # Every page is on one loopback host standing for many sites: no per-host gap.
+            "host_min_gap_s": 0.0,
+            "host_max_concurrent": 64,
         },
     )
     try:
@@ -187,6 +190,8 @@ def run_pipeline(room: Newsroom, settings: Settings, db_url: str, workers: int) 
         NEWSWIRE_ALLOW_PRIVATE_NETWORKS="127.0.0.0/8",
         NEWSWIRE_LOG_LEVEL="WARNING",
         NEWSWIRE_LOG_FORMAT="json",
+        NEWSWIRE_HOST_MIN_GAP_S="0",
+        NEWSWIRE_HOST_MAX_CONCURRENT="64",
     )
     procs = [
         subprocess.Popen(

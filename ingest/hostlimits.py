@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 import redis
 
+from ingest.settings import Settings
+
 __all__ = ["HostBusy", "HostLimiter", "HostPolicy", "host_of"]
 
 # KEYS[1] slots zset, KEYS[2] next-allowed key. ARGV: token, max, gap_ms, lease_ms.
@@ -64,6 +66,13 @@ class HostPolicy:
     min_gap_s: float = 0.5
     #: A slot held longer than this (a crashed holder) is freed.
     lease_s: float = 120.0
+
+
+def host_policy(settings: Settings) -> HostPolicy:
+    """Return the per-host politeness rules configured in ``settings``."""
+    return HostPolicy(
+        max_concurrent=settings.host_max_concurrent, min_gap_s=settings.host_min_gap_s
+    )
 
 
 def host_of(url: str) -> str:

@@ -47,7 +47,7 @@ from ingest.db import session_factory
 from ingest.discover import feed_links
 from ingest.feeds import FeedEntry, NotAFeed, ParsedFeed
 from ingest.formats import parse_source, source_kind
-from ingest.hostlimits import HostBusy, HostLimiter, HostPolicy, host_of
+from ingest.hostlimits import HostBusy, HostLimiter, HostPolicy, host_of, host_policy
 from ingest.identity import article_key, canonical_url, entry_key
 from ingest.logsetup import get_logger
 from ingest.queueing import enqueue_stage
@@ -191,8 +191,13 @@ class Poller:
         settings: Settings,
         engine: Engine,
         conn: redis.Redis,
-        options: PollerOptions = PollerOptions(),
+        options: PollerOptions | None = None,
     ) -> None:
+        if options is None:
+            options = PollerOptions(
+                threads=settings.poller_threads,
+                host_policy=host_policy(settings),
+            )
         self.settings = settings
         self.options = options
         self.engine = engine

@@ -47,6 +47,11 @@ class Settings:
     job_timeout_s: int = 180
     job_retries: int = 3
     stats_interval_s: float = 60.0
+    #: Politeness per host, shared by every process: requests at once, and the gap between two.
+    host_max_concurrent: int = 2
+    host_min_gap_s: float = 0.5
+    #: Feed checks running at once in one poller process.
+    poller_threads: int = 16
     #: Where ``newswire serve`` listens.
     serve_host: str = "127.0.0.1"
     serve_port: int = 8000
@@ -114,6 +119,16 @@ def _positive(kind: Callable[[str], T]) -> Callable[[str, str], T]:
     return parse
 
 
+def _non_negative_float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name}={raw!r}: expected a number of seconds") from exc
+    if value < 0:
+        raise SettingsError(f"{name}={raw!r}: must not be negative")
+    return value
+
+
 def _choice(choices: tuple[str, ...], upper: bool = False) -> Callable[[str, str], str]:
     def parse(name: str, raw: str) -> str:
         value = raw.strip().upper() if upper else raw.strip().lower()
@@ -156,6 +171,9 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "job_timeout_s": _positive(int),
     "job_retries": _positive(int),
     "stats_interval_s": _positive(float),
+    "host_max_concurrent": _positive(int),
+    "host_min_gap_s": _non_negative_float,
+    "poller_threads": _positive(int),
     "serve_host": lambda _n, raw: raw.strip(),
     "serve_port": _positive(int),
 }

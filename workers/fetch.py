@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from ingest.archive import ArchiveRef, WarcArchive
 from ingest.boilerplate import BoilerplateStore
 from ingest.clean import clean_html, content_hash
-from ingest.hostlimits import HostLimiter, host_of
+from ingest.hostlimits import HostLimiter, host_of, host_policy
 from ingest.identity import canonical_url
 from ingest.robots import RobotsCache
 from ingest.safehttp import FetchError, FetchLimits, fetch
@@ -211,7 +211,8 @@ def _work(entry: EntryMessage) -> ArticleMessage | Skip:
     if not _robots().allowed(entry.url):
         return Skip("robots_disallowed", {"url": entry.url})
     # The pollers' per-host limits (N at once, a gap), shared by every process through Redis.
-    with HostLimiter(rt.redis).slot(host_of(entry.url), max_wait_s=rt.settings.fetch_deadline_s):
+    limiter = HostLimiter(rt.redis, host_policy(rt.settings))
+    with limiter.slot(host_of(entry.url), max_wait_s=rt.settings.fetch_deadline_s):
         out, ref = fetch_and_archive(entry, rt.settings, _archive(), boilerplate_store())
     if ref is not None:
         with rt.sessions() as session, session.begin():
