@@ -45,7 +45,9 @@ def configure_logging(log_format: str = "auto", level: str = "INFO") -> None:
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=True,
+        # Not cached: a cached logger ignores later reconfiguration (capture_logs in tests,
+        # a CLI command reconfiguring), and caching saves only microseconds per line.
+        cache_logger_on_first_use=False,
     )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=processors,
