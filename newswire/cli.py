@@ -191,10 +191,17 @@ def poll(ctx: click.Context, once: bool) -> None:
     import signal
 
     from ingest.poller import Poller
-    from ingest.redisconn import connect
+    from ingest.redisconn import RedisConfigError, check_server, connect, wait_for_redis
 
     settings = _settings(ctx)
-    poller = Poller(settings, _engine(settings), connect(settings))
+    engine = _engine(settings)
+    conn = connect(settings)
+    wait_for_redis(conn)
+    try:
+        check_server(conn)  # an evicting Redis would silently drop queued entries
+    except RedisConfigError as exc:
+        _fail(str(exc))
+    poller = Poller(settings, engine, conn)
     if once:
         poller.run_once()
         return

@@ -24,11 +24,14 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_redis_that_evicts_keys_is_refused(service: Service, tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [["worker", "store", "--burst"], ["poll", "--once"]])
+def test_a_redis_that_evicts_keys_is_refused(
+    service: Service, tmp_path: Path, command: list[str]
+) -> None:
     lru = RedisServer(tmp_path / "lru", extra=("--maxmemory-policy", "allkeys-lru")).start()
     try:
         env = {**service.env, "NEWSWIRE_REDIS_URL": lru.url}
-        result = _run(env, "worker", "store", "--burst")
+        result = _run(env, *command)
     finally:
         lru.stop()
     assert result.returncode != 0
