@@ -38,43 +38,50 @@ def event_records(session: Session, since: str | None = None) -> Iterator[dict[s
             .where(Mention.event_id == ev.id)
             .order_by(Mention.article_key, Mention.mention_index)
         ).all()
-        yield {
-            "event_id": ev.id,
-            "event_type": ev.event_type,
-            "sub_event_type": ev.sub_event_type,
-            "plover_event": ev.plover_event,
-            "plover_mode": ev.plover_mode,
-            "event_date": ev.event_date,
-            "date_precision": ev.date_precision,
-            "date_text": ev.date_text,
-            "country_code": ev.country_code,
-            "admin1_code": ev.admin1_code,
-            "admin1": ev.admin1,
-            "location": ev.location,
-            "latitude": ev.latitude,
-            "longitude": ev.longitude,
-            "geo_precision": ev.geo_precision,
-            "actors": ev.actors or [],
-            "fatalities": ev.fatalities,
-            "injured": ev.injured,
-            "counts": ev.counts or {},
-            "intercepted": ev.intercepted,
-            "mentions": [
-                {
-                    "article_id": m.article_key,
-                    "url": url,
-                    "language": m.language,
-                    "sentence": m.sentence,
-                    "start": m.start,
-                    "end": m.end,
-                    "published_at": published,
-                }
-                for m, url, published in rows
-            ],
-            "num_articles": ev.num_articles,
-            "confidence": ev.confidence,
-            "extractor_version": ev.extractor_version,
-        }
+        yield event_record(ev, [mention_record(m, url, published) for m, url, published in rows])
+
+
+def mention_record(m: Mention, url: str | None, published_at: str | None) -> dict[str, Any]:
+    """Return one mention as the exported event record lists it."""
+    return {
+        "article_id": m.article_key,
+        "url": url,
+        "language": m.language,
+        "sentence": m.sentence,
+        "start": m.start,
+        "end": m.end,
+        "published_at": published_at,
+    }
+
+
+def event_record(ev: Event, mentions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return ``ev`` as the exported event record (DESIGN.md), with ``mentions`` as given."""
+    return {
+        "event_id": ev.id,
+        "event_type": ev.event_type,
+        "sub_event_type": ev.sub_event_type,
+        "plover_event": ev.plover_event,
+        "plover_mode": ev.plover_mode,
+        "event_date": ev.event_date,
+        "date_precision": ev.date_precision,
+        "date_text": ev.date_text,
+        "country_code": ev.country_code,
+        "admin1_code": ev.admin1_code,
+        "admin1": ev.admin1,
+        "location": ev.location,
+        "latitude": ev.latitude,
+        "longitude": ev.longitude,
+        "geo_precision": ev.geo_precision,
+        "actors": ev.actors or [],
+        "fatalities": ev.fatalities,
+        "injured": ev.injured,
+        "counts": ev.counts or {},
+        "intercepted": ev.intercepted,
+        "mentions": mentions,
+        "num_articles": ev.num_articles,
+        "confidence": ev.confidence,
+        "extractor_version": ev.extractor_version,
+    }
 
 
 def article_records(session: Session, since: str | None = None) -> Iterator[dict[str, Any]]:
@@ -83,23 +90,28 @@ def article_records(session: Session, since: str | None = None) -> Iterator[dict
     if since:
         stmt = stmt.where(Article.published_at >= since)
     for a in session.scalars(stmt):
-        yield {
-            "article_id": a.article_key,
-            "url": a.url,
-            "canonical_url": a.canonical_url,
-            "feed_url": a.feed_url,
-            "title": a.title,
-            "text": a.text,
-            "language": a.language,
-            "language_confidence": a.language_confidence,
-            "published_at": a.published_at,
-            "fetched_at": a.fetched_at,
-            "duplicate_of": a.duplicate_of,
-            "cluster_id": a.cluster_id,
-            "content_hash": a.content_hash,
-            "status": a.status,
-            "skip_reason": a.skip_reason,
-        }
+        yield article_record(a)
+
+
+def article_record(a: Article) -> dict[str, Any]:
+    """Return ``a`` as the exported article record (DESIGN.md)."""
+    return {
+        "article_id": a.article_key,
+        "url": a.url,
+        "canonical_url": a.canonical_url,
+        "feed_url": a.feed_url,
+        "title": a.title,
+        "text": a.text,
+        "language": a.language,
+        "language_confidence": a.language_confidence,
+        "published_at": a.published_at,
+        "fetched_at": a.fetched_at,
+        "duplicate_of": a.duplicate_of,
+        "cluster_id": a.cluster_id,
+        "content_hash": a.content_hash,
+        "status": a.status,
+        "skip_reason": a.skip_reason,
+    }
 
 
 def write_jsonl(records: Iterator[dict[str, Any]], out: TextIO) -> int:

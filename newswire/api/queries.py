@@ -17,6 +17,7 @@ from sqlalchemy import String, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from newswire.export import article_record, event_record, mention_record
 from schemas.tables import Article, Event, Feed, Mention
 
 
@@ -121,48 +122,8 @@ def _mentions(session: Session, event_ids: Sequence[int]) -> dict[int, list[dict
         .order_by(Mention.article_key, Mention.mention_index)
     ).all()
     for m, url, published in rows:
-        out[m.event_id].append(
-            {
-                "article_id": m.article_key,
-                "url": url,
-                "language": m.language,
-                "sentence": m.sentence,
-                "start": m.start,
-                "end": m.end,
-                "published_at": published,
-            }
-        )
+        out[m.event_id].append(mention_record(m, url, published))
     return out
-
-
-def _event_record(ev: Event, mentions: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return ``ev`` as export's event record."""
-    return {
-        "event_id": ev.id,
-        "event_type": ev.event_type,
-        "sub_event_type": ev.sub_event_type,
-        "plover_event": ev.plover_event,
-        "plover_mode": ev.plover_mode,
-        "event_date": ev.event_date,
-        "date_precision": ev.date_precision,
-        "date_text": ev.date_text,
-        "country_code": ev.country_code,
-        "admin1_code": ev.admin1_code,
-        "admin1": ev.admin1,
-        "location": ev.location,
-        "latitude": ev.latitude,
-        "longitude": ev.longitude,
-        "geo_precision": ev.geo_precision,
-        "actors": ev.actors or [],
-        "fatalities": ev.fatalities,
-        "injured": ev.injured,
-        "counts": ev.counts or {},
-        "intercepted": ev.intercepted,
-        "mentions": mentions,
-        "num_articles": ev.num_articles,
-        "confidence": ev.confidence,
-        "extractor_version": ev.extractor_version,
-    }
 
 
 def find_events(
@@ -181,7 +142,7 @@ def find_events(
         )
     )
     mentions = _mentions(session, [e.id for e in events])
-    return total, [_event_record(e, mentions[e.id]) for e in events]
+    return total, [event_record(e, mentions[e.id]) for e in events]
 
 
 def get_event(session: Session, event_id: int) -> dict[str, Any] | None:
@@ -189,7 +150,7 @@ def get_event(session: Session, event_id: int) -> dict[str, Any] | None:
     ev = session.get(Event, event_id)
     if ev is None:
         return None
-    return _event_record(ev, _mentions(session, [ev.id])[ev.id])
+    return event_record(ev, _mentions(session, [ev.id])[ev.id])
 
 
 def event_types(session: Session) -> list[dict[str, Any]]:
@@ -200,27 +161,6 @@ def event_types(session: Session) -> list[dict[str, Any]]:
         .order_by(Event.event_type, Event.sub_event_type)
     ).all()
     return [{"event_type": t, "sub_event_type": s, "events": n} for t, s, n in rows]
-
-
-def _article_record(a: Article) -> dict[str, Any]:
-    """Return ``a`` as export's article record."""
-    return {
-        "article_id": a.article_key,
-        "url": a.url,
-        "canonical_url": a.canonical_url,
-        "feed_url": a.feed_url,
-        "title": a.title,
-        "text": a.text,
-        "language": a.language,
-        "language_confidence": a.language_confidence,
-        "published_at": a.published_at,
-        "fetched_at": a.fetched_at,
-        "duplicate_of": a.duplicate_of,
-        "cluster_id": a.cluster_id,
-        "content_hash": a.content_hash,
-        "status": a.status,
-        "skip_reason": a.skip_reason,
-    }
 
 
 def find_articles(
@@ -249,7 +189,7 @@ def find_articles(
         .limit(limit)
         .offset(offset)
     )
-    return total, [_article_record(a) for a in rows]
+    return total, [article_record(a) for a in rows]
 
 
 def get_article(session: Session, article_id: str) -> dict[str, Any] | None:
@@ -263,7 +203,7 @@ def get_article(session: Session, article_id: str) -> dict[str, Any] | None:
         .group_by(Mention.event_id)
         .order_by(Mention.event_id)
     )
-    return {**_article_record(a), "event_ids": list(ids)}
+    return {**article_record(a), "event_ids": list(ids)}
 
 
 def throughput(session: Session, now: datetime | None = None) -> dict[str, int]:
