@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from pipeline_bench import build_newsroom, fresh_state  # noqa: E402
+from pipeline_bench import build_newsroom, fresh_state, start_workers  # noqa: E402
 
 from ingest.db import make_engine, session_factory, transaction  # noqa: E402
 from ingest.feedstore import add_feeds  # noqa: E402
@@ -81,27 +80,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             add_feeds(s, room.feed_urls())
         conn = redis.Redis.from_url(str(settings.redis_url))
         mem0 = int(conn.info("memory")["used_memory"])
-        env = dict(os.environ)
-        env.update(
-            NEWSWIRE_REDIS_URL=str(settings.redis_url),
-            NEWSWIRE_DATABASE_URL=db_url,
-            NEWSWIRE_DATA_DIR=str(work),
-            NEWSWIRE_ALLOW_PRIVATE_NETWORKS="127.0.0.0/8",
-            NEWSWIRE_LOG_LEVEL="WARNING",
-            NEWSWIRE_LOG_FORMAT="json",
-            # One loopback host stands for many sites: no per-host gap (see pipeline_bench).
-            NEWSWIRE_HOST_MIN_GAP_S="0",
-            NEWSWIRE_HOST_MAX_CONCURRENT="64",
-        )
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-m", "newswire", "worker"],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                cwd=ROOT,
-            )
-            for _ in range(args.workers)
-        ]
+        procs = start_workers(settings, db_url, args.workers)
         peak_rss = {p.pid: 0.0 for p in procs}
         try:
             while len(Worker.all(connection=conn)) < args.workers:

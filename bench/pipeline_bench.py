@@ -176,12 +176,8 @@ def run_loop(room: Newsroom, settings: Settings, db_url: str) -> dict[str, Any]:
     return {"articles": n, "wall_s": wall, "cpu_s": cpu, "stage_s": dict(stage_s)}
 
 
-def run_pipeline(room: Newsroom, settings: Settings, db_url: str, workers: int) -> dict[str, Any]:
-    """Poll here, let ``workers`` real worker processes do the stages; return timings."""
-    engine = make_engine(db_url)
-    with transaction(session_factory(engine)) as s:
-        add_feeds(s, room.feed_urls())
-    conn = redis.Redis.from_url(str(settings.redis_url))
+def start_workers(settings: Settings, db_url: str, workers: int) -> list[subprocess.Popen[bytes]]:
+    """Start ``workers`` real ``newswire worker`` processes on these settings; return them."""
     env = dict(os.environ)
     env.update(
         NEWSWIRE_REDIS_URL=str(settings.redis_url),
@@ -190,10 +186,11 @@ def run_pipeline(room: Newsroom, settings: Settings, db_url: str, workers: int) 
         NEWSWIRE_ALLOW_PRIVATE_NETWORKS="127.0.0.0/8",
         NEWSWIRE_LOG_LEVEL="WARNING",
         NEWSWIRE_LOG_FORMAT="json",
+        # Every page is on one loopback host standing for many sites: no per-host gap.
         NEWSWIRE_HOST_MIN_GAP_S="0",
         NEWSWIRE_HOST_MAX_CONCURRENT="64",
     )
-    procs = [
+    return [
         subprocess.Popen(
             [sys.executable, "-m", "newswire", "worker"],
             env=env,
@@ -202,6 +199,15 @@ def run_pipeline(room: Newsroom, settings: Settings, db_url: str, workers: int) 
         )
         for _ in range(workers)
     ]
+
+
+def run_pipeline(room: Newsroom, settings: Settings, db_url: str, workers: int) -> dict[str, Any]:
+    """Poll here, let ``workers`` real worker processes do the stages; return timings."""
+    engine = make_engine(db_url)
+    with transaction(session_factory(engine)) as s:
+        add_feeds(s, room.feed_urls())
+    conn = redis.Redis.from_url(str(settings.redis_url))
+    procs = start_workers(settings, db_url, workers)
     try:
         deadline = time.monotonic() + 60
         while len(Worker.all(connection=conn)) < workers:
