@@ -61,6 +61,7 @@ MAX_AGE_S = 3600.0
 COMPRESS_LEVEL = 1
 META_HEADER = "Newswire-Meta"
 _SUFFIX = ".warc.gz"
+_GZIP_MAGIC = b"\x1f\x8b"
 _PREFIX = "newswire"
 #: Headers that describe the bytes on the wire, not the decoded body we store.
 _WIRE_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
@@ -277,8 +278,16 @@ def read_record(directory: Path, ref: ArchiveRef) -> ArchivedResponse:
         raise ArchiveError(f"no archive file {ref.file!r} in {directory}")
     with open(path, "rb") as fh:
         fh.seek(ref.offset)
+        # Every record is its own gzip member, so a valid offset starts with gzip's magic.
+        # Checked here because warcio's reader is lenient: from the middle of a member it
+        # can parse stray bytes into an empty "response" instead of failing.
+        if fh.read(2) != _GZIP_MAGIC:
+            raise ArchiveError(f"{ref.file}@{ref.offset}: not the start of a record")
+        fh.seek(ref.offset)
         try:
             for record in ArchiveIterator(fh):
+                if not record.rec_headers.get_header("WARC-Record-ID"):
+                    raise ArchiveError(f"{ref.file}@{ref.offset}: not a WARC record")
                 if record.rec_type != "response":
                     raise ArchiveError(f"{ref.file}@{ref.offset} is a {record.rec_type} record")
                 return _to_response(record, ref)
