@@ -8,14 +8,16 @@ article stored:
 
 * loop      one process: poll, then fetch → dedupe → language → events → store per entry,
             calling the very functions the jobs call, no queue in between;
-* pipeline  the poll enqueues; N real ``newswire worker`` processes (SimpleWorker) do the rest
-            through the five Redis queues.
+* pipeline  the poll enqueues; N real ``newswire worker`` processes (SimpleWorker) over every
+            queue do the rest: chained (the default: a worker runs the stages it serves one
+            after the other in the fetch job) and, with ``--hops``, one Redis queue hop per
+            stage (``NEWSWIRE_CHAIN_STAGES=false``, what per-queue workers do).
 
 The ratio pipeline(1 worker) / loop is the cost of the queues (goal ≥ 0.85). Workers preload
 their models before they register, and the loop warms up the same way, so neither side pays
 start-up inside the timing.
 
-    python bench/pipeline_bench.py [--copies 3] [--workers 1 2] [--rounds 2]
+    python bench/pipeline_bench.py [--copies 3] [--workers 1 2] [--rounds 2] [--hops]
 """
 
 from __future__ import annotations
@@ -176,10 +178,13 @@ def run_loop(room: Newsroom, settings: Settings, db_url: str) -> dict[str, Any]:
     return {"articles": n, "wall_s": wall, "cpu_s": cpu, "stage_s": dict(stage_s)}
 
 
-def start_workers(settings: Settings, db_url: str, workers: int) -> list[subprocess.Popen[bytes]]:
+def start_workers(
+    settings: Settings, db_url: str, workers: int, *, chain: bool = True
+) -> list[subprocess.Popen[bytes]]:
     """Start ``workers`` real ``newswire worker`` processes on these settings; return them."""
     env = dict(os.environ)
     env.update(
+        NEWSWIRE_CHAIN_STAGES="true" if chain else "false",
         NEWSWIRE_REDIS_URL=str(settings.redis_url),
         NEWSWIRE_DATABASE_URL=db_url,
         NEWSWIRE_DATA_DIR=str(settings.data_dir),
@@ -201,13 +206,15 @@ def start_workers(settings: Settings, db_url: str, workers: int) -> list[subproc
     ]
 
 
-def run_pipeline(room: Newsroom, settings: Settings, db_url: str, workers: int) -> dict[str, Any]:
+def run_pipeline(
+    room: Newsroom, settings: Settings, db_url: str, workers: int, *, chain: bool = True
+) -> dict[str, Any]:
     """Poll here, let ``workers`` real worker processes do the stages; return timings."""
     engine = make_engine(db_url)
     with transaction(session_factory(engine)) as s:
         add_feeds(s, room.feed_urls())
     conn = redis.Redis.from_url(str(settings.redis_url))
-    procs = start_workers(settings, db_url, workers)
+    procs = start_workers(settings, db_url, workers, chain=chain)
     try:
         deadline = time.monotonic() + 60
         while len(Worker.all(connection=conn)) < workers:
@@ -243,6 +250,11 @@ def main() -> int:
         default=os.environ.get("NEWSWIRE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
         help="a Redis database this benchmark may flush (default db 14)",
     )
+    ap.add_argument(
+        "--hops",
+        action="store_true",
+        help="also run each worker count with one queue hop per stage (chaining off)",
+    )
     args = ap.parse_args()
     if not EVAL.is_dir():
         print(f"note: {EVAL} not found; using the two sample pages only", file=sys.stderr)
@@ -256,8 +268,10 @@ def main() -> int:
             with fresh_state(args.redis_url, work, f"loop{r}") as (settings, db):
                 results["loop"].append(run_loop(room, settings, db))
             for w in args.workers:
-                with fresh_state(args.redis_url, work, f"pipe{w}-{r}") as (settings, db):
-                    results[f"pipeline-{w}"].append(run_pipeline(room, settings, db, w))
+                for chain in (True, False) if args.hops else (True,):
+                    name = f"pipeline-{w}" + ("" if chain else "-hops")
+                    with fresh_state(args.redis_url, work, f"{name}-{r}") as (settings, db):
+                        results[name].append(run_pipeline(room, settings, db, w, chain=chain))
             print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
         room.stop()
     finally:

@@ -47,6 +47,9 @@ class Settings:
     job_timeout_s: int = 180
     job_retries: int = 3
     stats_interval_s: float = 60.0
+    #: A worker that serves the next stage's queue runs that stage in the same job instead of
+    #: a queue hop (one RQ job per article instead of five); per-queue workers still hop.
+    chain_stages: bool = True
     #: Politeness per host, shared by every process: requests at once, and the gap between two.
     host_max_concurrent: int = 2
     host_min_gap_s: float = 0.5
@@ -111,7 +114,8 @@ def _positive(kind: Callable[[str], T]) -> Callable[[str, str], T]:
         try:
             value = kind(raw)
         except ValueError as exc:
-            raise SettingsError(f"{name}={raw!r}: expected a {kind.__name__}") from exc
+            what = {"int": "an integer", "float": "a number"}.get(kind.__name__, kind.__name__)
+            raise SettingsError(f"{name}={raw!r}: expected {what}") from exc
         if value <= 0:  # type: ignore[operator]
             raise SettingsError(f"{name}={raw!r}: must be greater than 0")
         return value
@@ -127,6 +131,17 @@ def _non_negative_float(name: str, raw: str) -> float:
     if value < 0:
         raise SettingsError(f"{name}={raw!r}: must not be negative")
     return value
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _flag(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE or value in _FALSE:
+        return value in _TRUE
+    raise SettingsError(f"{name}={raw!r}: expected one of {', '.join(_TRUE + _FALSE)}")
 
 
 def _choice(choices: tuple[str, ...], upper: bool = False) -> Callable[[str, str], str]:
@@ -171,6 +186,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "job_timeout_s": _positive(int),
     "job_retries": _positive(int),
     "stats_interval_s": _positive(float),
+    "chain_stages": _flag,
     "host_max_concurrent": _positive(int),
     "host_min_gap_s": _non_negative_float,
     "poller_threads": _positive(int),

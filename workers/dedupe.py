@@ -45,7 +45,7 @@ import redis
 from ingest.logsetup import get_logger
 from schemas.messages import ArticleMessage, decode_article
 from workers.lsh import signature, tokens
-from workers.runtime import JobResult, run_stage, runtime
+from workers.runtime import JobResult, StageWork, run_stage, runtime
 
 log = get_logger("newswire.stage")
 Kind = Literal["unique", "exact_url", "exact_text", "near"]
@@ -273,6 +273,13 @@ def _index() -> DedupeIndex:
     return DedupeIndex(runtime().redis)
 
 
+def _work(msg: ArticleMessage) -> ArticleMessage:
+    return dedupe_article(msg, _index())
+
+
+STAGE_WORK = StageWork(_work)
+
+
 def job(payload: dict[str, Any]) -> JobResult:
     """RQ job of the dedupe stage; returns the job summary."""
-    return run_stage("dedupe", payload, decode_article, lambda m: dedupe_article(m, _index()))
+    return run_stage("dedupe", payload, decode_article, STAGE_WORK.work)

@@ -12,7 +12,7 @@ from typing import Any
 
 from schemas.messages import ArticleMessage, decode_article
 from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events
-from workers.runtime import JobResult, run_stage
+from workers.runtime import JobResult, StageWork, run_stage
 
 STAGE = "events"
 
@@ -27,6 +27,9 @@ def code_article(msg: ArticleMessage) -> ArticleMessage:
     return msg.with_(events_coded=True, mentions=tuple(mentions))
 
 
+STAGE_WORK = StageWork(code_article)
+
+
 def job(payload: dict[str, Any]) -> JobResult:
     """RQ job of the events stage; returns the job summary."""
-    return run_stage(STAGE, payload, decode_article, code_article)
+    return run_stage(STAGE, payload, decode_article, STAGE_WORK.work)

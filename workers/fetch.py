@@ -32,7 +32,7 @@ from ingest.safehttp import FetchError, FetchLimits, fetch
 from ingest.settings import Settings
 from schemas.messages import ArticleMessage, EntryMessage, Skip, decode_entry
 from schemas.tables import Article
-from workers.runtime import JobResult, run_stage, runtime
+from workers.runtime import JobResult, StageWork, run_stage, runtime
 from workers.store import record_skip
 
 STAGE = "fetch"
@@ -226,6 +226,9 @@ def _on_skip(entry: EntryMessage, skip: Skip) -> None:
         record_skip(session, entry, skip.reason, skip.detail)
 
 
+STAGE_WORK = StageWork(_work, _on_skip)
+
+
 def job(payload: dict[str, Any]) -> JobResult:
     """RQ job of the fetch stage; returns the job summary."""
-    return run_stage(STAGE, payload, decode_entry, _work, _on_skip)
+    return run_stage(STAGE, payload, decode_entry, STAGE_WORK.work, STAGE_WORK.on_skip)

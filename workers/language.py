@@ -32,7 +32,7 @@ from typing import Any
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from schemas.messages import ArticleMessage, decode_article
-from workers.runtime import JobResult, run_stage
+from workers.runtime import JobResult, StageWork, run_stage
 
 #: The languages the feeds carry that we detect, ISO 639-1.
 LANGUAGES: tuple[str, ...] = (
@@ -158,6 +158,9 @@ def tag_language(msg: ArticleMessage) -> ArticleMessage:
     return msg.with_(language=guess.language, language_confidence=guess.confidence)
 
 
+STAGE_WORK = StageWork(tag_language)
+
+
 def job(payload: dict[str, Any]) -> JobResult:
     """RQ job of the language stage; returns the job summary."""
-    return run_stage("language", payload, decode_article, tag_language)
+    return run_stage("language", payload, decode_article, STAGE_WORK.work)

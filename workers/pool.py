@@ -28,7 +28,7 @@ from schemas.messages import STAGES
 from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events
 from workers.language import detect_language
 from workers.recovery import STALE_AFTER_S, recover_orphans
-from workers.runtime import LAGS, STATS, runtime
+from workers.runtime import LAGS, STATS, chain_stages, runtime
 
 log = get_logger("newswire.worker")
 
@@ -258,6 +258,8 @@ def run_worker(queues: Sequence[str] = (), *, burst: bool = False) -> bool:
         # partition) then ends this worker within a minute instead of seven.
         worker_ttl=60,
     )
+    # A stage this worker serves runs in the same job as the stage before it (no queue hop).
+    chain_stages(names if rt.settings.chain_stages else ())
     reporter = _StatsReporter(rt.redis, rt.settings.stats_interval_s)
     reporter.start()
     # Jobs of workers that died (this one's predecessor, typically) run again before new work;
@@ -267,6 +269,7 @@ def run_worker(queues: Sequence[str] = (), *, burst: bool = False) -> bool:
     log.info(
         "worker_started",
         queues=names,
+        chained=rt.settings.chain_stages,
         worker=worker.name,
         burst=burst,
         preload_ms=round(preload_s * 1000, 1),

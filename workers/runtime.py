@@ -5,14 +5,25 @@ binds the log context (trace_id, article_key, stage, job_id), times the work, lo
 line, hands the result to the next queue, and sorts failures: transient ones (network, Redis,
 database unavailable) return an RQ ``Retry`` with backoff; permanent ones raise, so the job
 lands in the failed registry with its reason.
+
+Chaining: a worker that also serves the next stage's queue runs that stage in the same job,
+on the decoded message, instead of enqueueing it (as Flink chains operators of equal
+parallelism). An article then costs one RQ job instead of five where one worker pool serves
+every queue (``newswire run``, ``newswire worker`` with no queue named), while workers
+deployed per queue still hand off through Redis. Every stage still logs its own ``job_done``
+line. A chained stage that raises is not retried in place: its input goes to its own queue,
+where the usual retries and the failed registry apply. A worker killed mid-chain leaves the
+job that started the chain in RQ's started registry; recovery re-runs it, and since every
+stage is idempotent the re-run stores the same rows.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -84,6 +95,30 @@ def reason_of(exc: BaseException) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
 
 
+@dataclass(frozen=True)
+class StageWork:
+    """What a stage does to a decoded message, as a chained call needs it."""
+
+    work: Callable[[Any], ArticleMessage | Skip | None]
+    on_skip: Callable[[Any, Skip], None] | None = None
+
+
+#: The stages this process runs in place of a queue hop (see the module docstring).
+_CHAINED: set[str] = set()
+
+
+def chain_stages(stages: Iterable[str]) -> None:
+    """Make this process run ``stages`` in place when the stage before them finishes."""
+    _CHAINED.clear()
+    _CHAINED.update(stages)
+
+
+def stage_work(stage: str) -> StageWork:
+    """Return the ``STAGE_WORK`` of module ``workers.<stage>``."""
+    work: StageWork = importlib.import_module(f"workers.{stage}").STAGE_WORK
+    return work
+
+
 def handoff(stage: str, message: ArticleMessage) -> None:
     """Enqueue ``message`` on the stage after ``stage`` (nothing after the last stage)."""
     nxt = next_stage(stage)
@@ -129,6 +164,57 @@ def _record_reason(reason: str) -> None:
             job.save_meta()  # type: ignore[no-untyped-call]
 
 
+def _perform(
+    stage: str,
+    message: Any,
+    work: Callable[[Any], ArticleMessage | Skip | None],
+    on_skip: Callable[[Any, Skip], None] | None,
+) -> tuple[ArticleMessage | None, str, float]:
+    """Run one stage's work on ``message``; return (message for the next stage, outcome, ms).
+
+    A :class:`Skip` is recorded by ``on_skip`` and logged, never silently dropped.
+    """
+    started = time.perf_counter()
+    result = work(message)
+    outcome = "ok"
+    if isinstance(result, Skip):
+        outcome = "skipped"
+        if on_skip is not None:
+            on_skip(message, result)
+        log.info("article_skipped", reason=result.reason, **result.detail)
+        STATS[f"{stage}:skipped:{result.reason}"] += 1
+        result = None
+    elif next_stage(stage) is None:
+        _record_lag(message)
+    STATS[f"{stage}:{outcome}"] += 1
+    return result, outcome, round((time.perf_counter() - started) * 1000, 2)
+
+
+def _pass_on(stage: str, message: ArticleMessage) -> None:
+    """Hand ``message`` on from ``stage``: run the chained stages here, enqueue the next one.
+
+    A chained stage that raises breaks the chain: its input is enqueued on its own queue
+    with a ``chain_broken`` warning, and its own job retries or fails it there.
+    """
+    try:
+        while (nxt := next_stage(stage)) is not None and nxt in _CHAINED:
+            spec = stage_work(nxt)
+            structlog.contextvars.bind_contextvars(stage=nxt)
+            try:
+                out, outcome, ms = _perform(nxt, message, spec.work, spec.on_skip)
+            except Exception as exc:
+                STATS[f"{nxt}:chain_broken"] += 1
+                log.warning("chain_broken", reason=reason_of(exc), error=str(exc))
+                break
+            log.info("job_done", outcome=outcome, duration_ms=ms, chained=True)
+            if out is None:
+                return
+            stage, message = nxt, out
+        handoff(stage, message)
+    finally:
+        structlog.contextvars.unbind_contextvars("stage")
+
+
 def run_stage(
     stage: str,
     payload: Any,
@@ -149,31 +235,25 @@ def run_stage(
         _record_reason("bad_message")
         raise
     key = getattr(message, "article_key", "?")
-    structlog.contextvars.bind_contextvars(
-        stage=stage,
-        article_key=key,
-        trace_id=getattr(message, "trace_id", None),
-        job_id=job_id(stage, key),
-    )
+    context = {
+        "stage": stage,
+        "article_key": key,
+        "trace_id": getattr(message, "trace_id", None),
+        "job_id": job_id(stage, key),
+    }
+    structlog.contextvars.bind_contextvars(**context)
     try:
-        result = work(message)
-        outcome = "ok"
-        if isinstance(result, Skip):
-            outcome = "skipped"
-            if on_skip is not None:
-                on_skip(message, result)
-            log.info("article_skipped", reason=result.reason, **result.detail)
-        elif result is not None:
+        result, outcome, _ms = _perform(stage, message, work, on_skip)
+        chained = result is not None and next_stage(stage) in _CHAINED
+        if result is not None and not chained:
             handoff(stage, result)
-        if outcome == "ok" and next_stage(stage) is None:
-            _record_lag(message)
         duration_ms = round((time.perf_counter() - started) * 1000, 2)
-        STATS[f"{stage}:{outcome}"] += 1
-        if isinstance(result, Skip):
-            STATS[f"{stage}:skipped:{result.reason}"] += 1
         log.info("job_done", outcome=outcome, duration_ms=duration_ms)
+        if result is not None and chained:
+            _pass_on(stage, result)
         return {"outcome": outcome, "duration_ms": duration_ms}
     except Exception as exc:
+        structlog.contextvars.bind_contextvars(**context)
         duration_ms = round((time.perf_counter() - started) * 1000, 2)
         reason = reason_of(exc)
         job = get_current_job()

@@ -22,7 +22,7 @@ from schemas.events import Actor, EventMention, Place
 from schemas.messages import ArticleMessage, decode_article
 from schemas.tables import Article, Entry, Event, Mention
 from workers.eventcoding import merge_mentions, same_event
-from workers.runtime import JobResult, run_stage, runtime
+from workers.runtime import JobResult, StageWork, run_stage, runtime
 
 STAGE = "store"
 log = get_logger("newswire.stage")
@@ -276,9 +276,12 @@ def _work(msg: ArticleMessage) -> None:
     )
 
 
+STAGE_WORK = StageWork(_work)
+
+
 def job(payload: dict[str, Any]) -> JobResult:
     """RQ job of the store stage; returns the job summary."""
-    return run_stage(STAGE, payload, decode_article, _work)
+    return run_stage(STAGE, payload, decode_article, STAGE_WORK.work)
 
 
 def stored_keys(session: Session, keys: Sequence[str]) -> set[str]:

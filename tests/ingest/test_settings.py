@@ -32,12 +32,19 @@ def test_values_are_parsed() -> None:
     assert s.allow_private_networks == ("127.0.0.0/8", "10.1.2.3/32")
     assert s.log_level == "DEBUG" and s.workers == 4
     assert s.redacted()["database_url"] == "postgresql://u:***@db/newswire"
+    assert s.chain_stages is True  # the default
+
+
+@pytest.mark.parametrize(("raw", "value"), [("false", False), ("0", False), ("On", True)])
+def test_chain_stages_is_a_flag(raw: str, value: bool) -> None:
+    assert load_settings({"NEWSWIRE_CHAIN_STAGES": raw}).chain_stages is value
 
 
 @pytest.mark.parametrize(
     ("env", "fragment"),
     [
-        ({"NEWSWIRE_WORKERS": "many"}, "NEWSWIRE_WORKERS='many': expected a int"),
+        ({"NEWSWIRE_WORKERS": "many"}, "NEWSWIRE_WORKERS='many': expected an integer"),
+        ({"NEWSWIRE_CHAIN_STAGES": "maybe"}, "NEWSWIRE_CHAIN_STAGES='maybe': expected one of 1,"),
         ({"NEWSWIRE_WORKERS": "0"}, "must be greater than 0"),
         ({"NEWSWIRE_LOG_FORMAT": "xml"}, "expected one of auto, json, console"),
         ({"NEWSWIRE_ALLOW_PRIVATE_NETWORKS": "localhost"}, "is not a CIDR"),
