@@ -32,7 +32,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from pipeline_bench import build_newsroom, fresh_state, start_workers  # noqa: E402
+from pipeline_bench import (  # noqa: E402
+    build_newsroom,
+    exit_on_sigterm,
+    fresh_state,
+    start_workers,
+)
 
 from ingest.db import make_engine, session_factory, transaction  # noqa: E402
 from ingest.feedstore import add_feeds  # noqa: E402
@@ -144,6 +149,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
 def main() -> int:
     """Run the latency benchmark and print its figures; return the exit code."""
+    exit_on_sigterm()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--rate", type=float, default=14.0, help="offered articles per second")
     ap.add_argument("--workers", type=int, default=2)

@@ -28,6 +28,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -239,8 +240,14 @@ def run_pipeline(
     return {"articles": _stored(db_url), "wall_s": wall, "cpu_s": cpu, "poll_cpu_s": poll_cpu}
 
 
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so ``finally`` blocks stop the workers this run started."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 def main() -> int:
     """Run the comparison and print the figures as Markdown; return the exit code."""
+    exit_on_sigterm()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--copies", type=int, default=3, help="URLs per page (default 3)")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
