@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ingest.db import session_factory
 from ingest.logsetup import get_logger
 from ingest.settings import Settings
-from newswire.api import routes_articles, routes_events, routes_pipeline
+from newswire.api import metrics, routes_articles, routes_events, routes_pipeline
 from newswire.api.deps import single_values
 from newswire.api.models import ErrorOut
 from newswire.api.readonly import readonly_engine
@@ -109,12 +109,15 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.redis_factory = _redis_factory(settings)
+    app.state.metrics_registry = metrics.metrics_registry(
+        app.state.sessions, app.state.redis_factory
+    )
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(Exception, _internal_error)
-    for module in (routes_events, routes_articles, routes_pipeline):
+    for module in (routes_events, routes_articles, routes_pipeline, metrics):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

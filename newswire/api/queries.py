@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from newswire.export import article_record, event_record, mention_record
-from schemas.tables import Article, Event, Feed, Mention
+from schemas.tables import Article, Entry, Event, Feed, Mention
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,3 +235,9 @@ def totals(session: Session) -> dict[str, Any]:
         "mentions": session.scalar(select(func.count()).select_from(Mention)) or 0,
         "feeds": {str(k): int(v) for k, v in feeds.items()},
     }
+
+
+def entries_by_state(session: Session) -> dict[str, int]:
+    """Return how many feed entries are in each state (new, queued, stored, skipped)."""
+    rows = session.execute(select(Entry.state, func.count()).group_by(Entry.state)).all()
+    return {str(state): int(n) for state, n in rows}
