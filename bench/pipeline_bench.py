@@ -6,8 +6,10 @@ sample pages, each served under ``--copies`` URLs (copies after the first are ex
 as syndication produces). Each side is timed from the poll that finds the entries to the last
 article stored:
 
-* loop      one process: poll, then fetch → dedupe → language → events → store per entry,
-            calling the very functions the jobs call, no queue in between;
+* loop      one fresh process with a worker's environment: poll, then fetch → dedupe →
+            language → events → store per entry, calling each stage's ``STAGE_WORK`` (the
+            very functions its job calls: robots.txt, host limits, archive, boilerplate
+            learning included), no queue in between; it reports CPU ms per stage;
 * pipeline  the poll enqueues; N real ``newswire worker`` processes (SimpleWorker) over every
             queue do the rest: chained (the default: a worker runs the stages it serves one
             after the other in the fetch job) and, with ``--hops``, one Redis queue hop per
@@ -53,14 +55,10 @@ from ingest.poller import Poller  # noqa: E402
 from ingest.queueing import get_queue  # noqa: E402
 from ingest.settings import Settings, load_settings  # noqa: E402
 from newswire.newsroom import DEMO_DATA, Newsroom  # noqa: E402
-from schemas.messages import Skip, decode_entry  # noqa: E402
+from schemas.messages import STAGES, ArticleMessage, Skip, decode_entry  # noqa: E402
 from schemas.tables import Article  # noqa: E402
-from workers.dedupe import DedupeIndex, dedupe_article  # noqa: E402
-from workers.events import code_article  # noqa: E402
-from workers.fetch import fetch_article  # noqa: E402
-from workers.language import tag_language  # noqa: E402
 from workers.pool import preload  # noqa: E402
-from workers.store import record_skip, store_article  # noqa: E402
+from workers.runtime import runtime, stage_work  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval" / "extraction"
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.S | re.I)
@@ -138,51 +136,55 @@ def _cpu_s(pid: int) -> float:
 
 
 def run_loop(room: Newsroom, settings: Settings, db_url: str) -> dict[str, Any]:
-    """Poll, then run every stage function in this process; return timings."""
+    """Run the loop in a fresh process with a worker's environment; return its timings."""
     engine = make_engine(db_url)
     with transaction(session_factory(engine)) as s:
         add_feeds(s, room.feed_urls())
-    conn = redis.Redis.from_url(str(settings.redis_url))
-    index = DedupeIndex(conn)
-    sessions = session_factory(engine)
-    stage_s: dict[str, float] = defaultdict(float)
+    engine.dispose()
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--loop-child"],
+        env=worker_env(settings, db_url),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    result["articles"] = _stored(db_url)
+    return result
+
+
+def loop_child() -> int:
+    """The loop side, in its own process: print its timings as one JSON line."""
+    rt = runtime()
+    preload()  # as a worker does before it takes jobs
+    stage_cpu: dict[str, float] = defaultdict(float)
     cpu0, t0 = time.process_time(), time.perf_counter()
-    Poller(settings, engine, conn).run_once()
-    queue = get_queue(conn, "fetch")
+    Poller(rt.settings, rt.engine, rt.redis).run_once()
+    queue = get_queue(rt.redis, "fetch")
     jobs = queue.get_jobs()
     queue.empty()
+    works = {stage: stage_work(stage) for stage in STAGES}
     for job in jobs:
-        entry = decode_entry(job.args[0])
-        t = time.perf_counter()
-        art = fetch_article(entry, settings)
-        stage_s["fetch"] += time.perf_counter() - t
-        if isinstance(art, Skip):
-            with transaction(sessions) as s:
-                record_skip(s, entry, art.reason, art.detail)
-            continue
-        for name, fn in (
-            ("dedupe", lambda m: dedupe_article(m, index)),
-            ("language", tag_language),
-            ("events", code_article),
-        ):
-            t = time.perf_counter()
-            art = fn(art)
-            stage_s[name] += time.perf_counter() - t
-        t = time.perf_counter()
-        with transaction(sessions) as s:
-            store_article(s, art)
-        stage_s["store"] += time.perf_counter() - t
+        msg: Any = decode_entry(job.args[0])
+        for stage in STAGES:
+            spec = works[stage]
+            c = time.process_time()
+            out = spec.work(msg)
+            if isinstance(out, Skip) and spec.on_skip is not None:
+                spec.on_skip(msg, out)
+            stage_cpu[stage] += time.process_time() - c
+            if not isinstance(out, ArticleMessage):
+                break  # skipped, or stored
+            msg = out
     wall = time.perf_counter() - t0
     cpu = time.process_time() - cpu0
-    n = _stored(db_url)
-    engine.dispose()
-    return {"articles": n, "wall_s": wall, "cpu_s": cpu, "stage_s": dict(stage_s)}
+    print(json.dumps({"wall_s": wall, "cpu_s": cpu, "stage_cpu_s": dict(stage_cpu)}))
+    return 0
 
 
-def start_workers(
-    settings: Settings, db_url: str, workers: int, *, chain: bool = True
-) -> list[subprocess.Popen[bytes]]:
-    """Start ``workers`` real ``newswire worker`` processes on these settings; return them."""
+def worker_env(settings: Settings, db_url: str, *, chain: bool = True) -> dict[str, str]:
+    """Return the environment of a worker (and of the loop child) on these settings."""
     env = dict(os.environ)
     env.update(
         NEWSWIRE_CHAIN_STAGES="true" if chain else "false",
@@ -196,6 +198,14 @@ def start_workers(
         NEWSWIRE_HOST_MIN_GAP_S="0",
         NEWSWIRE_HOST_MAX_CONCURRENT="64",
     )
+    return env
+
+
+def start_workers(
+    settings: Settings, db_url: str, workers: int, *, chain: bool = True
+) -> list[subprocess.Popen[bytes]]:
+    """Start ``workers`` real ``newswire worker`` processes on these settings; return them."""
+    env = worker_env(settings, db_url, chain=chain)
     return [
         subprocess.Popen(
             [sys.executable, "-m", "newswire", "worker"],
@@ -248,6 +258,8 @@ def exit_on_sigterm() -> None:
 def main() -> int:
     """Run the comparison and print the figures as Markdown; return the exit code."""
     exit_on_sigterm()
+    if sys.argv[1:] == ["--loop-child"]:
+        return loop_child()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--copies", type=int, default=3, help="URLs per page (default 3)")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
@@ -269,7 +281,6 @@ def main() -> int:
     try:
         n = build_newsroom(work / "room", args.copies)
         room = Newsroom(work / "room").start()
-        preload()  # the loop side warms up exactly as a worker does
         results: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in range(args.rounds):
             with fresh_state(args.redis_url, work, f"loop{r}") as (settings, db):
@@ -295,9 +306,9 @@ def main() -> int:
             f"| {name} | {res['articles']} | {res['wall_s']:.2f} | {rate:.1f} | "
             f"{rate / loop_rate:.2f} | {1000 * res['cpu_s'] / res['articles']:.1f} |"
         )
-    stage = best["loop"]["stage_s"]
+    stage = best["loop"]["stage_cpu_s"]
     print(
-        "\nloop, wall ms per article by stage: "
+        "\nloop, CPU ms per article by stage: "
         + ", ".join(f"{k} {1000 * v / best['loop']['articles']:.1f}" for k, v in stage.items())
     )
     walls = {k: [round(x["wall_s"], 2) for x in v] for k, v in results.items()}
