@@ -9,7 +9,8 @@ it, this module
   and drops related-link, share and source lines after it, in the languages the feeds carry;
 * drops the headline when trafilatura repeats it as the first line (it is in ``title``);
 * picks the publication date: the page's own when it has a time and an offset, else the
-  feed's, else a partial page date; ``published_source`` records which won;
+  feed's, else a partial page date; ``published_source`` records which won and
+  ``published_reason`` which of those rules decided it (:data:`PublishedReason`);
 * resolves ``<link rel=canonical>`` against the page URL.
 
 Extraction options were chosen by measuring on the extraction evaluation set
@@ -34,7 +35,14 @@ import trafilatura
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
-__all__ = ["EXTRACT_OPTIONS", "CleanArticle", "clean_html", "content_hash", "decode_html"]
+__all__ = [
+    "EXTRACT_OPTIONS",
+    "CleanArticle",
+    "PublishedReason",
+    "clean_html",
+    "content_hash",
+    "decode_html",
+]
 
 #: trafilatura.bare_extraction options, chosen by measurement (see module doc).
 EXTRACT_OPTIONS: dict[str, Any] = {
@@ -80,6 +88,20 @@ _DROP_LINE_RE = re.compile(
     re.IGNORECASE,
 )
 
+#: Why the publication date in ``published_at`` won, one code per branch of the rule in
+#: :func:`clean_html` (stored beside ``published_source`` so a reader can audit the choice):
+#:
+#: * ``page_has_time_and_offset``: the page gave a date with a time and an offset (page wins);
+#: * ``feed_over_partial_page_date``: the page's date lacked a time or an offset, the feed
+#:   gave one (feed wins);
+#: * ``feed_only``: the page gave no date at all, the feed did (feed wins);
+#: * ``page_date_only``: the page gave only a partial date and the feed none (page wins).
+#:
+#: No date anywhere leaves both ``published_source`` and ``published_reason`` None.
+PublishedReason = Literal[
+    "page_has_time_and_offset", "feed_over_partial_page_date", "feed_only", "page_date_only"
+]
+
 _PUBLISHED_XPATH = (
     "//meta[@property='article:published_time' or @name='article:published_time'"
     " or @property='og:article:published_time' or @itemprop='datePublished'"
@@ -103,6 +125,19 @@ class CleanArticle:
     language_hint: str | None
     #: The page's main image (og:image / twitter:image / first article image), absolute.
     image_url: str | None = None
+    #: Which rule made ``published_source`` win (see :data:`PublishedReason`).
+    published_reason: PublishedReason | None = None
+
+
+#: Longest author and site name kept: the articles table holds 512 characters, and a page that
+#: declares more must not make the database refuse the whole article.
+META_MAX_CHARS = 512
+
+
+def _bounded(value: str | None) -> str | None:
+    """Return ``value`` stripped and cut to :data:`META_MAX_CHARS`, or None when empty."""
+    text = (value or "").strip()
+    return text[:META_MAX_CHARS].rstrip() or None
 
 
 # --------------------------------------------------------------------------- decoding
@@ -311,22 +346,27 @@ def clean_html(
 
     published_at: str | None
     source: Literal["page", "feed"] | None
+    reason: PublishedReason | None
+    page_partial = page_partial or (str(doc.date) if doc.date else None)
     if page_when is not None:
-        published_at, source = page_when.isoformat(), "page"
+        published_at, source, reason = page_when.isoformat(), "page", "page_has_time_and_offset"
     elif feed_published:
+        # The reason only names the branch taken: whether the page had a partial date it beat.
+        reason = "feed_over_partial_page_date" if page_partial else "feed_only"
         published_at, source = feed_published, "feed"
-    elif page_partial or doc.date:
-        published_at, source = page_partial or str(doc.date), "page"
+    elif page_partial:
+        published_at, source, reason = page_partial, "page", "page_date_only"
     else:
-        published_at, source = None, None
+        published_at, source, reason = None, None, None
 
     return CleanArticle(
         text=body,
         title=title,
-        author=(doc.author or "").strip() or None,
+        author=_bounded(doc.author),
         published_at=published_at,
         published_source=source,
-        site_name=(doc.sitename or "").strip() or None,
+        published_reason=reason,
+        site_name=_bounded(doc.sitename),
         canonical_url=canonical,
         language_hint=language_hint,
         image_url=_absolute(doc.image, url),

@@ -22,7 +22,8 @@ EVENT_FIELDS = [
 ARTICLE_FIELDS = [
     "article_id", "url", "canonical_url", "feed_url", "title", "text", "language",
     "language_confidence", "published_at", "fetched_at", "duplicate_of", "cluster_id",
-    "content_hash", "status", "skip_reason",
+    "content_hash", "status", "skip_reason", "author", "site_name", "image_url",
+    "published_source", "published_reason",
 ]  # fmt: skip
 
 
@@ -111,6 +112,13 @@ def article_record(a: Article) -> dict[str, Any]:
         "content_hash": a.content_hash,
         "status": a.status,
         "skip_reason": a.skip_reason,
+        # The page metadata comes last so that CSV readers that go by column position keep
+        # working; published_source / published_reason say which date is in published_at.
+        "author": a.author,
+        "site_name": a.site_name,
+        "image_url": a.image_url,
+        "published_source": a.published_source,
+        "published_reason": a.published_reason,
     }
 
 

@@ -4,6 +4,11 @@ Every message is JSON (never pickle) and carries ``schema_version``. A message i
 with :func:`decode_article` / :func:`decode_entry`, which refuse versions they do not know
 rather than guessing. Job ids are deterministic, ``{stage}-{article_key}``, so a re-delivered
 job does the same work once.
+
+A field added to a message within a version is optional with a default, so a message encoded
+before the field existed (still queued, or in the failed registry) decodes unchanged; the
+decoder still refuses fields it does not know, so workers are upgraded before the producers
+that send the new field.
 """
 
 from __future__ import annotations
@@ -75,8 +80,14 @@ class ArticleMessage:
     content_hash: str
     published_at: str | None = None
     published_source: str | None = None  # "page" | "feed" | None: which date won
+    # Why that date won: a code of ingest.clean.PublishedReason ("page_has_time_and_offset",
+    # "feed_only", ...). Added after version 1 shipped, so it has a default: a message
+    # encoded without it still decodes (see the module doc).
+    published_reason: str | None = None
     author: str | None = None
     site_name: str | None = None
+    # The page's main image (og:image / twitter:image), absolute http(s); same default rule.
+    image_url: str | None = None
     http_status: int | None = None
     discovered_at: str | None = None
     # dedupe

@@ -100,6 +100,11 @@ class Article(Base):
     language_confidence: Mapped[float | None] = mapped_column(Float)
     published_at: Mapped[str | None] = mapped_column(String(40))
     published_source: Mapped[str | None] = mapped_column(String(16))
+    #: Why that date won: a code of ingest.clean.PublishedReason (e.g. "feed_only").
+    published_reason: Mapped[str | None] = mapped_column(String(32))
+    #: The page's main image (og:image / twitter:image). Text, not String(2048): the value is
+    #: whatever the page declares, and an overlong one must not make PostgreSQL refuse the row.
+    image_url: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[str | None] = mapped_column(String(40))
     duplicate_of: Mapped[str | None] = mapped_column(String(64), index=True)
     cluster_id: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -157,8 +157,13 @@ def article_from_response(
         published_source=cleaned.published_source
         if cleaned.published_at
         else ("feed" if entry.published_at else None),
+        # Same fallback as the source: when cleaning found no date the feed's is all there is.
+        published_reason=cleaned.published_reason
+        if cleaned.published_at
+        else ("feed_only" if entry.published_at else None),
         author=cleaned.author,
         site_name=cleaned.site_name,
+        image_url=cleaned.image_url,
         http_status=status,
         discovered_at=entry.discovered_at,
     )

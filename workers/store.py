@@ -195,6 +195,7 @@ def _upsert_article(session: Session, msg: ArticleMessage, status: str, reason: 
     row.title, row.author, row.site_name, row.text = msg.title, msg.author, msg.site_name, msg.text
     row.language, row.language_confidence = msg.language, msg.language_confidence
     row.published_at, row.published_source = msg.published_at, msg.published_source
+    row.published_reason, row.image_url = msg.published_reason, msg.image_url
     row.fetched_at, row.content_hash = msg.fetched_at, msg.content_hash
     row.duplicate_of, row.cluster_id = msg.duplicate_of, msg.cluster_id
     row.events_coded, row.status, row.skip_reason = msg.events_coded, status, reason

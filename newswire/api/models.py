@@ -75,6 +75,14 @@ class ArticleOut(BaseModel):
     content_hash: str | None
     status: str
     skip_reason: str | None
+    author: str | None
+    site_name: str | None
+    image_url: str | None = Field(description="the page's main image (og:image / twitter:image)")
+    published_source: str | None = Field(description='which date won: "page" or "feed"')
+    published_reason: str | None = Field(
+        description="why it won: page_has_time_and_offset, feed_over_partial_page_date, "
+        "feed_only or page_date_only"
+    )
 
 
 class ArticleDetail(ArticleOut):

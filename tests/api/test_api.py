@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -9,9 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from ingest.db import make_engine, session_factory
+from ingest.db import make_engine, session_factory, transaction
 from newswire.export import ARTICLE_FIELDS, EVENT_FIELDS, article_records, event_records
 from schemas.messages import STAGES
+from tests.api.conftest import article_message, sample_articles
+from workers.store import store_article
 
 
 def all_events(client: TestClient, **params: Any) -> list[dict[str, Any]]:
@@ -127,6 +130,30 @@ def test_articles_list_and_detail(client: TestClient, filled_url: str) -> None:
     assert detail["event_ids"] and all(
         any(m["article_id"] == "sample002" for m in e["mentions"]) for e in events
     )
+
+
+def test_article_records_carry_the_page_metadata(client: TestClient, filled_url: str) -> None:
+    metadata: dict[str, Any] = {
+        "author": "Rédaction",
+        "site_name": "French Press TV",
+        "image_url": "http://newsroom.test/img/002.jpg",
+        "published_source": "page",
+        "published_reason": "page_has_time_and_offset",
+    }
+    engine = make_engine(filled_url)
+    with transaction(session_factory(engine)) as s:
+        sample = next(a for a in sample_articles() if a["id"] == "002")
+        store_article(s, replace(article_message(sample), **metadata))
+    with session_factory(engine)() as s:
+        expected = {a["article_id"]: a for a in article_records(s)}
+    engine.dispose()
+    detail = client.get("/articles/sample002").json()
+    assert {k: detail[k] for k in metadata} == metadata
+    assert {k: v for k, v in detail.items() if k != "event_ids"} == expected["sample002"]
+    listed = {a["article_id"]: a for a in client.get("/articles").json()["items"]}
+    assert listed == expected
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["ArticleOut"]
+    assert list(schema["properties"]) == ARTICLE_FIELDS
 
 
 def test_feeds_and_stats(client: TestClient, redis_conn: Any) -> None:

@@ -81,6 +81,7 @@ def test_presstv_pages_match_gold(shared_dir: Path, article_id: str) -> None:
     assert article.title == gold["title"]
     assert article.published_at == gold["published"]
     assert article.published_source == "page"
+    assert article.published_reason == "page_has_time_and_offset"
     assert article.canonical_url == f"http://127.0.0.1:8123/articles/{article_id}.html"
     assert article.language_hint == "fr"
     assert article.site_name == "French Press TV"
@@ -125,13 +126,14 @@ def test_headline_not_repeated_in_text() -> None:
 
 
 @pytest.mark.parametrize(
-    ("head", "feed", "expected", "source"),
+    ("head", "feed", "expected", "source", "reason"),
     [
         (
             '<meta property="article:published_time" content="2024-07-16T21:40:00+03:30">',
             "2024-07-16T18:00:00+00:00",
             "2024-07-16T21:40:00+03:30",
             "page",
+            "page_has_time_and_offset",
         ),
         (
             '<script type="application/ld+json">{"@type": "NewsArticle",'
@@ -139,6 +141,7 @@ def test_headline_not_repeated_in_text() -> None:
             None,
             "2024-07-16T10:00:00+00:00",
             "page",
+            "page_has_time_and_offset",
         ),
         # A page date without time or offset loses to the feed's...
         (
@@ -146,6 +149,7 @@ def test_headline_not_repeated_in_text() -> None:
             "2024-07-16T18:00:00+00:00",
             "2024-07-16T18:00:00+00:00",
             "feed",
+            "feed_over_partial_page_date",
         ),
         # ...and a naive one too...
         (
@@ -153,6 +157,7 @@ def test_headline_not_repeated_in_text() -> None:
             "2024-07-16T18:00:00+00:00",
             "2024-07-16T18:00:00+00:00",
             "feed",
+            "feed_over_partial_page_date",
         ),
         # ...but is used when the feed has none.
         (
@@ -160,13 +165,14 @@ def test_headline_not_repeated_in_text() -> None:
             None,
             "2024-07-16",
             "page",
+            "page_date_only",
         ),
-        ("", "2024-07-16T18:00:00+00:00", "2024-07-16T18:00:00+00:00", "feed"),
-        ("", None, None, None),
+        ("", "2024-07-16T18:00:00+00:00", "2024-07-16T18:00:00+00:00", "feed", "feed_only"),
+        ("", None, None, None, None),
     ],
 )
 def test_publication_date_precedence(
-    head: str, feed: str | None, expected: str | None, source: str | None
+    head: str, feed: str | None, expected: str | None, source: str | None, reason: str | None
 ) -> None:
     article = clean_html(
         page(head=head).encode(), url="https://news.example.com/a/1", feed_published=feed
@@ -174,6 +180,7 @@ def test_publication_date_precedence(
     assert article is not None
     assert article.published_at == expected
     assert article.published_source == source
+    assert article.published_reason == reason
 
 
 # ------------------------------------------------------------------ canonical, language
@@ -216,6 +223,17 @@ def test_main_image(head: str, image: str | None) -> None:
     article = clean_html(page(head=head).encode(), url="https://news.example.com/a/1")
     assert article is not None
     assert article.image_url == image
+
+
+def test_a_huge_author_or_site_name_is_cut_to_what_the_table_holds() -> None:
+    head = (
+        f'<meta name="author" content="{"Annabel " * 100}">'
+        f'<meta property="og:site_name" content="{"S" * 900}">'
+    )
+    article = clean_html(page(head=head).encode(), url="https://news.example.com/a/1")
+    assert article is not None and article.author is not None
+    assert 500 <= len(article.author) <= 512 and article.author.startswith("Annabel")
+    assert article.site_name == "S" * 512
 
 
 def test_language_hint_from_html_lang() -> None:

@@ -9,19 +9,23 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ingest.db import make_engine, session_factory, transaction
 from newswire.export import (
     ACLED_FIELDS,
+    ARTICLE_FIELDS,
+    article_records,
     event_records,
     write_acled_csv,
     write_geojson,
     write_plover_jsonl,
 )
-from schemas.messages import ArticleMessage
+from schemas.messages import ArticleMessage, EntryMessage, decode_article
 from workers.eventcoding import extract_events
+from workers.fetch import article_from_response
 from workers.store import store_article
 
 PUB = "2021-01-02T10:30:00+03:00"
@@ -148,3 +152,86 @@ def test_cli_formats(tmp_path: Path, database_url: str) -> None:
     wrong = _cli(tmp_path, database_url, "export", "articles", "--format", "geojson")
     assert wrong.returncode == 2 and "for events" in wrong.stderr
     assert "Traceback" not in wrong.stderr
+
+
+# ------------------------------------------------------------------ article metadata
+
+PAGE_URL = "https://news.example.org/2024/07/16/convoy.html"
+PAGE = (
+    b"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+    b"<title>Convoy attacked near the base</title>"
+    b"<meta name='author' content='Jane Doe'>"
+    b"<meta property='og:site_name' content='Example News'>"
+    b"<meta property='og:image' content='/img/convoy.jpg'>"
+    b"<meta property='article:published_time' content='2024-07-16'>"
+    b"</head><body><article><h1>Convoy attacked near the base</h1>"
+    b"<p>Three roadside bombs exploded on Thursday as a logistics convoy crossed the province,"
+    b" according to security officials who spoke to reporters in the capital.</p>"
+    b"<p>The convoy was carrying supplies for foreign troops stationed at the air base, and"
+    b" several vehicles were set on fire by the blasts, witnesses said on Friday morning.</p>"
+    b"</article></body></html>"
+)
+
+
+def _store_page(url: str) -> None:
+    """Clean PAGE as the fetch stage does, send it through a queue's JSON, and store it."""
+    entry = EntryMessage(
+        article_key="meta1",
+        url=PAGE_URL,
+        feed_url="https://news.example.org/feed",
+        entry_key="e1",
+        trace_id="t1",
+        published_at="2024-07-16T18:00:00+00:00",
+    )
+    msg = article_from_response(
+        entry,
+        url=PAGE_URL,
+        status=200,
+        headers={"content-type": "text/html; charset=utf-8"},
+        body=PAGE,
+        fetched_at=datetime(2024, 7, 16, 19, tzinfo=UTC),
+    )
+    assert isinstance(msg, ArticleMessage)
+    msg = decode_article(json.loads(json.dumps(msg.to_dict())))
+    engine = make_engine(url)
+    try:
+        with transaction(session_factory(engine)) as s:
+            store_article(s, msg)
+    finally:
+        engine.dispose()
+
+
+#: What the page above must end as in every article record: its og:image made absolute, and
+#: the feed's date, because the page's has no time (and the record says so).
+PAGE_METADATA = {
+    "title": "Convoy attacked near the base",
+    "author": "Jane Doe",
+    "site_name": "Example News",
+    "image_url": "https://news.example.org/img/convoy.jpg",
+    "published_at": "2024-07-16T18:00:00+00:00",
+    "published_source": "feed",
+    "published_reason": "feed_over_partial_page_date",
+}
+
+
+def test_page_metadata_reaches_the_article_export(tmp_path: Path, database_url: str) -> None:
+    _store_page(database_url)
+    engine = make_engine(database_url)
+    try:
+        with session_factory(engine)() as s:
+            (record,) = list(article_records(s))
+    finally:
+        engine.dispose()
+    assert list(record) == ARTICLE_FIELDS
+    assert {k: record[k] for k in PAGE_METADATA} == PAGE_METADATA
+    assert record["canonical_url"] == PAGE_URL
+
+    jsonl = _cli(tmp_path, database_url, "export", "articles", "--format", "jsonl")
+    assert jsonl.returncode == 0, jsonl.stderr
+    (line,) = jsonl.stdout.splitlines()
+    assert json.loads(line) == record
+    csv_out = _cli(tmp_path, database_url, "export", "articles", "--format", "csv")
+    assert csv_out.returncode == 0, csv_out.stderr
+    (row,) = list(csv.DictReader(io.StringIO(csv_out.stdout)))
+    assert list(row) == ARTICLE_FIELDS
+    assert {k: row[k] for k in PAGE_METADATA} == PAGE_METADATA

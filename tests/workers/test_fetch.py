@@ -39,6 +39,8 @@ def test_an_article_page_becomes_an_article_message() -> None:
     assert out.title and "Ain al-Asad" in out.title
     # The page's own date, with its offset, beats the feed's UTC one.
     assert out.published_at == "2024-07-16T21:40:00+03:30" and out.published_source == "page"
+    assert out.published_reason == "page_has_time_and_offset"
+    assert out.site_name == "French Press TV"
     assert out.canonical_url.endswith("/articles/002.html")
     assert len(out.content_hash) == 64 and out.trace_id == "t1"
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import Engine, func, select
 
 from ingest.db import make_engine, session_factory, transaction
 from schemas.events import Actor, EventMention, Place
-from schemas.messages import ArticleMessage
+from schemas.messages import ArticleMessage, decode_article
 from schemas.tables import Article, Event, Mention
 from workers.store import record_skip, store_article
 
@@ -173,3 +175,75 @@ def test_concurrent_writers_merge_into_one_event(engine: Engine) -> None:
         assert s.scalar(select(func.count()).select_from(Event)) == 1
         ev = s.scalars(select(Event)).one()
         assert ev.num_articles == 8
+
+
+def _metadata(engine: Engine, key: str) -> tuple[object, ...]:
+    with session_factory(engine)() as s:
+        row = s.get(Article, key)
+        assert row is not None
+        return (
+            row.author,
+            row.site_name,
+            row.image_url,
+            row.published_at,
+            row.published_source,
+            row.published_reason,
+        )
+
+
+def test_page_metadata_is_stored_and_restoring_replaces_it(engine: Engine) -> None:
+    sessions = session_factory(engine)
+    msg = replace(
+        article("a1", mention("Deux drones ont visé Ain al-Asad.")),
+        author="Jane Doe",
+        site_name="Example News",
+        image_url="https://cdn.example.test/a1.jpg",
+        published_source="page",
+        published_reason="page_has_time_and_offset",
+    )
+    with transaction(sessions) as s:
+        store_article(s, msg)
+    assert _metadata(engine, "a1") == (
+        "Jane Doe",
+        "Example News",
+        "https://cdn.example.test/a1.jpg",
+        "2024-07-16T21:40:00+03:30",
+        "page",
+        "page_has_time_and_offset",
+    )
+    # Reprocessing cleaned the page again and found less: the row says what the latest run
+    # found, never a mix of the two.
+    again = replace(
+        msg,
+        author=None,
+        image_url=None,
+        published_at="2024-07-16T18:00:00+00:00",
+        published_source="feed",
+        published_reason="feed_only",
+    )
+    with transaction(sessions) as s:
+        store_article(s, again)
+    with transaction(sessions) as s:
+        store_article(s, again)
+    assert _metadata(engine, "a1") == (
+        None,
+        "Example News",
+        None,
+        "2024-07-16T18:00:00+00:00",
+        "feed",
+        "feed_only",
+    )
+
+
+def test_a_message_from_before_the_metadata_fields_still_decodes_and_stores(
+    engine: Engine,
+) -> None:
+    """A message queued by an older fetch worker has no image_url / published_reason keys."""
+    payload = json.loads(json.dumps(article("old1", mention("Deux drones ont visé.")).to_dict()))
+    del payload["image_url"], payload["published_reason"]
+    msg = decode_article(payload)
+    assert (msg.image_url, msg.published_reason) == (None, None)
+    with transaction(session_factory(engine)) as s:
+        store_article(s, msg)
+    # image_url, published_at, published_source, published_reason
+    assert _metadata(engine, "old1")[2:] == (None, "2024-07-16T21:40:00+03:30", None, None)
