@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from pipeline_bench import (  # noqa: E402
+    Newsrooms,
     build_newsroom,
     exit_on_sigterm,
     fresh_state,
@@ -42,7 +43,6 @@ from pipeline_bench import (  # noqa: E402
 from ingest.db import make_engine, session_factory, transaction  # noqa: E402
 from ingest.feedstore import add_feeds  # noqa: E402
 from ingest.poller import Poller  # noqa: E402
-from newswire.newsroom import Newsroom  # noqa: E402
 from schemas.tables import Article, Entry, Feed  # noqa: E402
 
 
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """Offer the load, wait for the last article, return the figures."""
     n = build_newsroom(work / "room", args.copies)
     n_feeds = split_feeds(work / "room", args.feed_size)
-    room = Newsroom(work / "room").start()
+    room = Newsrooms(work / "room", args.hosts).start()
     with fresh_state(args.redis_url, work, "lat") as (settings, db_url):
         engine = make_engine(db_url)
         sessions = session_factory(engine)
@@ -153,6 +153,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--rate", type=float, default=14.0, help="offered articles per second")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--hosts", type=int, default=4, help="loopback servers (127.0.0.2...)")
     ap.add_argument("--copies", type=int, default=3)
     ap.add_argument("--feed-size", type=int, default=4)
     ap.add_argument(

@@ -2,9 +2,13 @@
 
 Both sides start from the same state (an empty Redis database, an empty SQLite database) and
 process the same loopback newsroom: the 62 pages of ``../shared/eval/extraction`` and the two
-sample pages, each served under ``--copies`` URLs (copies after the first are exact duplicates,
-as syndication produces). Each side is timed from the poll that finds the entries to the last
-article stored:
+sample pages, each served under ``--copies`` URLs, as syndication produces: copy 1 drops the
+story's last paragraph, copy 2 is byte-exact, copy 3 drops the first paragraph and changes the
+headline, and so on in turn, so deduplication sees near and exact copies of 64 distinct
+stories. The items are split into ``--feeds`` feeds served by ``--hosts`` loopback servers
+(127.0.0.2, 127.0.0.3...), each a host of its own for the per-host state (robots.txt, host
+slots, learned boilerplate). Each side is timed from the poll that finds the entries to the
+last article stored:
 
 * loop      one fresh process with a worker's environment: poll, then fetch → dedupe →
             language → events → store per entry, calling each stage's ``STAGE_WORK`` (the
@@ -19,7 +23,8 @@ The ratio pipeline(1 worker) / loop is the cost of the queues (goal ≥ 0.85). W
 their models before they register, and the loop warms up the same way, so neither side pays
 start-up inside the timing.
 
-    python bench/pipeline_bench.py [--copies 3] [--workers 1 2] [--rounds 2] [--hops]
+    python bench/pipeline_bench.py [--copies 3] [--feeds 16] [--hosts 4] [--workers 1 2]
+        [--rounds 2] [--hops]
 """
 
 from __future__ import annotations
@@ -64,8 +69,35 @@ EVAL = ROOT.parent / "shared" / "eval" / "extraction"
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.S | re.I)
 
 
-def build_newsroom(dest: Path, copies: int) -> int:
-    """Write a manifest newsroom under ``dest``; return the number of article URLs."""
+_PARAGRAPH = re.compile(rb"<p[\s>].*?</p>", re.S | re.I)
+_TAG = re.compile(rb"<[^>]+>")
+#: What copy k (k >= 1) of a page is, in turn: near copies and an exact one.
+EDITS = ("drop_last", "exact", "drop_first_retitle")
+
+
+def edit_copy(html: bytes, k: int) -> bytes:
+    """Return copy ``k`` of a page: the original (k = 0), or an edit of it as in :data:`EDITS`.
+
+    Edits work on the bytes, so the page keeps its own encoding; a paragraph counts as the
+    story's when it has at least 15 words. A page without two such paragraphs stays exact.
+    """
+    if k == 0:
+        return html
+    edit = EDITS[(k - 1) % len(EDITS)]
+    story = [m for m in _PARAGRAPH.finditer(html) if len(_TAG.sub(b" ", m.group()).split()) >= 15]
+    if edit == "exact" or len(story) < 2:
+        return html
+    if edit == "drop_last":
+        cut = story[-1]
+        return html[: cut.start()] + html[cut.end() :]
+    cut = story[0]
+    html = html[: cut.start()] + html[cut.end() :]
+    return _TITLE.sub(lambda m: m.group().replace(b"</title>", b" (wire)</title>"), html, 1)
+
+
+def build_newsroom(dest: Path, copies: int, feeds: int = 1) -> int:
+    """Write a manifest newsroom under ``dest`` (items dealt round-robin into ``feeds`` feeds);
+    return the number of article URLs."""
     (dest / "articles").mkdir(parents=True)
     pages: list[tuple[str, bytes]] = []
     if EVAL.is_dir():
@@ -79,20 +111,44 @@ def build_newsroom(dest: Path, copies: int) -> int:
         title = match.group(1).decode("utf-8", "replace").strip() if match else key
         for k in range(copies):
             name = f"articles/{key}-{k}.html"
-            (dest / name).write_bytes(html)
+            (dest / name).write_bytes(edit_copy(html, k))
             articles.append(
                 {
                     "id": f"{key}-{k}",
-                    "feed": "bench",
+                    "feed": f"f{len(articles) % feeds:03d}",
                     "title": title[:200] or key,
                     "published": "2024-07-16T12:00:00+00:00",
                     "html": name,
                     "guid": f"{key}-{k}",
                 }
             )
-    manifest = {"feeds": {"bench": {"title": "bench", "lang": ""}}, "articles": articles}
+    feed_meta = {f"f{i:03d}": {"title": f"bench {i}", "lang": ""} for i in range(feeds)}
+    manifest = {"feeds": feed_meta, "articles": articles}
     (dest / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return len(articles)
+
+
+class Newsrooms:
+    """The newsroom served by ``hosts`` loopback servers, feed i by host i mod ``hosts``."""
+
+    def __init__(self, root: Path, hosts: int) -> None:
+        self.rooms = [Newsroom(root, host=f"127.0.0.{2 + h}") for h in range(hosts)]
+
+    def start(self) -> Newsrooms:
+        """Start every server; return self."""
+        for room in self.rooms:
+            room.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop every server."""
+        for room in self.rooms:
+            room.stop()
+
+    def feed_urls(self) -> list[str]:
+        """Return each feed's URL on its own host (articles of a feed are on its host too)."""
+        per_host = [room.feed_urls() for room in self.rooms]
+        return [per_host[i % len(self.rooms)][i] for i in range(len(per_host[0]))]
 
 
 @contextmanager
@@ -130,12 +186,26 @@ def _stored(db_url: str) -> int:
     return n
 
 
+def _duplicates(db_url: str) -> int:
+    """Return how many stored articles were found to be copies of another."""
+    engine = make_engine(db_url)
+    with session_factory(engine)() as s:
+        n = (
+            s.scalar(
+                select(func.count()).select_from(Article).where(Article.duplicate_of.is_not(None))
+            )
+            or 0
+        )
+    engine.dispose()
+    return n
+
+
 def _cpu_s(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_loop(room: Newsroom, settings: Settings, db_url: str) -> dict[str, Any]:
+def run_loop(room: Newsrooms, settings: Settings, db_url: str) -> dict[str, Any]:
     """Run the loop in a fresh process with a worker's environment; return its timings."""
     engine = make_engine(db_url)
     with transaction(session_factory(engine)) as s:
@@ -151,6 +221,7 @@ def run_loop(room: Newsroom, settings: Settings, db_url: str) -> dict[str, Any]:
     )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     result["articles"] = _stored(db_url)
+    result["duplicates"] = _duplicates(db_url)
     return result
 
 
@@ -218,7 +289,13 @@ def start_workers(
 
 
 def run_pipeline(
-    room: Newsroom, settings: Settings, db_url: str, workers: int, *, chain: bool = True
+    room: Newsrooms,
+    settings: Settings,
+    db_url: str,
+    workers: int,
+    expected: int,
+    *,
+    chain: bool = True,
 ) -> dict[str, Any]:
     """Poll here, let ``workers`` real worker processes do the stages; return timings."""
     engine = make_engine(db_url)
@@ -235,7 +312,6 @@ def run_pipeline(
         cpu0 = sum(_cpu_s(p.pid) for p in procs)
         own0, t0 = time.process_time(), time.perf_counter()
         Poller(settings, engine, conn).run_once()
-        expected = len(room.pages)
         while _stored(db_url) < expected:
             time.sleep(0.02)
         wall = time.perf_counter() - t0
@@ -247,7 +323,13 @@ def run_pipeline(
         for p in procs:
             p.wait(timeout=60)
         engine.dispose()
-    return {"articles": _stored(db_url), "wall_s": wall, "cpu_s": cpu, "poll_cpu_s": poll_cpu}
+    return {
+        "articles": _stored(db_url),
+        "duplicates": _duplicates(db_url),
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "poll_cpu_s": poll_cpu,
+    }
 
 
 def exit_on_sigterm() -> None:
@@ -262,6 +344,8 @@ def main() -> int:
         return loop_child()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--copies", type=int, default=3, help="URLs per page (default 3)")
+    ap.add_argument("--feeds", type=int, default=16, help="feeds the items are dealt into")
+    ap.add_argument("--hosts", type=int, default=4, help="loopback servers (127.0.0.2...)")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--rounds", type=int, default=2, help="alternating rounds; best is kept")
     ap.add_argument(
@@ -279,8 +363,8 @@ def main() -> int:
         print(f"note: {EVAL} not found; using the two sample pages only", file=sys.stderr)
     work = Path(tempfile.mkdtemp(prefix="newswire-bench-"))
     try:
-        n = build_newsroom(work / "room", args.copies)
-        room = Newsroom(work / "room").start()
+        n = build_newsroom(work / "room", args.copies, args.feeds)
+        room = Newsrooms(work / "room", args.hosts).start()
         results: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in range(args.rounds):
             with fresh_state(args.redis_url, work, f"loop{r}") as (settings, db):
@@ -289,7 +373,7 @@ def main() -> int:
                 for chain in (True, False) if args.hops else (True,):
                     name = f"pipeline-{w}" + ("" if chain else "-hops")
                     with fresh_state(args.redis_url, work, f"{name}-{r}") as (settings, db):
-                        results[name].append(run_pipeline(room, settings, db, w, chain=chain))
+                        results[name].append(run_pipeline(room, settings, db, w, n, chain=chain))
             print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
         room.stop()
     finally:
@@ -297,21 +381,26 @@ def main() -> int:
 
     best = {k: min(v, key=lambda x: x["wall_s"]) for k, v in results.items()}
     loop_rate = best["loop"]["articles"] / best["loop"]["wall_s"]
-    print(f"\n{n} article URLs ({n // args.copies} pages x {args.copies}); best of {args.rounds}")
+    print(
+        f"\n{n} article URLs ({n // args.copies} pages x {args.copies}, of which "
+        f"{n - n // args.copies} copies) in {args.feeds} feeds on {args.hosts} hosts; "
+        f"best of {args.rounds}"
+    )
     # The loop's CPU includes its poll; its stages' CPU alone is what a worker's CPU compares to
     # (the pipeline's poll runs in this process, outside the workers).
     loop_stage_ms = 1000 * sum(best["loop"]["stage_cpu_s"].values()) / best["loop"]["articles"]
     print(
-        "\n| run | articles | wall s | articles/s | ratio to loop | CPU ms/article "
-        "| stage CPU ratio |"
+        "\n| run | articles | copies found | wall s | articles/s | ratio to loop "
+        "| CPU ms/article | stage CPU ratio |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for name, res in best.items():
         rate = res["articles"] / res["wall_s"]
         cpu_ms = 1000 * res["cpu_s"] / res["articles"]
         cpu_ratio = "—" if name == "loop" else f"{loop_stage_ms / cpu_ms:.2f}"
         print(
-            f"| {name} | {res['articles']} | {res['wall_s']:.2f} | {rate:.1f} | "
+            f"| {name} | {res['articles']} | {res['duplicates']} | {res['wall_s']:.2f} | "
+            f"{rate:.1f} | "
             f"{rate / loop_rate:.2f} | {cpu_ms:.1f} | {cpu_ratio} |"
         )
     stage = best["loop"]["stage_cpu_s"]

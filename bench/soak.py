@@ -260,6 +260,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     next_kill = time.monotonic() + rng.uniform(args.kill_min_s, args.kill_max_s)
     finished = select(func.count()).select_from(Article).where(Article.status.in_(FINISHED))
     t0 = time.monotonic()
+    next_progress = t0 + 30.0
     fleet.start()
     done = 0
     try:
@@ -269,6 +270,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             now = time.monotonic()
             with monitor.connect() as c:
                 done = c.scalar(finished) or 0
+            if now >= next_progress:  # a line every 30 s: a soak runs for tens of minutes
+                elapsed = now - t0
+                print(
+                    f"soak: {done}/{total} finished, {done / elapsed:.1f}/s, {kills} kills, "
+                    f"redis restarted: {'yes' if redis_restarted_at else 'no'}, {elapsed:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                next_progress = now + 30.0
             if now >= next_kill:
                 fleet.kill_random_worker(rng)
                 kills += 1
