@@ -29,7 +29,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-__all__ = ["MAX_FEED_BYTES", "FeedEntry", "NotAFeed", "ParsedFeed", "parse_feed"]
+__all__ = ["MAX_FEED_BYTES", "MAX_HUBS", "FeedEntry", "NotAFeed", "ParsedFeed", "parse_feed"]
 
 #: Larger bodies are refused before parsing (feed files this big are a mistake or an attack).
 MAX_FEED_BYTES = 5 * 1024 * 1024
@@ -40,6 +40,9 @@ _HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*|<\?xml[^>]*\?>\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])",
     re.IGNORECASE | re.DOTALL,
 )
+
+#: Hubs kept per feed: one is used, a few spares are plenty, a hostile list is cut.
+MAX_HUBS = 8
 
 #: Longer person fields (author, creator, name, e-mail...) are cut before parsing.
 MAX_AUTHOR_CHARS = 256
@@ -85,6 +88,10 @@ class ParsedFeed:
     entries: tuple[FeedEntry, ...]
     ttl_minutes: int | None
     malformed: str | None
+    #: WebSub hubs the feed advertises (``<link rel="hub">``), in document order.
+    hubs: tuple[str, ...] = ()
+    #: The feed's own canonical URL (``<link rel="self">``): the WebSub topic.
+    self_url: str | None = None
 
 
 def _text(value: Any) -> str | None:
@@ -126,6 +133,27 @@ def _ttl(value: Any) -> int | None:
         return None
     minutes = int(text)
     return minutes if 0 < minutes <= 7 * 24 * 60 else None
+
+
+def _websub_links(links: Any, base: str) -> tuple[tuple[str, ...], str | None]:
+    """Return the feed's hub URLs and its self URL from feedparser's feed-level ``links``.
+
+    feedparser gathers Atom ``<link>`` and RSS ``<atom:link>`` alike into that list.
+    """
+    hubs: list[str] = []
+    self_url = None
+    for link in links if isinstance(links, list) else ():
+        if not isinstance(link, dict):
+            continue
+        rel = _text(link.get("rel"))
+        href = _absolute(link.get("href"), base)
+        if href is None or rel is None:
+            continue
+        if rel.lower() == "hub" and href not in hubs and len(hubs) < MAX_HUBS:
+            hubs.append(href)
+        elif rel.lower() == "self" and self_url is None:
+            self_url = href
+    return tuple(hubs), self_url
 
 
 def _entry(raw: Any, base: str, feed_language: str | None) -> FeedEntry:
@@ -190,6 +218,7 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str] | None = Non
         malformed = (
             f"{type(complaint).__name__}: {complaint}" if complaint is not None else "malformed"
         )
+    hubs, self_url = _websub_links(feed.get("links"), url)
     return ParsedFeed(
         title=_text(feed.get("title")),
         site_url=base,
@@ -197,4 +226,6 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str] | None = Non
         entries=tuple(_entry(raw, url, language) for raw in raw_entries),
         ttl_minutes=_ttl(feed.get("ttl")),
         malformed=malformed,
+        hubs=hubs,
+        self_url=self_url,
     )

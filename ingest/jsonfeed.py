@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from ingest.feeds import MAX_SUMMARY_CHARS, FeedEntry, NotAFeed, ParsedFeed
+from ingest.feeds import MAX_HUBS, MAX_SUMMARY_CHARS, FeedEntry, NotAFeed, ParsedFeed
 
 __all__ = ["looks_like_json", "parse_json_feed"]
 
@@ -90,4 +90,18 @@ def parse_json_feed(body: bytes, *, url: str) -> ParsedFeed:
         entries=tuple(entries),
         ttl_minutes=None,
         malformed=f"{skipped} items are not objects" if skipped else None,
+        hubs=_hubs(doc.get("hubs"), url),
+        self_url=_url(doc.get("feed_url"), url),
     )
+
+
+def _hubs(value: Any, base: str) -> tuple[str, ...]:
+    """Return the WebSub hub URLs of a JSON Feed's ``hubs`` list (other hub types ignored)."""
+    hubs: list[str] = []
+    for hub in value if isinstance(value, list) else ():
+        if not isinstance(hub, dict) or (_str(hub.get("type")) or "").lower() != "websub":
+            continue
+        url = _url(hub.get("url"), base)
+        if url is not None and url not in hubs and len(hubs) < MAX_HUBS:
+            hubs.append(url)
+    return tuple(hubs)

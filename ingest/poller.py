@@ -62,6 +62,7 @@ from ingest.safehttp import (
 )
 from ingest.schedule import FeedSchedule
 from ingest.settings import Settings
+from ingest.websub.store import SubscriptionStore
 from schemas.messages import EntryMessage
 from schemas.tables import Article, Entry, Feed
 
@@ -221,6 +222,10 @@ class Poller:
             options.offline_window_s, options.offline_min_hosts, options.offline_ratio
         )
         self.stats = PollStats()
+        #: Remembers the WebSub hub each parsed feed advertises (see ingest.websub).
+        self.hubs = SubscriptionStore(
+            self.sessions, watch_removals=settings.websub_callback_url is not None
+        )
         self._stop = threading.Event()
 
     # -- schedule -----------------------------------------------------------------------
@@ -355,6 +360,7 @@ class Poller:
                 floor = cadence.server_floor(res.headers, parsed.ttl_minutes, now)
                 key_url = values.get("url", state.url)
                 new = self._record_entries(state, key_url, parsed)
+                self.hubs.note_feed(state.id, parsed, res.headers, res.url)
                 if new:
                     values["last_new_entry_at"] = now
                     values["entries_seen"] = state.entries_seen + new
@@ -492,6 +498,16 @@ class Poller:
         )
         row = s.execute(stmt).first()
         return int(row[0]) if row is not None else None
+
+    def record_pushed(self, feed_id: int, parsed: ParsedFeed) -> int | None:
+        """Record and enqueue a pushed body's new entries exactly as a poll would (WebSub).
+
+        Returns how many entries were new, or None when the feed no longer exists.
+        """
+        state = self._load([feed_id]).get(feed_id)
+        if state is None:
+            return None
+        return self._record_entries(state, state.url, parsed)
 
     def _record_entries(self, state: FeedState, key_url: str, parsed: ParsedFeed) -> int:
         """Insert the feed's entries not seen before, enqueue them; return how many were new."""

@@ -1,5 +1,8 @@
 """The only way newswire fetches anything over HTTP: bounded, SSRF-safe GETs on urllib3.
 
+(:func:`post_form` sends the one kind of POST newswire makes, a WebSub subscription request
+to a hub named by a feed, under the same rules; it follows no redirect.)
+
 Every URL that comes from a feed is untrusted, so :func:`fetch` refuses private, loopback,
 link-local, multicast, reserved and unspecified targets *at connect time*, on the address the
 socket is actually connected to (so DNS rebinding and every redirect hop are covered), unless
@@ -36,7 +39,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -65,6 +68,7 @@ __all__ = [
     "InvalidURL",
     "TooManyRedirects",
     "fetch",
+    "post_form",
 ]
 
 MiB = 1024 * 1024
@@ -528,7 +532,67 @@ def fetch(
 
 
 def _headers(resp: Any) -> Mapping[str, str]:
-    return MappingProxyType({k.lower(): v for k, v in resp.headers.items()})
+    out = {k.lower(): v for k, v in resp.headers.items()}
+    # Link is a list header that servers often split over several lines (a WebSub hub, the
+    # feed's self URL...): keep every value, comma-joined as RFC 9110 allows, not the last.
+    link = resp.headers.get("link")
+    if link:
+        out["link"] = link
+    return MappingProxyType(out)
+
+
+def post_form(
+    url: str,
+    fields: Mapping[str, str],
+    *,
+    limits: FetchLimits = FetchLimits(),
+    allowed_networks: Sequence[str] = (),
+) -> FetchResult:
+    """POST ``fields`` form-encoded to ``url`` under the same address policy and caps as fetch.
+
+    Redirects are not followed (re-sending a form to wherever a server points is not ours to
+    decide): a 3xx comes back as a FetchResult like any status < 400, and the caller judges
+    it. Returns the FetchResult; raises a :class:`FetchError` subclass as :func:`fetch` does.
+    """
+    start = time.monotonic()
+    deadline = start + limits.deadline_s
+    manager, policy = _manager_for(allowed_networks)
+    headers = {
+        "User-Agent": limits.user_agent,
+        "Accept": "*/*",
+        "Accept-Encoding": _ACCEPT_ENCODING,
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    current = _validate_url(url)
+    body = urlencode(fields).encode("ascii")
+    resp = _open(
+        manager,
+        policy,
+        current,
+        headers=headers,
+        limits=limits,
+        deadline=deadline,
+        method="POST",
+        body=body,
+    )
+    try:
+        if resp.status >= 400:
+            raise HTTPStatusError(
+                current, resp.status, _retry_after(resp.headers.get("retry-after"))
+            )
+        return FetchResult(
+            url=current,
+            status=resp.status,
+            headers=_headers(resp),
+            body=_read_body(resp, current, limits, deadline),
+            redirects=(),
+            elapsed_s=time.monotonic() - start,
+            not_modified=False,
+        )
+    finally:
+        if not resp.isclosed():
+            resp.close()
+        resp.release_conn()
 
 
 def _open(
@@ -539,6 +603,8 @@ def _open(
     headers: Mapping[str, str],
     limits: FetchLimits,
     deadline: float,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> Any:
     """Send the request for one hop and return the response with headers read."""
     host = urlsplit(url).hostname or ""
@@ -553,8 +619,9 @@ def _open(
     timeout = urllib3.Timeout(connect=min(limits.connect_timeout_s, remaining), read=remaining)
     try:
         return manager.request(
-            "GET",
+            method,
             url,
+            body=body,
             headers=dict(headers),
             redirect=False,
             retries=False,

@@ -58,6 +58,14 @@ class Settings:
     #: Where ``newswire serve`` listens.
     serve_host: str = "127.0.0.1"
     serve_port: int = 8000
+    #: WebSub: the public base URL hubs call back (``newswire websub`` must be reachable there,
+    #: directly or through a proxy). None → WebSub is off and no hub is ever contacted.
+    websub_callback_url: str | None = None
+    #: Where ``newswire websub`` listens (a proxy usually forwards the public URL here).
+    websub_host: str = "127.0.0.1"
+    websub_port: int = 8081
+    #: The lease asked of hubs (they may grant another); renewed before it ends.
+    websub_lease_s: int = 10 * 24 * 3600
 
     def redacted(self) -> dict[str, Any]:
         """Return the settings as a JSON-safe dict with credentials in URLs masked."""
@@ -169,6 +177,22 @@ def _url(schemes: tuple[str, ...]) -> Callable[[str, str], str | None]:
     return parse
 
 
+def _base_url(name: str, raw: str) -> str | None:
+    """Return the http(s) base URL without its final slash (None when empty).
+
+    Paths are appended to it, so a query or fragment is refused.
+    """
+    value = raw.strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name}={value!r}: expected an http(s) URL with a host")
+    if parts.query or parts.fragment:
+        raise SettingsError(f"{name}={value!r}: no query or fragment (paths are appended)")
+    return value.rstrip("/")
+
+
 _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "data_dir": lambda _n, raw: Path(raw).expanduser(),
     "redis_url": _url(("redis", "rediss", "unix")),
@@ -192,6 +216,10 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "poller_threads": _positive(int),
     "serve_host": lambda _n, raw: raw.strip(),
     "serve_port": _positive(int),
+    "websub_callback_url": _base_url,
+    "websub_host": lambda _n, raw: raw.strip(),
+    "websub_port": _positive(int),
+    "websub_lease_s": _positive(int),
 }
 
 

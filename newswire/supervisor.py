@@ -1,6 +1,7 @@
 """``newswire run``: pollers and a worker pool in one supervised process tree.
 
-The supervisor starts one poller process and N worker processes (each a real ``newswire``
+The supervisor starts one poller process, N worker processes and, when
+``NEWSWIRE_WEBSUB_CALLBACK_URL`` is set, the WebSub callback server (each a real ``newswire``
 child), restarts any that dies with a backoff, and on SIGTERM or Ctrl-C asks every child to
 finish its current job and exit, killing stragglers after a grace period. With
 ``until_idle`` the poller checks every feed once and exits; the supervisor then waits until no
@@ -79,6 +80,10 @@ class Supervisor:
         exe = [sys.executable, "-m", "newswire"]
         self.children = [Child("poller", [*exe, "poll", *(["--once"] if until_idle else [])])]
         self.children += [Child(f"worker-{i}", [*exe, "worker"]) for i in range(workers)]
+        if settings.websub_callback_url is not None and not until_idle:
+            # WebSub on: the callback server and subscription upkeep (a one-shot run has no
+            # use for pushes that arrive after it is gone).
+            self.children.append(Child("websub", [*exe, "websub"]))
         self._stopping = False
         self.failed = False
         self.engine = make_engine(settings.effective_database_url)
@@ -159,7 +164,8 @@ class Supervisor:
         Returns the exit code: 0, or 1 when ``until_idle`` gave up on a crash-looping child.
         """
         old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
-        log.info("supervisor_started", workers=len(self.children) - 1, until_idle=self.until_idle)
+        workers = sum(c.role.startswith("worker-") for c in self.children)
+        log.info("supervisor_started", workers=workers, until_idle=self.until_idle)
         idle_checks = 0
         try:
             while not self._stopping:

@@ -83,6 +83,45 @@ class Entry(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class WebSubSubscription(Base):
+    """A feed's WebSub subscription at the hub it advertises, from discovery to lease end.
+
+    ``state``: ``discovered`` (hub seen, nothing asked yet), ``requested`` (asked, not yet
+    verified), ``active`` (the hub verified it), ``denied``, ``failed`` (the request did not go
+    through), ``unsubscribing``. ``pending_mode`` is the request whose intent verification we
+    await (``subscribe`` / ``unsubscribe``). Deleting the feed sets ``feed_id`` to NULL: the
+    subscription is then cancelled at its hub and the row removed.
+    """
+
+    __tablename__ = "websub_subscriptions"
+    __table_args__ = (
+        UniqueConstraint("feed_id", name="uq_websub_feed"),
+        UniqueConstraint("token", name="uq_websub_token"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"))
+    hub_url: Mapped[str] = mapped_column(String(2048))
+    topic_url: Mapped[str] = mapped_column(String(2048))
+    #: The random last path segment of this subscription's callback URL.
+    token: Mapped[str] = mapped_column(String(64))
+    #: The key the hub signs pushes with (``hub.secret``); random per subscription.
+    secret: Mapped[str] = mapped_column(String(128))
+    state: Mapped[str] = mapped_column(String(16))
+    pending_mode: Mapped[str | None] = mapped_column(String(16))
+    #: The lease the hub granted, and when it ends.
+    lease_s: Mapped[int | None] = mapped_column(Integer)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When a subscriber next acts on it: first request, renewal, retry, or a late verification.
+    next_action_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    #: Failed requests in a row (backoff).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_push_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Article(Base):
     """A fetched and cleaned article, or the record of why it was skipped."""
 

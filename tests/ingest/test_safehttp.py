@@ -21,6 +21,7 @@ from ingest.safehttp import (
     InvalidURL,
     TooManyRedirects,
     fetch,
+    post_form,
 )
 from tests.ingest.servers import (
     TestServer,
@@ -348,3 +349,12 @@ def test_invalid_urls(url: str, reason: str) -> None:
     assert info.value.reason == reason
     assert not info.value.transient
     assert info.value.url == url
+
+
+def test_post_form_is_refused_on_private_addresses_unless_allowed() -> None:
+    with pytest.raises(BlockedAddress):
+        post_form("http://127.0.0.1:9/hub", {"hub.mode": "subscribe"})
+    with serve({}) as srv, pytest.raises(HTTPStatusError) as info:
+        # The test server answers GET only: a 501 shows the POST itself got there.
+        post_form(srv.url("/hub"), {"hub.mode": "subscribe"}, allowed_networks=LOOPBACK)
+    assert info.value.status == 501

@@ -51,6 +51,9 @@ def test_chain_stages_is_a_flag(raw: str, value: bool) -> None:
         ({"NEWSWIRE_REDIS_URL": "http://x"}, "scheme must be one of"),
         ({"NEWSWIRE_DATABASE_URL": "mysql://x"}, "scheme must be one of"),
         ({"NEWSWIRE_COLOUR": "blue"}, "NEWSWIRE_COLOUR: unknown setting"),
+        ({"NEWSWIRE_WEBSUB_CALLBACK_URL": "ftp://x/cb"}, "expected an http(s) URL with a host"),
+        ({"NEWSWIRE_WEBSUB_CALLBACK_URL": "https://x/cb?a=1"}, "no query or fragment"),
+        ({"NEWSWIRE_WEBSUB_PORT": "0"}, "must be greater than 0"),
         (
             {"NEWSWIRE_POLL_MIN_INTERVAL_S": "100", "NEWSWIRE_POLL_MAX_INTERVAL_S": "10"},
             "is above",
@@ -66,3 +69,9 @@ def test_bad_values_name_the_variable(env: dict[str, str], fragment: str) -> Non
 def test_mask_url_hides_only_the_password() -> None:
     assert mask_url("redis://:pw@host:6379/0") == "redis://:***@host:6379/0"
     assert mask_url("redis://host:6379/0") == "redis://host:6379/0"
+
+
+def test_websub_is_off_unless_a_callback_url_is_set() -> None:
+    assert load_settings({}).websub_callback_url is None
+    s = load_settings({"NEWSWIRE_WEBSUB_CALLBACK_URL": " https://news.example/websub/ "})
+    assert s.websub_callback_url == "https://news.example/websub"
