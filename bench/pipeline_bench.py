@@ -49,12 +49,13 @@ from typing import Any
 
 import redis
 from rq import Worker
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.db import make_engine, session_factory, transaction, upgrade  # noqa: E402
+from ingest.db import make_engine, normalise_url, session_factory, transaction, upgrade  # noqa: E402
 from ingest.feedstore import add_feeds  # noqa: E402
 from ingest.poller import Poller  # noqa: E402
 from ingest.queueing import get_queue  # noqa: E402
@@ -151,12 +152,35 @@ class Newsrooms:
         return [per_host[i % len(self.rooms)][i] for i in range(len(per_host[0]))]
 
 
+def fresh_database(postgres: str | None, work: Path, tag: str) -> str:
+    """Return the URL of an empty database: a new one on ``postgres`` if given, else SQLite."""
+    if not postgres:
+        return f"sqlite:///{work / f'{tag}.db'}"
+    admin_url = make_url(normalise_url(postgres))
+    name = f"newswire_{tag}_{os.getpid()}".replace("-", "_")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(postgres: str, db_url: str) -> None:
+    """Drop a database made by :func:`fresh_database` on ``postgres``."""
+    admin = create_engine(make_url(normalise_url(postgres)), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{make_url(db_url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @contextmanager
-def fresh_state(redis_url: str, workdir: Path, tag: str) -> Iterator[tuple[Settings, str]]:
-    """Yield settings on an empty Redis database and a new SQLite database."""
+def fresh_state(
+    redis_url: str, workdir: Path, tag: str, postgres: str | None = None
+) -> Iterator[tuple[Settings, str]]:
+    """Yield settings on an empty Redis database and a new SQLite (or PostgreSQL) database."""
     conn = redis.Redis.from_url(redis_url)
     conn.flushdb()
-    db_url = f"sqlite:///{workdir / f'{tag}.db'}"
+    db_url = fresh_database(postgres, workdir, tag)
     upgrade(db_url)
     settings = load_settings(
         {},
@@ -176,6 +200,8 @@ def fresh_state(redis_url: str, workdir: Path, tag: str) -> Iterator[tuple[Setti
     finally:
         conn.flushdb()
         conn.close()
+        if postgres:
+            drop_database(postgres, db_url)
 
 
 def _stored(db_url: str) -> int:
@@ -354,6 +380,11 @@ def main() -> int:
         help="a Redis database this benchmark may flush (default db 14)",
     )
     ap.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run both sides on a fresh database made on this PostgreSQL server (default SQLite)",
+    )
+    ap.add_argument(
         "--hops",
         action="store_true",
         help="also run each worker count with one queue hop per stage (chaining off)",
@@ -367,12 +398,13 @@ def main() -> int:
         room = Newsrooms(work / "room", args.hosts).start()
         results: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in range(args.rounds):
-            with fresh_state(args.redis_url, work, f"loop{r}") as (settings, db):
+            with fresh_state(args.redis_url, work, f"loop{r}", args.postgres) as (settings, db):
                 results["loop"].append(run_loop(room, settings, db))
             for w in args.workers:
                 for chain in (True, False) if args.hops else (True,):
                     name = f"pipeline-{w}" + ("" if chain else "-hops")
-                    with fresh_state(args.redis_url, work, f"{name}-{r}") as (settings, db):
+                    tag = f"{name}-{r}"
+                    with fresh_state(args.redis_url, work, tag, args.postgres) as (settings, db):
                         results[name].append(run_pipeline(room, settings, db, w, n, chain=chain))
             print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
         room.stop()
@@ -384,7 +416,7 @@ def main() -> int:
     print(
         f"\n{n} article URLs ({n // args.copies} pages x {args.copies}, of which "
         f"{n - n // args.copies} copies) in {args.feeds} feeds on {args.hosts} hosts; "
-        f"best of {args.rounds}"
+        f"{'PostgreSQL' if args.postgres else 'SQLite'}; best of {args.rounds}"
     )
     # The loop's CPU includes its poll; its stages' CPU alone is what a worker's CPU compares to
     # (the pipeline's poll runs in this process, outside the workers).

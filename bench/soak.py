@@ -32,13 +32,12 @@ from pathlib import Path
 from typing import Any
 
 import redis
-from sqlalchemy import create_engine, distinct, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, distinct, func, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.pipeline_bench import build_newsroom  # noqa: E402
+from bench.pipeline_bench import build_newsroom, drop_database, fresh_database  # noqa: E402
 from ingest.db import (  # noqa: E402
     make_engine,
     normalise_url,
@@ -101,27 +100,6 @@ class RedisProc:
             self.proc.terminate()
             self.proc.wait(timeout=60)
             self.proc = None
-
-
-def fresh_database(postgres: str | None, work: Path) -> str:
-    """Return the URL of an empty database: a new one on ``postgres`` if given, else SQLite."""
-    if not postgres:
-        return f"sqlite:///{work / 'soak.db'}"
-    admin_url = make_url(normalise_url(postgres))
-    name = f"newswire_soak_{os.getpid()}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return admin_url.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(postgres: str, db_url: str) -> None:
-    """Drop the soak's own PostgreSQL database."""
-    admin = create_engine(make_url(normalise_url(postgres)), isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{make_url(db_url).database}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def split_feeds(root: Path) -> int:
@@ -231,7 +209,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     feeds = split_feeds(work / "room")
     redis_proc = RedisProc(work / "redis")
     redis_proc.start()
-    db_url = fresh_database(args.postgres, work)
+    db_url = fresh_database(args.postgres, work, "soak")
     upgrade(db_url)
     # Progress is read with a plain engine: make_engine's SQLite sessions begin IMMEDIATE
     # (write-locked) even to read, and would queue behind the workers.
