@@ -104,6 +104,11 @@ def preload() -> float:
     return time.perf_counter() - started
 
 
+#: Longest wait between two looks at the queues of an idle worker: what a new article may wait
+#: before a worker notices it. Ten cheap scripts a second per idle worker, which Redis does not
+#: notice (500 ms here added up to half a second to an article after every idle spell).
+IDLE_POLL_MAX_S = 0.1
+
 # Move the first job of the first non-empty queue into that queue's intermediate list, in one
 # step: KEYS are queue1, intermediate1, queue2, intermediate2...; returns {queue, job id}.
 _MOVE_FIRST = """
@@ -121,8 +126,8 @@ class SafeQueue(Queue):
     RQ dequeues from one queue with BLMOVE into an intermediate list, but from several with
     BLPOP: a worker killed between the pop and the job's start then loses the job. Here every
     dequeue is an atomic LMOVE into the queue's intermediate list, whence orphan recovery
-    (``workers.recovery``) takes back what a dead worker left. Waiting is a poll (50 ms, backing
-    off to 500 ms) since Redis has no blocking move across several lists.
+    (``workers.recovery``) takes back what a dead worker left. Waiting is a poll (10 ms, backing
+    off to :data:`IDLE_POLL_MAX_S`) since Redis has no blocking move across several lists.
     """
 
     @classmethod
@@ -144,7 +149,7 @@ class SafeQueue(Queue):
             keys += [q.key, q.intermediate_queue_key]
         move = connection.register_script(_MOVE_FIRST)
         deadline = None if timeout is None else time.monotonic() + timeout
-        pause = 0.05
+        pause = 0.01
         while True:
             found = move(keys=keys)
             if found:
@@ -168,7 +173,7 @@ class SafeQueue(Queue):
             if time.monotonic() >= deadline:
                 raise DequeueTimeout(timeout, keys[0])
             time.sleep(pause)
-            pause = min(pause * 1.5, 0.5)
+            pause = min(pause * 1.5, IDLE_POLL_MAX_S)
 
 
 class LeanWorker(SimpleWorker):
