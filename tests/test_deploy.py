@@ -35,7 +35,10 @@ def _unit(name: str) -> configparser.RawConfigParser:
     return parser
 
 
-@pytest.mark.parametrize("name", ["newswire-poller.service", "newswire-worker@.service"])
+UNITS = ["newswire-poller.service", "newswire-worker@.service", "newswire-websub.service"]
+
+
+@pytest.mark.parametrize("name", UNITS)
 def test_systemd_units_run_newswire_commands(name: str) -> None:
     unit = _unit(name)
     service = unit["Service"]
@@ -48,8 +51,46 @@ def test_systemd_units_run_newswire_commands(name: str) -> None:
     assert service["Restart"] == "on-failure"
     assert service["EnvironmentFile"]
     # A worker's stop timeout outlasts the longest job (NEWSWIRE_JOB_TIMEOUT_S, 180 s), a
-    # poller's the longest feed check (the 20 s fetch deadline), so SIGTERM lets them finish.
+    # poller's the longest feed check and the WebSub daemon's its upkeep round (both bounded by
+    # the 20 s fetch deadline), so SIGTERM lets them finish.
     assert int(service["TimeoutStopSec"]) > (180 if "worker" in name else 20)
+
+
+def test_websub_unit_runs_only_when_on_and_can_bind_its_port() -> None:
+    from ingest.settings import Settings
+
+    unit = _unit("newswire-websub.service")
+    service = unit["Service"]
+    assert shlex.split(service["ExecStart"])[1:] == ["websub"]
+    # Without a callback URL the unit is skipped (ExecCondition exits 1), not restarted forever.
+    assert shlex.split(service["ExecCondition"]) == [
+        "/usr/bin/test",
+        "-n",
+        "${NEWSWIRE_WEBSUB_CALLBACK_URL}",
+    ]
+    # Started with the poller, its migration (ExecStartPre) runs after the poller's.
+    assert "newswire-poller.service" in unit["Unit"]["After"].split()
+    # The hardening lets it listen: IPv4/IPv6 sockets, no network sandbox, and (no
+    # capabilities) an unprivileged default port.
+    families = service["RestrictAddressFamilies"].split()
+    assert {"AF_INET", "AF_INET6"} <= set(families)
+    for key in ("PrivateNetwork", "IPAddressDeny", "SocketBindDeny"):
+        assert key not in service, key
+    assert service["CapabilityBoundingSet"] == ""
+    assert Settings().websub_port > 1023
+
+
+def test_systemd_env_example_holds_settings_newswire_accepts() -> None:
+    from ingest.settings import load_settings
+
+    env: dict[str, str] = {}
+    for line in (DEPLOY / "systemd" / "newswire.env.example").read_text().splitlines():
+        # the optional settings are commented out
+        key, sep, value = line.removeprefix("#").partition("=")
+        if sep and key.startswith("NEWSWIRE_") and " " not in key:
+            env[key] = value
+    settings = load_settings(environ=env)  # raises on an unknown or bad NEWSWIRE_* variable
+    assert settings.websub_callback_url and settings.redis_url and settings.database_url
 
 
 def test_worker_unit_instance_is_a_queue() -> None:
@@ -65,11 +106,34 @@ def test_compose_services_run_newswire_commands() -> None:
     redis_cmd = services["redis"]["command"]
     assert "noeviction" in redis_cmd and "--appendonly" in redis_cmd
     ours = {k: v for k, v in services.items() if v.get("image") == "newswire:latest"}
-    assert {"migrate", "poller", *STAGES} <= set(ours)
+    assert {"migrate", "poller", "websub", *STAGES} <= set(ours)
     for name, svc in ours.items():
         _accepts(list(svc["command"]))
         if name != "migrate":
             assert svc["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_compose_websub_is_opt_in_and_reachable_on_the_network() -> None:
+    from ingest.settings import Settings, load_settings
+
+    doc: dict[str, Any] = yaml.safe_load((DEPLOY / "compose" / "compose.yaml").read_text())
+    services = doc["services"]
+    websub = services["websub"]
+    assert websub["command"] == ["websub", "--host", "0.0.0.0"]
+    # Useless without a callback URL: started only on request, like nothing else here.
+    assert websub["profiles"] == ["websub"]
+    assert [n for n, svc in services.items() if "profiles" in svc] == ["websub"]
+    # Exposed to the compose network (a proxy there serves the public URL); the file
+    # publishes no ports, so neither does this service.
+    assert websub["expose"] == [str(Settings().websub_port)]
+    assert not any("ports" in svc for svc in services.values())
+    # The URL is in the environment every service shares: the poller reads it too.
+    env = doc["x-newswire"]["environment"]
+    assert env["NEWSWIRE_WEBSUB_CALLBACK_URL"] == "${NEWSWIRE_WEBSUB_CALLBACK_URL:-}"
+    assert websub["environment"] == env
+    # ...and every variable there is a setting newswire accepts (interpolations left empty)
+    plain = {k: re.sub(r"\$\{[^}]*\}", "", str(v)) for k, v in env.items()}
+    assert load_settings(environ=plain).websub_callback_url is None
 
 
 # -- systemd: `systemd-analyze verify` and the hardening score --------------------------------
@@ -89,7 +153,10 @@ def _units_with_real_binary(tmp_path: Path) -> Path:
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
-@pytest.mark.parametrize("unit", ["newswire-poller.service", "newswire-worker@fetch.service"])
+@pytest.mark.parametrize(
+    "unit",
+    ["newswire-poller.service", "newswire-worker@fetch.service", "newswire-websub.service"],
+)
 def test_systemd_analyze_verify_finds_nothing(tmp_path: Path, unit: str) -> None:
     path = _units_with_real_binary(tmp_path) / unit
     result = subprocess.run(
@@ -100,7 +167,10 @@ def test_systemd_analyze_verify_finds_nothing(tmp_path: Path, unit: str) -> None
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
-@pytest.mark.parametrize("unit", ["newswire-poller.service", "newswire-worker@fetch.service"])
+@pytest.mark.parametrize(
+    "unit",
+    ["newswire-poller.service", "newswire-worker@fetch.service", "newswire-websub.service"],
+)
 def test_systemd_units_are_hardened(tmp_path: Path, unit: str) -> None:
     path = _units_with_real_binary(tmp_path) / unit
     result = subprocess.run(
@@ -161,7 +231,7 @@ def test_k8s_manifests_are_valid_kubernetes_objects() -> None:
             continue  # a CRD: no schema in kubernetes-validate; checked below
         kubernetes_validate.validate(doc, latest_version(), strict=True)
         checked += 1
-    assert checked >= 13
+    assert checked >= 16
     bad = {**_by_kind("Deployment")["newswire-poller"], "spec": {"replicas": "one"}}
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(bad, latest_version(), strict=True)
@@ -182,7 +252,9 @@ def test_k8s_deployments_run_newswire_with_a_grace_period_beyond_the_job_timeout
     from ingest.settings import Settings
 
     deployments = _by_kind("Deployment")
-    assert set(deployments) == {"newswire-poller"} | {f"newswire-worker-{s}" for s in STAGES}
+    assert set(deployments) == {"newswire-poller", "newswire-websub"} | {
+        f"newswire-worker-{s}" for s in STAGES
+    }
     config = _by_kind("ConfigMap")["newswire-config"]["data"]
     timeout = int(config.get("NEWSWIRE_JOB_TIMEOUT_S", Settings.job_timeout_s))
     for name, dep in deployments.items():
@@ -198,6 +270,34 @@ def test_k8s_deployments_run_newswire_with_a_grace_period_beyond_the_job_timeout
         assert refs == {"newswire-config", "newswire-secrets"}
     [job] = _by_kind("Job").values()
     assert _pod(job)["containers"][0]["args"] == ["db", "upgrade"]
+
+
+def test_k8s_websub_is_served_on_its_port_with_tcp_probes() -> None:
+    from ingest.settings import Settings
+
+    deployments = _by_kind("Deployment")
+    pod = _pod(deployments["newswire-websub"])
+    [container] = pod["containers"]
+    assert container["args"] == ["websub", "--host", "0.0.0.0"]
+    [port] = container["ports"]
+    assert port["containerPort"] == Settings().websub_port
+    # No path answers without a subscription, so the probes only check the port is open.
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert container[probe]["tcpSocket"]["port"] in {port["name"], port["containerPort"]}
+        assert "httpGet" not in container[probe]
+    # SIGTERM: the upkeep round ends within the fetch deadline; the same grace as the poller.
+    grace = pod["terminationGracePeriodSeconds"]
+    assert grace == _pod(deployments["newswire-poller"])["terminationGracePeriodSeconds"]
+    assert grace > Settings().fetch_deadline_s + 5
+    service = _by_kind("Service")["newswire-websub"]["spec"]
+    assert (
+        service["selector"]
+        == deployments["newswire-websub"]["spec"]["template"]["metadata"]["labels"]
+    )
+    [sport] = service["ports"]
+    assert sport["targetPort"] in {port["name"], port["containerPort"]}
+    # The callback URL is in the ConfigMap every pod reads (the poller too); empty = off.
+    assert "NEWSWIRE_WEBSUB_CALLBACK_URL" in _by_kind("ConfigMap")["newswire-config"]["data"]
 
 
 def test_k8s_settings_are_settings_newswire_accepts() -> None:
