@@ -172,9 +172,10 @@ def _poller_proc(job: dict[str, Any], out: Any) -> None:
     timer.start()
     threading.Thread(target=watch, daemon=True).start()
     threading.Thread(target=drained, daemon=True).start()
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
     poller.run_forever()
     end = drained_at[0] if drained_at else time.perf_counter()
+    cpu = time.process_time() - cpu0
     timer.cancel()
     out.put(
         {
@@ -183,8 +184,15 @@ def _poller_proc(job: dict[str, Any], out: Any) -> None:
             "by_outcome": poller.stats.by_outcome,
             "lags": list(poller.stats.lags),
             "rss_mb": peak[0] / 2**20,
+            "cpu_s": cpu,
         }
     )
+
+
+def _redis_cpu_s(conn: redis.Redis) -> float:
+    """Return the Redis server's CPU seconds so far (user + system, main thread included)."""
+    info = conn.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
 def _reset(db: str, conn: redis.Redis, when: datetime) -> None:
@@ -215,9 +223,12 @@ def _run(
         "threads": threads,
     }
     procs = [mp.Process(target=_poller_proc, args=(job, out)) for _ in range(pollers)]
+    conn = redis.Redis.from_url(redis_url)
+    redis_cpu0 = _redis_cpu_s(conn)
     for p in procs:
         p.start()
     results = [out.get(timeout=seconds + 120) for _ in procs]
+    redis_cpu = _redis_cpu_s(conn) - redis_cpu0
     for p in procs:
         p.join()
     print(f"  {pollers} poller(s): {[r['checks'] for r in results]} checks", file=sys.stderr)
@@ -236,6 +247,11 @@ def _run(
         "lag_p50_s": pct(0.5),
         "lag_p99_s": pct(0.99),
         "rss_mb": [round(r["rss_mb"], 1) for r in results],
+        # CPU per check, per poller: flat from 1 to N pollers means throughput grows with the
+        # cores given to pollers (this 2-core machine also runs the farm and Redis).
+        "cpu_ms_per_check": [round(1000 * r["cpu_s"] / max(r["checks"], 1), 3) for r in results],
+        # The shared Redis's CPU per check: the ceiling on pollers one Redis can serve.
+        "redis_cpu_ms_per_check": round(1000 * redis_cpu / max(checks, 1), 4),
         "outcomes": [r["by_outcome"] for r in results],
     }
 
