@@ -73,6 +73,8 @@ __all__ = [
 
 MiB = 1024 * 1024
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+#: Responses that never carry a body (RFC 9110): safe to finish and keep the connection.
+_NO_BODY_STATUSES = frozenset({204, 304})
 TRANSIENT_STATUSES = frozenset({408, 425, 429})
 _CHUNK = 64 * 1024
 # Only what we can decode ourselves with bounded output; brotli/zstd are not advertised.
@@ -525,9 +527,14 @@ def fetch(
             )
         finally:
             # Unread bodies (redirects, errors, aborted streams) make the connection unusable,
-            # so close it rather than drain a possibly endless body.
+            # so close it rather than drain a possibly endless body. A 304 or 204 has no body
+            # by definition: finishing it keeps the keep-alive connection (closing it made every
+            # conditional check of a feed open a new TCP connection).
             if not resp.isclosed():
-                resp.close()
+                if resp.status in _NO_BODY_STATUSES:
+                    resp.drain_conn()
+                else:
+                    resp.close()
             resp.release_conn()
 
 

@@ -34,6 +34,8 @@ class SeenRequest:
 
     path: str
     headers: dict[str, str]
+    #: (address, port) of the client's end: one port, one TCP connection.
+    client: tuple[str, int] = ("", 0)
 
 
 @dataclass
@@ -192,7 +194,11 @@ def _make_handler(server: TestServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             server.requests.append(
-                SeenRequest(self.path, {k.lower(): v for k, v in self.headers.items()})
+                SeenRequest(
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    (str(self.client_address[0]), int(self.client_address[1])),
+                )
             )
             handler = server.routes.get(path)
             if handler is None:

@@ -114,6 +114,17 @@ def test_conditional_get_304(srv: TestServer) -> None:
     assert by_date.not_modified
     assert srv.requests[2].headers["if-modified-since"] == lm
 
+
+def test_a_304_keeps_its_connection_for_the_next_check(srv: TestServer) -> None:
+    etag, lm = '"v1"', "Wed, 01 Jan 2025 00:00:00 GMT"
+    srv.routes["/feed"] = conditional(PAGE, etag=etag, last_modified=lm)
+    for _ in range(3):
+        assert fetch(srv.url("/feed"), allowed_networks=LOOPBACK, etag=etag).not_modified
+    # ...and the connection a 304 left is still sound for a full response.
+    full = fetch(srv.url("/feed"), allowed_networks=LOOPBACK)
+    assert full.status == 200 and full.body == PAGE
+    assert len({r.client for r in srv.requests}) == 1, [r.client for r in srv.requests]
+
     stale = fetch(srv.url("/feed"), allowed_networks=LOOPBACK, etag='"old"')
     assert stale.status == 200
     assert stale.body == PAGE
