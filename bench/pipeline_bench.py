@@ -363,6 +363,55 @@ def exit_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
+def run_service(room: Newsrooms, settings: Settings, db_url: str, workers: int) -> dict[str, Any]:
+    """Run ``newswire run --until-idle`` (the whole service) on the newsroom; return figures.
+
+    Timed from launch to exit, so it includes the supervisor's start-up, the workers' model
+    preload and the drain; the peak resident memory of every process in the tree is sampled.
+    """
+    import psutil
+
+    engine = make_engine(db_url)
+    with transaction(session_factory(engine)) as s:
+        add_feeds(s, room.feed_urls())
+    engine.dispose()
+    conn = redis.Redis.from_url(str(settings.redis_url))
+    mem0 = int(conn.info("memory")["used_memory"])
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newswire", "run", "--until-idle", "--workers", str(workers)],
+        env=worker_env(settings, db_url),
+        stdout=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    peak: dict[str, float] = {}
+    root = psutil.Process(proc.pid)
+    while proc.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            break
+        for p in tree:
+            try:
+                name = " ".join(p.cmdline()[2:5]) or p.name()
+                key = f"{name} ({p.pid})"
+                peak[key] = max(peak.get(key, 0.0), p.memory_info().rss / 2**20)
+            except psutil.Error:
+                continue
+        time.sleep(0.2)
+    wall = time.perf_counter() - t0
+    mem1 = int(conn.info("memory")["used_memory"])
+    conn.close()
+    return {
+        "exit": proc.returncode,
+        "articles": _stored(db_url),
+        "duplicates": _duplicates(db_url),
+        "wall_s": wall,
+        "rss_mb": {k: round(v, 1) for k, v in sorted(peak.items())},
+        "redis_bytes_per_article": (mem1 - mem0) / max(_stored(db_url), 1),
+    }
+
+
 def main() -> int:
     """Run the comparison and print the figures as Markdown; return the exit code."""
     exit_on_sigterm()
@@ -385,6 +434,12 @@ def main() -> int:
         help="run both sides on a fresh database made on this PostgreSQL server (default SQLite)",
     )
     ap.add_argument(
+        "--service",
+        type=int,
+        metavar="WORKERS",
+        help="instead: time `newswire run --until-idle --workers WORKERS` (the whole service)",
+    )
+    ap.add_argument(
         "--hops",
         action="store_true",
         help="also run each worker count with one queue hop per stage (chaining off)",
@@ -396,6 +451,18 @@ def main() -> int:
     try:
         n = build_newsroom(work / "room", args.copies, args.feeds)
         room = Newsrooms(work / "room", args.hosts).start()
+        if args.service:
+            with fresh_state(args.redis_url, work, "service", args.postgres) as (settings, db):
+                res = run_service(room, settings, db, args.service)
+            room.stop()
+            print(json.dumps(res, indent=1))
+            print(
+                f"\nnewswire run --until-idle --workers {args.service}: {res['articles']} of {n} "
+                f"articles stored ({res['duplicates']} copies found) in {res['wall_s']:.1f} s "
+                f"from launch to exit = {res['articles'] / res['wall_s']:.1f} articles/s; "
+                f"exit {res['exit']}"
+            )
+            return 0 if res["exit"] == 0 and res["articles"] == n else 1
         results: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in range(args.rounds):
             with fresh_state(args.redis_url, work, f"loop{r}", args.postgres) as (settings, db):
