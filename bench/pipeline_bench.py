@@ -377,13 +377,17 @@ def run_service(room: Newsrooms, settings: Settings, db_url: str, workers: int) 
     engine.dispose()
     conn = redis.Redis.from_url(str(settings.redis_url))
     mem0 = int(conn.info("memory")["used_memory"])
+    log_path = Path(str(settings.data_dir)) / "service.log"
+    env = {**worker_env(settings, db_url), "NEWSWIRE_LOG_LEVEL": "INFO"}
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "newswire", "run", "--until-idle", "--workers", str(workers)],
-        env=worker_env(settings, db_url),
-        stdout=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
+    with open(log_path, "wb") as log_file:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newswire", "run", "--until-idle", "--workers", str(workers)],
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
     peak: dict[str, float] = {}
     root = psutil.Process(proc.pid)
     while proc.poll() is None:
@@ -394,6 +398,10 @@ def run_service(room: Newsrooms, settings: Settings, db_url: str, workers: int) 
         for p in tree:
             try:
                 name = " ".join(p.cmdline()[2:5]) or p.name()
+                if p.ppid() != proc.pid and p.pid != proc.pid:
+                    # A worker's own child: RQ's scheduler (delayed retries), forked from it,
+                    # so most of its resident pages are shared with its parent.
+                    name = f"rq scheduler forked from worker {p.ppid()}"
                 key = f"{name} ({p.pid})"
                 peak[key] = max(peak.get(key, 0.0), p.memory_info().rss / 2**20)
             except psutil.Error:
@@ -402,8 +410,11 @@ def run_service(room: Newsrooms, settings: Settings, db_url: str, workers: int) 
     wall = time.perf_counter() - t0
     mem1 = int(conn.info("memory")["used_memory"])
     conn.close()
+    events = [json.loads(x) for x in log_path.read_text().splitlines() if x.startswith("{")]
     return {
         "exit": proc.returncode,
+        "child_exits": [e for e in events if e.get("event") == "child_exited"],
+        "log": str(log_path),
         "articles": _stored(db_url),
         "duplicates": _duplicates(db_url),
         "wall_s": wall,
