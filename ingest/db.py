@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +100,13 @@ def pending_migrations(engine: Engine) -> list[str]:
             break
         pending.append(rev.revision)
     return list(reversed(pending))
+
+
+def as_utc(dt: datetime | None) -> datetime | None:
+    """Return ``dt`` with its UTC zone restored (None stays None).
+
+    SQLite returns naive datetimes for timezone-aware columns; newswire stores them as UTC.
+    """
+    if dt is not None and dt.tzinfo is None:
+        return dt.replace(tzinfo=UTC)
+    return dt

@@ -43,7 +43,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ingest import cadence
-from ingest.db import session_factory
+from ingest.db import as_utc, session_factory
 from ingest.discover import feed_links
 from ingest.feeds import FeedEntry, NotAFeed, ParsedFeed
 from ingest.formats import parse_source, source_kind
@@ -150,13 +150,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(dt: datetime | None) -> datetime | None:
-    # SQLite returns naive datetimes for timezone-aware columns; they were stored as UTC.
-    if dt is not None and dt.tzinfo is None:
-        return dt.replace(tzinfo=UTC)
-    return dt
-
-
 class OfflineDetector:
     """Tells "this machine is offline" from "this host is down" by counting distinct hosts."""
 
@@ -233,7 +226,7 @@ class Poller:
         """Reconcile the Redis schedule with the feeds table; return how many were added."""
         with self.sessions() as s:
             rows = s.execute(select(Feed.id, Feed.next_check_at)).all()
-        return self.schedule.sync((fid, (_aware(due) or _now()).timestamp()) for fid, due in rows)
+        return self.schedule.sync((fid, (as_utc(due) or _now()).timestamp()) for fid, due in rows)
 
     def _load(self, ids: Sequence[int]) -> dict[int, FeedState]:
         out: dict[int, FeedState] = {}
@@ -248,7 +241,7 @@ class Poller:
                         body_hash=f.body_hash,
                         error_count=f.error_count or 0,
                         publish_gap_s=f.publish_gap_s,
-                        last_new_entry_at=_aware(f.last_new_entry_at),
+                        last_new_entry_at=as_utc(f.last_new_entry_at),
                         language_hint=f.language_hint,
                         title=f.title,
                         site_url=f.site_url,
@@ -733,5 +726,5 @@ def _iso(dt: datetime | None, raw: str | None) -> str | None:
                 continue
             if parsed.tzinfo is not None:
                 return parsed.isoformat()
-    aware = _aware(dt)
+    aware = as_utc(dt)
     return aware.isoformat() if aware is not None else None

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from sqlalchemy import Engine
 
 TEST_REDIS_DB = int(os.environ.get("NEWSWIRE_TEST_REDIS_DB", "11"))
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -116,6 +117,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     url = reset_postgres(request.getfixturevalue("postgres_server"))
     upgrade(url)
     yield url
+
+
+@pytest.fixture()
+def engine(database_url: str) -> Iterator[Engine]:
+    """Yield an engine on the test's empty, migrated database; dispose of it afterwards."""
+    from ingest.db import make_engine
+
+    eng = make_engine(database_url)
+    yield eng
+    eng.dispose()
 
 
 def reset_postgres(url: str) -> str:

@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ingest.db import as_utc
 from ingest.feeds import ParsedFeed
 from ingest.logsetup import get_logger
 from ingest.websub.links import HubLink, hub_link
@@ -63,13 +64,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(dt: datetime | None) -> datetime | None:
-    # SQLite returns naive datetimes for timezone-aware columns; they were stored as UTC.
-    if dt is not None and dt.tzinfo is None:
-        return dt.replace(tzinfo=UTC)
-    return dt
-
-
 def _snapshot(row: Row) -> Subscription:
     return Subscription(
         id=row.id,
@@ -81,8 +75,8 @@ def _snapshot(row: Row) -> Subscription:
         state=row.state,
         pending_mode=row.pending_mode,
         lease_s=row.lease_s,
-        expires_at=_aware(row.expires_at),
-        next_action_at=_aware(row.next_action_at) or _now(),
+        expires_at=as_utc(row.expires_at),
+        next_action_at=as_utc(row.next_action_at) or _now(),
         attempts=row.attempts or 0,
     )
 

@@ -9,6 +9,8 @@ import sys
 
 import click
 
+from newswire.commands.options import listen_options
+
 
 def serve_command(host: str, port: int) -> None:
     """Serve the API and dashboard on ``host:port`` until interrupted; exits 2 on bad setup."""
@@ -47,23 +49,7 @@ def register(main: click.Group) -> None:
     """Add ``newswire serve`` to ``main``."""
 
     @main.command()
-    @click.option(
-        "--host",
-        envvar="NEWSWIRE_SERVE_HOST",
-        default="127.0.0.1",
-        show_default=True,
-        show_envvar=True,
-        help="Address to listen on (0.0.0.0 for every interface).",
-    )
-    @click.option(
-        "--port",
-        envvar="NEWSWIRE_SERVE_PORT",
-        type=click.IntRange(0, 65535),
-        default=8000,
-        show_default=True,
-        show_envvar=True,
-        help="TCP port to listen on.",
-    )
+    @listen_options("NEWSWIRE_SERVE", default_port=8000)
     def serve(host: str, port: int) -> None:
         """Serve the read-only HTTP API (/events, /articles, /feeds, /stats, /openapi.json) and the
         dashboard (/) over the database in NEWSWIRE_DATABASE_URL.

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import click
 
+from newswire.commands.options import listen_options
+
 
 def websub_command(ctx: click.Context, host: str, port: int) -> None:
     """Serve WebSub callbacks on ``host:port`` until SIGTERM/Ctrl-C; exits 2 on bad setup."""
@@ -43,23 +45,7 @@ def register(main: click.Group) -> None:
     """Add ``newswire websub`` to ``main``."""
 
     @main.command()
-    @click.option(
-        "--host",
-        envvar="NEWSWIRE_WEBSUB_HOST",
-        default="127.0.0.1",
-        show_default=True,
-        show_envvar=True,
-        help="Address to listen on (0.0.0.0 for every interface).",
-    )
-    @click.option(
-        "--port",
-        envvar="NEWSWIRE_WEBSUB_PORT",
-        type=click.IntRange(0, 65535),
-        default=8081,
-        show_default=True,
-        show_envvar=True,
-        help="TCP port to listen on.",
-    )
+    @listen_options("NEWSWIRE_WEBSUB", default_port=8081)
     @click.pass_context
     def websub(ctx: click.Context, host: str, port: int) -> None:
         """Serve WebSub callbacks and keep hub subscriptions up (needs

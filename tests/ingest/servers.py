@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from ingest.settings import Settings, load_settings
+
 Handler = Callable[[BaseHTTPRequestHandler], None]
 
 #: Hostile handlers never run longer than this, whatever the client does.
@@ -239,3 +241,8 @@ def serve(
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+def loopback_settings(**overrides: object) -> Settings:
+    """Return settings allowed to fetch from loopback (the test servers), plus ``overrides``."""
+    return load_settings({}, overrides={"allow_private_networks": ("127.0.0.0/8",), **overrides})

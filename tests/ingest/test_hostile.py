@@ -12,7 +12,6 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,35 +19,31 @@ import pytest
 import redis
 from sqlalchemy import Engine, select
 
-from ingest.db import make_engine, session_factory, transaction
+from ingest.db import session_factory, transaction
 from ingest.feedstore import add_feeds
 from ingest.hostlimits import HostPolicy
 from ingest.poller import Poller, PollerOptions
 from ingest.safehttp import BlockedAddress, ConnectError, FetchError, FetchLimits, fetch
-from ingest.settings import Settings, load_settings
 from schemas.tables import Entry, Feed
-from tests.ingest.servers import TestServer, _make_handler, _QuietServer, redirect, serve, static
+from tests.ingest.servers import (
+    TestServer,
+    _make_handler,
+    _QuietServer,
+    loopback_settings,
+    redirect,
+    serve,
+    static,
+)
 
 FAST = PollerOptions(threads=8, host_policy=HostPolicy(max_concurrent=4, min_gap_s=0.0))
 RSS_TYPE = "application/rss+xml"
-
-
-@pytest.fixture()
-def engine(database_url: str) -> Iterator[Engine]:
-    eng = make_engine(database_url)
-    yield eng
-    eng.dispose()
-
-
-def _settings(**kw: object) -> Settings:
-    return load_settings({}, overrides={"allow_private_networks": ("127.0.0.0/8",), **kw})
 
 
 def _poll_one(engine: Engine, conn: redis.Redis, url: str) -> tuple[Any, float]:
     with transaction(session_factory(engine)) as s:
         add_feeds(s, [url])
     start = time.monotonic()
-    [out] = Poller(_settings(), engine, conn, FAST).run_once()
+    [out] = Poller(loopback_settings(), engine, conn, FAST).run_once()
     return out, time.monotonic() - start
 
 
@@ -234,7 +229,7 @@ def test_feedparser_corpus_over_loopback(
         with transaction(session_factory(engine)) as s:
             add_feeds(s, [srv.url(path) for path in routes])
         opts = PollerOptions(threads=16, host_policy=HostPolicy(max_concurrent=16, min_gap_s=0))
-        outcomes = Poller(_settings(), engine, redis_conn, opts).run_once()
+        outcomes = Poller(loopback_settings(), engine, redis_conn, opts).run_once()
     assert len(outcomes) == len(files)  # every file checked, none crashed the poller
     kinds = Counter(
         "refused" if o.outcome == "error" else ("malformed" if o.reason else "parsed")

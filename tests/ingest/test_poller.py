@@ -15,11 +15,11 @@ from ingest.db import make_engine, session_factory, transaction
 from ingest.feedstore import add_feeds
 from ingest.poller import Poller
 from ingest.queueing import get_queue
-from ingest.settings import Settings, load_settings
+from ingest.settings import load_settings
 from newswire.newsroom import Newsroom
 from schemas.messages import decode_entry
 from schemas.tables import Entry, Feed
-from tests.ingest.servers import conditional, serve, static
+from tests.ingest.servers import conditional, loopback_settings, serve, static
 
 LOOPBACK = ("127.0.0.0/8",)
 RSS = (
@@ -30,21 +30,10 @@ RSS = (
 
 
 @pytest.fixture()
-def engine(database_url: str) -> Iterator[Engine]:
-    eng = make_engine(database_url)
-    yield eng
-    eng.dispose()
-
-
-@pytest.fixture()
 def newsroom() -> Iterator[Newsroom]:
     room = Newsroom().start()
     yield room
     room.stop()
-
-
-def _settings(**kw: object) -> Settings:
-    return load_settings({}, overrides={"allow_private_networks": LOOPBACK, **kw})
 
 
 def _add(engine: Engine, *urls: str) -> None:
@@ -64,7 +53,7 @@ def test_new_entries_are_recorded_and_enqueued_once(
 ) -> None:
     url = newsroom.feed_urls()[0]
     _add(engine, url)
-    poller = Poller(_settings(), engine, redis_conn)
+    poller = Poller(loopback_settings(), engine, redis_conn)
     [first] = poller.run_once()
     assert (first.outcome, first.entries, first.new_entries) == ("changed", 2, 2)
     fetch_q = get_queue(redis_conn, "fetch")
@@ -98,7 +87,7 @@ def test_two_pollers_at_once_enqueue_each_entry_once(
         try:
             barrier.wait()
             for _ in range(3):
-                Poller(_settings(), eng, redis.Redis.from_url(redis_url)).run_once()
+                Poller(loopback_settings(), eng, redis.Redis.from_url(redis_url)).run_once()
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -124,7 +113,7 @@ def test_conditional_get_sends_validators_and_304_only_reschedules(
     with serve({"/feed.xml": conditional(RSS, etag='"v1"', last_modified=stamp)}) as srv:
         url = srv.url("/feed.xml")
         _add(engine, url)
-        poller = Poller(_settings(), engine, redis_conn)
+        poller = Poller(loopback_settings(), engine, redis_conn)
         assert poller.run_once()[0].outcome == "changed"
         assert poller.run_once()[0].outcome == "not_modified"
         last = srv.requests[-1].headers
@@ -147,7 +136,7 @@ def test_a_page_that_is_not_a_feed_is_a_logged_failure(
     with serve({"/feed.xml": route}) as srv:  # type: ignore[dict-item]
         url = srv.url("/feed.xml")
         _add(engine, url)
-        [out] = Poller(_settings(), engine, redis_conn).run_once()
+        [out] = Poller(loopback_settings(), engine, redis_conn).run_once()
     assert out.outcome == "error" and out.reason
     assert reason_fragment in out.reason
     feed = _feed(engine, url)
@@ -162,7 +151,7 @@ def test_failures_back_off_and_other_feeds_still_poll(
 ) -> None:
     dead = "http://127.0.0.1:9/feed.xml"  # discard port: connection refused
     _add(engine, dead, newsroom.feed_urls()[0])
-    poller = Poller(_settings(), engine, redis_conn)
+    poller = Poller(loopback_settings(), engine, redis_conn)
     outcomes = {o.feed_url: o for o in poller.run_once()}
     assert outcomes[dead].outcome == "error"
     assert outcomes[newsroom.feed_urls()[0]].outcome == "changed"

@@ -9,17 +9,15 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 import redis
 from click.testing import CliRunner
 from sqlalchemy import Engine, select
 
 from ingest import cadence
-from ingest.db import make_engine, session_factory, transaction
+from ingest.db import session_factory, transaction
 from ingest.discover import discover
 from ingest.feedstore import add_feeds
 from ingest.hostlimits import HostLimiter, HostPolicy
@@ -27,10 +25,9 @@ from ingest.poller import Poller, PollerOptions
 from ingest.robots import RobotsCache
 from ingest.safehttp import FetchResult, fetch
 from ingest.schedule import FeedSchedule
-from ingest.settings import Settings, load_settings
 from newswire.cli import main
 from schemas.tables import Feed
-from tests.ingest.servers import redirect, serve, static, status
+from tests.ingest.servers import loopback_settings, redirect, serve, static, status
 
 RSS = (
     b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><ttl>120</ttl>'
@@ -42,17 +39,6 @@ RSS = (
 )
 RSS_TYPE = "application/rss+xml"
 FAST = PollerOptions(threads=4, host_policy=HostPolicy(max_concurrent=2, min_gap_s=0.0))
-
-
-@pytest.fixture()
-def engine(database_url: str) -> Iterator[Engine]:
-    eng = make_engine(database_url)
-    yield eng
-    eng.dispose()
-
-
-def _settings(**kw: object) -> Settings:
-    return load_settings({}, overrides={"allow_private_networks": ("127.0.0.0/8",), **kw})
 
 
 def _add(engine: Engine, *urls: str) -> None:
@@ -165,7 +151,7 @@ def test_poller_never_exceeds_host_concurrency(engine: Engine, redis_conn: redis
     with serve(routes) as srv:  # type: ignore[arg-type]
         _add(engine, *(srv.url(f"/f{i}.xml") for i in range(8)))
         opts = PollerOptions(threads=8, host_policy=HostPolicy(max_concurrent=2, min_gap_s=0.0))
-        outs = Poller(_settings(), engine, redis_conn, opts).run_once()
+        outs = Poller(loopback_settings(), engine, redis_conn, opts).run_once()
     assert len(outs) == 8 and peak[0] == 2
 
 
@@ -189,7 +175,7 @@ def test_cadence_rules() -> None:
 def test_ttl_and_dates_set_the_next_check(engine: Engine, redis_conn: redis.Redis) -> None:
     with serve({"/f.xml": static(RSS, content_type="application/rss+xml")}) as srv:
         _add(engine, srv.url("/f.xml"))
-        Poller(_settings(), engine, redis_conn, FAST).run_once()
+        Poller(loopback_settings(), engine, redis_conn, FAST).run_once()
     feed = _feed(engine)
     assert feed.publish_gap_s == 7200  # two items two hours apart
     assert feed.interval_s == 7200  # the <ttl> of 120 minutes is a floor over gap/2
@@ -199,7 +185,7 @@ def test_ttl_and_dates_set_the_next_check(engine: Engine, redis_conn: redis.Redi
 def test_retry_after_on_503_is_honoured(engine: Engine, redis_conn: redis.Redis) -> None:
     with serve({"/f.xml": status(503, headers={"Retry-After": "5000"})}) as srv:
         _add(engine, srv.url("/f.xml"))
-        [out] = Poller(_settings(), engine, redis_conn, FAST).run_once()
+        [out] = Poller(loopback_settings(), engine, redis_conn, FAST).run_once()
     feed = _feed(engine)
     assert out.reason == "http_503" and feed.health == "backing_off"
     assert _seconds_until(feed.next_check_at) > 4400
@@ -212,7 +198,7 @@ def test_permanent_redirect_updates_the_url(engine: Engine, redis_conn: redis.Re
     with serve({"/new.xml": static(RSS, content_type="application/rss+xml")}) as srv:
         srv.routes["/old.xml"] = redirect(srv.url("/new.xml"), status=301)
         _add(engine, srv.url("/old.xml"))
-        Poller(_settings(), engine, redis_conn, FAST).run_once()
+        Poller(loopback_settings(), engine, redis_conn, FAST).run_once()
         feed = _feed(engine)
         assert feed.url == srv.url("/new.xml") and feed.previous_url == srv.url("/old.xml")
         assert feed.health == "moved"
@@ -222,14 +208,14 @@ def test_temporary_redirect_keeps_the_url(engine: Engine, redis_conn: redis.Redi
     with serve({"/new.xml": static(RSS, content_type="application/rss+xml")}) as srv:
         srv.routes["/old.xml"] = redirect(srv.url("/new.xml"), status=302)
         _add(engine, srv.url("/old.xml"))
-        Poller(_settings(), engine, redis_conn, FAST).run_once()
+        Poller(loopback_settings(), engine, redis_conn, FAST).run_once()
         assert _feed(engine).url == srv.url("/old.xml")
 
 
 def test_410_is_gone_but_still_scheduled(engine: Engine, redis_conn: redis.Redis) -> None:
     with serve({"/f.xml": status(410)}) as srv:
         _add(engine, srv.url("/f.xml"))
-        poller = Poller(_settings(), engine, redis_conn, FAST)
+        poller = Poller(loopback_settings(), engine, redis_conn, FAST)
         poller.run_once()
     feed = _feed(engine)
     assert feed.health == "gone" and feed.last_status == 410
@@ -244,7 +230,7 @@ def test_feed_turned_html_is_rediscovered(engine: Engine, redis_conn: redis.Redi
     )
     with serve({"/rss.xml": static(page)}) as srv:
         _add(engine, srv.url("/rss.xml"))
-        [out] = Poller(_settings(), engine, redis_conn, FAST).run_once()
+        [out] = Poller(loopback_settings(), engine, redis_conn, FAST).run_once()
         feed = _feed(engine)
         assert out.outcome == "moved" and feed.url == srv.url("/atom.xml")
         assert feed.health == "moved" and feed.error_count == 0
@@ -255,7 +241,7 @@ def test_offline_machine_does_not_penalise_feeds(engine: Engine, redis_conn: red
     urls = [f"http://127.0.0.{i}:9/feed.xml" for i in range(2, 12)]
     _add(engine, *urls)
     opts = PollerOptions(threads=1, host_policy=HostPolicy(min_gap_s=0.0), offline_min_hosts=4)
-    Poller(_settings(), engine, redis_conn, opts).run_once()
+    Poller(loopback_settings(), engine, redis_conn, opts).run_once()
     with session_factory(engine)() as s:
         errors = [f.error_count for f in s.scalars(select(Feed).order_by(Feed.id))]
     # The first hosts fail before the pattern is visible; after that nobody is penalised.
@@ -264,7 +250,7 @@ def test_offline_machine_does_not_penalise_feeds(engine: Engine, redis_conn: red
 
 def test_one_dead_host_is_not_offline(engine: Engine, redis_conn: redis.Redis) -> None:
     _add(engine, *(f"http://127.0.0.1:9/f{i}.xml" for i in range(6)))
-    Poller(_settings(), engine, redis_conn, FAST).run_once()
+    Poller(loopback_settings(), engine, redis_conn, FAST).run_once()
     with session_factory(engine)() as s:
         assert {f.error_count for f in s.scalars(select(Feed))} == {1}
 
@@ -293,7 +279,7 @@ def test_json_feed_and_news_sitemap(engine: Engine, redis_conn: redis.Redis) -> 
     }
     with serve(routes) as srv:
         _add(engine, srv.url("/feed.json"), srv.url("/news.xml"))
-        outs = Poller(_settings(), engine, redis_conn, FAST).run_once()
+        outs = Poller(loopback_settings(), engine, redis_conn, FAST).run_once()
     assert [(o.outcome, o.new_entries) for o in outs] == [("changed", 1), ("changed", 1)]
     assert _feed(engine, 2).source_type == "sitemap"
 

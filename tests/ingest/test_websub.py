@@ -31,7 +31,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, delete, func, select, update
 from structlog.testing import capture_logs
 
-from ingest.db import make_engine, session_factory, transaction
+from ingest.db import session_factory, transaction
 from ingest.feeds import parse_feed
 from ingest.feedstore import add_feeds
 from ingest.jsonfeed import parse_json_feed
@@ -46,7 +46,7 @@ from ingest.websub.subscriber import Subscriber
 from newswire.cli import main
 from schemas.messages import decode_entry
 from schemas.tables import Entry, Feed, WebSubSubscription
-from tests.ingest.servers import serve, static
+from tests.ingest.servers import loopback_settings, serve, static
 
 LOOPBACK = ("127.0.0.0/8",)
 LEASE_S = 3600
@@ -237,17 +237,6 @@ def hub() -> Iterator[LoopbackHub]:
     thread.join(5)
 
 
-@pytest.fixture()
-def engine(database_url: str) -> Iterator[Engine]:
-    eng = make_engine(database_url)
-    yield eng
-    eng.dispose()
-
-
-def _settings(**kw: object) -> Settings:
-    return load_settings({}, overrides={"allow_private_networks": LOOPBACK, **kw})
-
-
 def _add(engine: Engine, url: str) -> int:
     with transaction(session_factory(engine)) as s:
         add_feeds(s, [url])
@@ -293,7 +282,7 @@ def rig(engine: Engine, redis_conn: redis.Redis, hub: LoopbackHub) -> Iterator[R
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     base = f"http://127.0.0.1:{sock.getsockname()[1]}/websub"
-    settings = _settings(websub_callback_url=base, websub_lease_s=LEASE_S)
+    settings = loopback_settings(websub_callback_url=base, websub_lease_s=LEASE_S)
     with serve() as feeds:
         feed_url = feeds.url("/feed.xml")
 
@@ -553,7 +542,7 @@ def test_an_entry_pushed_and_polled_at_the_same_moment_is_enqueued_once(rig: Rig
 def test_without_the_callback_setting_no_request_goes_to_a_hub(
     engine: Engine, redis_conn: redis.Redis, hub: LoopbackHub
 ) -> None:
-    settings = _settings()
+    settings = loopback_settings()
     assert settings.websub_callback_url is None
     with serve() as feeds:
         url = feeds.url("/feed.xml")
@@ -582,7 +571,7 @@ def test_link_headers_are_discovered_by_the_poller(engine: Engine, redis_conn: r
             _rss(["a1"]), content_type="application/rss+xml", headers={"Link": link}
         )
         feed_id = _add(engine, url)
-        Poller(_settings(), engine, redis_conn).run_once()
+        Poller(loopback_settings(), engine, redis_conn).run_once()
     sub = SubscriptionStore(session_factory(engine)).for_feed(feed_id)
     assert sub is not None
     assert (sub.hub_url, sub.topic_url) == ("http://127.0.0.1:9/hub", f"{url}?canonical")

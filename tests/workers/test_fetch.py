@@ -5,17 +5,13 @@ from __future__ import annotations
 import pytest
 
 from ingest.safehttp import FetchError
-from ingest.settings import Settings, load_settings
+from ingest.settings import load_settings
 from newswire.newsroom import DEMO_DATA
 from schemas.messages import ArticleMessage, EntryMessage, Skip
-from tests.ingest.servers import serve, static
+from tests.ingest.servers import loopback_settings, serve, static
 from workers.fetch import fetch_article
 
 PAGE = (DEMO_DATA / "articles" / "002.html").read_bytes()
-
-
-def _settings(**kw: object) -> Settings:
-    return load_settings({}, overrides={"allow_private_networks": ("127.0.0.0/8",), **kw})
 
 
 def _entry(url: str) -> EntryMessage:
@@ -32,7 +28,7 @@ def _entry(url: str) -> EntryMessage:
 
 def test_an_article_page_becomes_an_article_message() -> None:
     with serve({"/a.html": static(PAGE)}) as srv:
-        out = fetch_article(_entry(srv.url("/a.html")), _settings())
+        out = fetch_article(_entry(srv.url("/a.html")), loopback_settings())
     assert isinstance(out, ArticleMessage)
     assert out.text.startswith("Une source sécuritaire irakienne")
     assert "Lire aussi" not in out.text and "Ilhan Omar" not in out.text
@@ -56,7 +52,7 @@ def test_an_article_page_becomes_an_article_message() -> None:
 )
 def test_unusable_pages_are_skips_with_a_reason(route: object, reason: str) -> None:
     with serve({"/a.html": route}) as srv:  # type: ignore[dict-item]
-        out = fetch_article(_entry(srv.url("/a.html")), _settings())
+        out = fetch_article(_entry(srv.url("/a.html")), loopback_settings())
     assert isinstance(out, Skip) and out.reason == reason
 
 
@@ -71,8 +67,8 @@ def test_transient_failures_raise_for_a_retry() -> None:
         serve({"/a.html": static(b"busy", status=503)}) as srv,
         pytest.raises(FetchError) as info,
     ):
-        fetch_article(_entry(srv.url("/a.html")), _settings())
+        fetch_article(_entry(srv.url("/a.html")), loopback_settings())
     assert info.value.transient
     with pytest.raises(FetchError) as refused:
-        fetch_article(_entry("http://127.0.0.1:9/a.html"), _settings())
+        fetch_article(_entry("http://127.0.0.1:9/a.html"), loopback_settings())
     assert refused.value.transient

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 
-import pytest
 from sqlalchemy import Engine, func, select
 
 from ingest.db import make_engine, session_factory, transaction
@@ -66,13 +64,6 @@ def article(key: str, *mentions: EventMention) -> ArticleMessage:
         events_coded=True,
         mentions=tuple(mentions),
     )
-
-
-@pytest.fixture()
-def engine(database_url: str) -> Iterator[Engine]:
-    eng = make_engine(database_url)
-    yield eng
-    eng.dispose()
 
 
 def _snapshot(engine: Engine) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
