@@ -207,8 +207,13 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 
 @cache
-def _first_words() -> frozenset[str]:
-    return frozenset(key.split(" ", 1)[0] for key in index())
+def _first_words() -> dict[str, int]:
+    """Return each word that starts a place name, with the most words a name it starts has."""
+    longest: dict[str, int] = {}
+    for key in index():
+        words = key.split(" ")
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return longest
 
 
 def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hit]:
@@ -216,16 +221,20 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
     table = index()
     firsts = _first_words()
     ctx = _context(lex)
-    tokens = [(m.start(), m.end(), normalize(m.group())) for m in _TOKEN.finditer(sentence)]
+    # Every match of _TOKEN is one whole token, so its normal form is _plain_word's (cached).
+    tokens = [(m.start(), m.end(), _plain_word(m.group())) for m in _TOKEN.finditer(sentence)]
+    words = [t[2] for t in tokens]
     hits: list[Hit] = []
     i = 0
     while i < len(tokens):
         step = 1
-        if tokens[i][2] not in firsts:
+        longest = firsts.get(words[i], 0)
+        if not longest:
             i += 1
             continue
-        for n in range(min(_MAX_NGRAM, len(tokens) - i), 0, -1):
-            entries = table.get(" ".join(t[2] for t in tokens[i : i + n]))
+        # Only as many words as the longest name this word starts (most names: one or two).
+        for n in range(min(longest, _MAX_NGRAM, len(tokens) - i), 0, -1):
+            entries = table.get(" ".join(words[i : i + n]))
             if not entries:
                 continue
             start, end = tokens[i][0], tokens[i + n - 1][1]

@@ -15,7 +15,7 @@ from typing import Any
 
 from text_to_num import text2num
 
-from .lexicon import Lexicon, compile_any
+from .lexicon import Lexicon, compile_any, literal_keys, may_match
 
 _DIGITS = re.compile(r"\d{1,3}(?:[  .,]\d{3})+|\d+")
 #: Beyond this a "count" is a year or a troop total, not a number of weapons or victims.
@@ -148,19 +148,27 @@ def weapon_counts(sentence: str, lex: Lexicon) -> dict[str, int]:
     return counts
 
 
+_CasualtyPattern = tuple[str, bool, re.Pattern[str], tuple[str, ...] | None]
+
+
 @cache
-def _casualty_patterns(lex: Lexicon) -> tuple[tuple[str, bool, re.Pattern[str]], ...]:
-    out: list[tuple[str, bool, re.Pattern[str]]] = []
+def _casualty_patterns(lex: Lexicon) -> tuple[_CasualtyPattern, ...]:
+    """Return (count key, number comes before, pattern, literals every match contains)."""
+    out: list[_CasualtyPattern] = []
     for key, sides in lex.raw["casualties"].items():
-        out.append((key, True, compile_any(sides["number_before"], bounded=True)))
-        out.append((key, False, compile_any(sides["number_after"], bounded=True)))
+        for before, side in ((True, "number_before"), (False, "number_after")):
+            phrases = sides[side]
+            out.append((key, before, compile_any(phrases, bounded=True), literal_keys(phrases)))
     return tuple(out)
 
 
 def casualties(sentence: str, lex: Lexicon) -> dict[str, int]:
     """Return ``{"fatalities": n, "injured": m}`` for what ``sentence`` states (lowest figure)."""
     found_counts: dict[str, int] = {}
-    for key, before, pattern in _casualty_patterns(lex):
+    lowered = sentence.lower()
+    for key, before, pattern, literals in _casualty_patterns(lex):
+        if not may_match(literals, lowered):
+            continue  # none of the phrases' literals occurs: the regex cannot match
         for found in pattern.finditer(sentence):
             if before:
                 value = number_before(sentence, found.start(), lex, skip=2)
