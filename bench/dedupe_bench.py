@@ -199,24 +199,59 @@ def _memory_pipelined(conn: redis.Redis, prefix: str) -> tuple[int, int, int]:
     return total, lsh, keys
 
 
+def _fill(index: DedupeIndex, rng: random.Random, vocab: list[str], start: int, stop: int) -> None:
+    """Add distinct synthetic 40-word articles ``start``..``stop`` to ``index``."""
+    for i in range(start, stop):
+        text = " ".join(rng.choices(vocab, k=40))
+        index.check_and_add(
+            f"g{i}", canonical_url=f"https://g.example/{i}",
+            content_hash=_hash(text), text=text, published_at=None,
+        )  # fmt: skip
+
+
+def _side_by_side(
+    indexes: dict[str, DedupeIndex], rng: random.Random, vocab: list[str], probes: int = 300
+) -> None:
+    """Time lookups of fresh articles and of their copies on each index, interleaved, so the
+    indexes are compared at the same moments whatever else the machine does."""
+    times: dict[str, list[float]] = {
+        f"{name} {kind}": [] for name in indexes for kind in ("new", "copy")
+    }
+    found = dict.fromkeys(indexes, 0)
+    for j in range(probes):
+        paras = [" ".join(rng.choices(vocab, k=60)) for _ in range(5)]
+        for name, index in indexes.items():
+            for kind, body in (("new", paras), ("copy", paras[:2] + paras[3:])):
+                text = "\n".join(body)
+                key = f"side-{name}-{j}-{kind}"
+                t = time.perf_counter()
+                v = index.check_and_add(
+                    key, canonical_url=f"https://p.example/{key}",
+                    content_hash=_hash(text), text=text, published_at=None,
+                )  # fmt: skip
+                times[f"{name} {kind}"].append((time.perf_counter() - t) * 1000)
+                found[name] += kind == "copy" and v.kind == "near"
+    for label, values in times.items():
+        q = statistics.quantiles(values, n=20)
+        print(f"side by side: {label:>14} ms p50 {statistics.median(values):.2f} p95 {q[18]:.2f}")
+    print(f"side by side: copies found {found} of {probes} each", flush=True)
+
+
 def growth(conn: redis.Redis, n: int) -> None:
-    """Fill an index up to ``n`` articles; print lookup time and memory at each checkpoint."""
+    """Fill an index up to ``n`` articles; print lookup time and memory at each checkpoint,
+    then lookups on it and on a fresh 10,000-article index side by side."""
     rng = random.Random(11)
     vocab = [f"{rng.choice('bcdfglmnprst')}{rng.choice('aeiou')}{i:x}" for i in range(50_000)]
     prefix = f"bench:growth:{uuid.uuid4().hex[:8]}"
+    small_prefix = f"{prefix}-small"
     index = DedupeIndex(conn, prefix=prefix)
     print(f"{'articles':>10} {'new ms p50':>10} {'p95':>6} {'copy ms p50':>11} {'p95':>6} "
           f"{'found':>6} {'bytes/art':>9} {'LSH':>6} {'keys':>8} {'fill s':>7}")  # fmt: skip
     filled, started = 0, time.perf_counter()
     try:
         for checkpoint in (c for c in CHECKPOINTS if c <= n):
-            while filled < checkpoint:
-                text = " ".join(rng.choices(vocab, k=40))
-                index.check_and_add(
-                    f"g{filled}", canonical_url=f"https://g.example/{filled}",
-                    content_hash=_hash(text), text=text, published_at=None,
-                )  # fmt: skip
-                filled += 1
+            _fill(index, rng, vocab, filled, checkpoint)
+            filled = checkpoint
             new_ms: list[float] = []
             copy_ms: list[float] = []
             found = 0
@@ -242,8 +277,12 @@ def growth(conn: redis.Redis, n: int) -> None:
                 f"{time.perf_counter() - started:>7.0f}",
                 flush=True,
             )
+        small = DedupeIndex(conn, prefix=small_prefix)
+        _fill(small, random.Random(12), vocab, 0, 10_000)
+        _side_by_side({f"grown {filled:,}": index, "fresh 10,000": small}, rng, vocab)
     finally:
         _drop(conn, prefix)
+        _drop(conn, small_prefix)
 
 
 def main() -> int:
