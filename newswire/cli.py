@@ -217,8 +217,11 @@ def poll(ctx: click.Context, once: bool) -> None:
 def worker(ctx: click.Context, queues: tuple[str, ...], burst: bool) -> None:
     """Run a worker on QUEUES (default: every stage queue, downstream first).
 
-    Queues: fetch, dedupe, language, events, store. First SIGTERM finishes the current job
-    and exits; a second one stops at once.
+    Queues: fetch, dedupe, language, events, store. A stage whose queue this worker also
+    serves runs in the same job as the stage before it (NEWSWIRE_CHAIN_STAGES, on by
+    default): `newswire worker events store` codes and stores an article in one job, while
+    `newswire worker fetch` hands every article on through Redis. First SIGTERM finishes the
+    current job and exits; a second one stops at once.
     """
     from schemas.messages import STAGES
     from workers.pool import run_worker
