@@ -539,13 +539,14 @@ def fetch(
 
 
 def _headers(resp: Any) -> Mapping[str, str]:
-    out = {k.lower(): v for k, v in resp.headers.items()}
-    # Link is a list header that servers often split over several lines (a WebSub hub, the
-    # feed's self URL...): keep every value, comma-joined as RFC 9110 allows, not the last.
-    link = resp.headers.get("link")
-    if link:
-        out["link"] = link
-    return MappingProxyType(out)
+    """Return the response's headers, lower-cased, each repeated one comma-joined.
+
+    Servers split list headers over several lines (Link: a WebSub hub and the feed's self URL;
+    Cache-Control: max-age and no-cache...). RFC 9110 makes the lines one comma-separated
+    value, which is what indexing urllib3's header dict gives; its ``items()`` would keep
+    only the last line.
+    """
+    return MappingProxyType({k.lower(): resp.headers[k] for k in resp.headers})
 
 
 def post_form(

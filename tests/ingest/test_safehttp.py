@@ -7,6 +7,7 @@ import resource
 import socket
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -113,6 +114,28 @@ def test_conditional_get_304(srv: TestServer) -> None:
     by_date = fetch(srv.url("/feed"), allowed_networks=LOOPBACK, last_modified=lm)
     assert by_date.not_modified
     assert srv.requests[2].headers["if-modified-since"] == lm
+
+
+def test_header_lines_repeated_by_the_server_are_all_kept(srv: TestServer) -> None:
+    def handle(req: BaseHTTPRequestHandler) -> None:
+        req.send_response(200)
+        for key, value in (
+            ("Link", '<https://hub.example/>; rel="hub"'),
+            ("Link", '<https://a.example/feed>; rel="self"'),
+            ("Cache-Control", "max-age=600"),
+            ("Cache-Control", "no-transform"),
+            ("Content-Length", str(len(PAGE))),
+        ):
+            req.send_header(key, value)
+        req.end_headers()
+        req.wfile.write(PAGE)
+
+    srv.routes["/feed"] = handle
+    res = fetch(srv.url("/feed"), allowed_networks=LOOPBACK)
+    assert res.headers["link"] == (
+        '<https://hub.example/>; rel="hub", <https://a.example/feed>; rel="self"'
+    )
+    assert res.headers["cache-control"] == "max-age=600, no-transform"
 
 
 def test_a_304_keeps_its_connection_for_the_next_check(srv: TestServer) -> None:
