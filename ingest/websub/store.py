@@ -22,6 +22,7 @@ from sqlalchemy import and_, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
 
 from ingest.db import as_utc
 from ingest.feeds import ParsedFeed
@@ -84,6 +85,18 @@ def _snapshot(row: Row) -> Subscription:
 def retry_delay(attempts: int) -> float:
     """Return the seconds to wait after ``attempts`` failures in a row (60 s doubling, capped)."""
     return min(60.0 * 2.0 ** min(attempts, 20), RETRY_MAX_S)
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Return the condition of a row a subscriber should act on at ``now``.
+
+    Its ``next_action_at`` has come, or its feed was deleted (set NULL by the database, which
+    could not also move ``next_action_at``) and no one is cancelling it yet.
+    """
+    return or_(
+        Row.next_action_at <= now,
+        and_(Row.feed_id.is_(None), Row.state != "unsubscribing"),
+    )
 
 
 class SubscriptionStore:
@@ -177,23 +190,10 @@ class SubscriptionStore:
             return _snapshot(row) if row is not None else None
 
     def due(self, now: datetime, limit: int = 100) -> list[Subscription]:
-        """Return subscriptions a subscriber should act on now, the most overdue first.
-
-        Due: their ``next_action_at`` has come, or their feed was deleted (set NULL by the
-        database, which could not also move ``next_action_at``) and no one is cancelling them.
-        """
+        """Return subscriptions a subscriber should act on now (:func:`_due`), most overdue
+        first."""
         with self.sessions() as s:
-            rows = s.scalars(
-                select(Row)
-                .where(
-                    or_(
-                        Row.next_action_at <= now,
-                        and_(Row.feed_id.is_(None), Row.state != "unsubscribing"),
-                    )
-                )
-                .order_by(Row.next_action_at)
-                .limit(limit)
-            )
+            rows = s.scalars(select(Row).where(_due(now)).order_by(Row.next_action_at).limit(limit))
             return [_snapshot(r) for r in rows]
 
     # -- the subscriber's side -----------------------------------------------------------
@@ -216,10 +216,7 @@ class SubscriptionStore:
                 update(Row)
                 .where(
                     Row.id == sub.id,
-                    or_(
-                        Row.next_action_at <= now,
-                        and_(Row.feed_id.is_(None), Row.state != "unsubscribing"),
-                    ),
+                    _due(now),
                 )
                 .values(
                     state=state,
