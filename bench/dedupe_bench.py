@@ -209,13 +209,14 @@ def _fill(index: DedupeIndex, rng: random.Random, vocab: list[str], start: int, 
         )  # fmt: skip
 
 
-def _side_by_side(
-    indexes: dict[str, DedupeIndex], rng: random.Random, vocab: list[str], probes: int = 300
-) -> None:
-    """Time lookups of fresh articles and of their copies on each index, interleaved, so the
-    indexes are compared at the same moments whatever else the machine does."""
-    times: dict[str, list[float]] = {
-        f"{name} {kind}": [] for name in indexes for kind in ("new", "copy")
+def _probe(
+    indexes: dict[str, DedupeIndex], rng: random.Random, vocab: list[str], probes: int, tag: str
+) -> tuple[dict[tuple[str, str], list[float]], dict[str, int]]:
+    """Look up ``probes`` fresh 300-word articles and their copies (a paragraph dropped) on
+    each index, interleaved so the indexes are timed at the same moments; return the ms of
+    each lookup by (index, "new"/"copy") and the copies found as copies by index."""
+    times: dict[tuple[str, str], list[float]] = {
+        (name, kind): [] for name in indexes for kind in ("new", "copy")
     }
     found = dict.fromkeys(indexes, 0)
     for j in range(probes):
@@ -223,16 +224,25 @@ def _side_by_side(
         for name, index in indexes.items():
             for kind, body in (("new", paras), ("copy", paras[:2] + paras[3:])):
                 text = "\n".join(body)
-                key = f"side-{name}-{j}-{kind}"
+                key = f"{tag}-{name}-{j}-{kind}"
                 t = time.perf_counter()
                 v = index.check_and_add(
                     key, canonical_url=f"https://p.example/{key}",
                     content_hash=_hash(text), text=text, published_at=None,
                 )  # fmt: skip
-                times[f"{name} {kind}"].append((time.perf_counter() - t) * 1000)
+                times[name, kind].append((time.perf_counter() - t) * 1000)
                 found[name] += kind == "copy" and v.kind == "near"
-    for label, values in times.items():
+    return times, found
+
+
+def _side_by_side(
+    indexes: dict[str, DedupeIndex], rng: random.Random, vocab: list[str], probes: int = 300
+) -> None:
+    """Print lookup times on each index, measured side by side (see :func:`_probe`)."""
+    times, found = _probe(indexes, rng, vocab, probes, "side")
+    for (name, kind), values in times.items():
         q = statistics.quantiles(values, n=20)
+        label = f"{name} {kind}"
         print(f"side by side: {label:>14} ms p50 {statistics.median(values):.2f} p95 {q[18]:.2f}")
     print(f"side by side: copies found {found} of {probes} each", flush=True)
 
@@ -252,21 +262,8 @@ def growth(conn: redis.Redis, n: int) -> None:
         for checkpoint in (c for c in CHECKPOINTS if c <= n):
             _fill(index, rng, vocab, filled, checkpoint)
             filled = checkpoint
-            new_ms: list[float] = []
-            copy_ms: list[float] = []
-            found = 0
-            for j in range(200):
-                paras = [" ".join(rng.choices(vocab, k=60)) for _ in range(5)]
-                for label, body in (("new", paras), ("copy", paras[:2] + paras[3:])):
-                    text = "\n".join(body)
-                    key = f"probe{checkpoint}-{j}-{label}"
-                    t = time.perf_counter()
-                    v = index.check_and_add(
-                        key, canonical_url=f"https://p.example/{key}",
-                        content_hash=_hash(text), text=text, published_at=None,
-                    )  # fmt: skip
-                    (new_ms if label == "new" else copy_ms).append((time.perf_counter() - t) * 1000)
-                    found += label == "copy" and v.kind == "near"
+            times, copies = _probe({"index": index}, rng, vocab, 200, f"probe{checkpoint}")
+            new_ms, copy_ms, found = times["index", "new"], times["index", "copy"], copies["index"]
             mem, lsh, keys = _memory_pipelined(conn, prefix)
             articles = filled + 400
             q = statistics.quantiles
