@@ -60,10 +60,44 @@ class Hit:
         return Place(e.name, e.country, e.admin1_code, e.admin1, e.lat, e.lon, precision)
 
 
+#: Arabic-script letters written several ways for one name: Persian/Urdu kaf and yeh, alef
+#: maqsura and teh marbuta (often written as heh), and the tatweel that only stretches a word.
+#: GeoNames mixes them ("کابول" beside "كابول"); hamza and madda go with the combining marks.
+_ARABIC_FOLD = str.maketrans({"\u06a9": "\u0643", "\u06cc": "\u064a", "\u0649": "\u064a",
+                              "\u0629": "\u0647", "\u0640": None})  # fmt: skip
+#: Arabic clitics written onto a name: wa-/fa- ("and"), then bi-/li-/ka- ("in", "to", "as");
+#: "li" + "al" contracts to "lil". Longest first; what is left must still be a name.
+_CLITICS = ("\u0648\u0628", "\u0648\u0644", "\u0641\u0628", "\u0641\u0644",
+            "\u0648", "\u0641", "\u0628", "\u0644", "\u0643")  # fmt: skip
+_LIL = "\u0644\u0644"
+_AL = "\u0627\u0644"
+
+
 @lru_cache(maxsize=65536)
 def _plain_word(word: str) -> str:
     plain = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    return plain.translate(_ARABIC_FOLD)
+
+
+@lru_cache(maxsize=65536)
+def _unclitic(word: str, firsts_size: int) -> tuple[str, int] | None:
+    """Return an Arabic ``word`` without the clitic letters in front of a place name (the name,
+    and how many letters were dropped), or None when no reading of it starts a name.
+
+    ``firsts_size`` only keys the cache to the index it was computed against.
+    """
+    firsts = _first_words()
+    candidates: list[tuple[str, int]] = []
+    if word.startswith(("\u0648" + _LIL, "\u0641" + _LIL)):  # "wa-lil-Basra"
+        candidates.append((_AL + word[3:], 2))
+    if word.startswith(_LIL):
+        candidates.append((_AL + word[2:], 1))
+    candidates += [(word[len(c) :], len(c)) for c in _CLITICS if word.startswith(c)]
+    for rest, dropped in candidates:
+        if len(rest) >= 3 and rest in firsts:
+            return rest, dropped
+    return None
 
 
 def normalize(text: str) -> str:
@@ -72,7 +106,7 @@ def normalize(text: str) -> str:
         return _plain_word(text)
     plain = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return " ".join(_TOKEN.findall(plain.lower()))
+    return " ".join(_TOKEN.findall(plain.lower().translate(_ARABIC_FOLD)))
 
 
 def _keys(alias: str) -> list[str]:
@@ -223,6 +257,12 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
     ctx = _context(lex)
     # Every match of _TOKEN is one whole token, so its normal form is _plain_word's (cached).
     tokens = [(m.start(), m.end(), _plain_word(m.group())) for m in _TOKEN.finditer(sentence)]
+    for k, (start, end, word) in enumerate(tokens):
+        # An Arabic name carries its clitics ("ببغداد", "وبالبصرة"): read the name under them.
+        if word and word not in firsts and _uncased(word[0]):
+            found = _unclitic(word, len(firsts))
+            if found is not None:
+                tokens[k] = (min(end - 1, start + found[1]), end, found[0])
     words = [t[2] for t in tokens]
     hits: list[Hit] = []
     i = 0
