@@ -48,9 +48,15 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef]) -> _Reading | N
         return None  # most sentences report no act: skip the costlier lookups
     actor_hits = actors.find(text, lex)
     counts = numbers.weapon_counts(text, lex)
-    cue = rules.choose(cues, has_party=bool(actor_hits or counts))
+    # Casualty figures only decide for weak cues; otherwise they are read once a cue stands.
+    weak = any(not c.strong for c in cues)
+    casualties = numbers.casualties(text, lex) if weak and not counts else None
+    parties = [(h.start, h.end) for h in actor_hits]
+    cue = rules.choose(cues, parties=parties, counted=bool(counts or casualties))
     if cue is None:
         return None
+    if casualties is None:
+        casualties = numbers.casualties(text, lex)
     exclude = [(h.start, h.end) for h in actor_hits if not h.target_only]
     hits = gazetteer.find(text, lex, exclude)
     return _Reading(
@@ -60,7 +66,7 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef]) -> _Reading | N
         places=[h.place() for h in gazetteer.split_coordinated(text, hits)],
         actors=actors.roles(text, actor_hits, (cue.start, cue.end), lex),
         counts=counts,
-        casualties=numbers.casualties(text, lex),
+        casualties=casualties,
         intercepted=rules.intercepted(text, lex),
     )
 

@@ -121,14 +121,28 @@ def candidate_cues(sentence: str, lex: Lexicon) -> list[Cue]:
     return []
 
 
-def choose(cues: list[Cue], *, has_party: bool) -> Cue | None:
+def has_party(cue: Cue, parties: list[tuple[int, int]], *, counted: bool) -> bool:
+    """Return True when ``cue`` may stand: it is strong, or the sentence gives a count or a
+    casualty figure (``counted``), or names a party outside the cue's own words.
+
+    The cue's own words do not count as its party: "the protesters" names the people of a
+    protest already reported, not a new one, unless something else in the sentence does.
+    """
+    return cue.strong or counted or any(e <= cue.start or cue.end <= s for s, e in parties)
+
+
+def choose(cues: list[Cue], *, parties: list[tuple[int, int]], counted: bool) -> Cue | None:
     """Return the sentence's act cue among ``cues`` (None when it reports no act).
 
-    ``has_party`` says whether the sentence names an actor, a target or a count, which weak
-    cues need; the most specific type wins (``types.json`` priority), strong before weak.
+    ``parties`` are the spans of the actors and targets the sentence names and ``counted``
+    says whether it gives a weapon count or a casualty figure; weak cues need one of them
+    (:func:`has_party`). The most specific type wins (``types.json`` priority), strong
+    before weak.
     """
     table = type_table()
-    typed = [c for c in cues if c.sub_event_type is not None and (c.strong or has_party)]
+    typed = [
+        c for c in cues if c.sub_event_type is not None and has_party(c, parties, counted=counted)
+    ]
     if typed:
         return min(
             typed,
@@ -138,9 +152,11 @@ def choose(cues: list[Cue], *, has_party: bool) -> Cue | None:
     return generic[0] if generic else None
 
 
-def find_cue(sentence: str, lex: Lexicon, *, has_party: bool) -> Cue | None:
+def find_cue(
+    sentence: str, lex: Lexicon, *, parties: list[tuple[int, int]], counted: bool
+) -> Cue | None:
     """Return the act cue of ``sentence`` (None when it reports no act); see :func:`choose`."""
-    return choose(candidate_cues(sentence, lex), has_party=has_party)
+    return choose(candidate_cues(sentence, lex), parties=parties, counted=counted)
 
 
 def intercepted(sentence: str, lex: Lexicon) -> bool:
@@ -174,10 +190,7 @@ def classify(sentences: list[str], lex: Lexicon) -> str | None:
             if cue.sub_event_type is None:
                 generic = True
                 continue
-            # The cue's own words ("protesters") do not count as its party.
-            if not cue.strong and not (
-                counted or any(e <= cue.start or cue.end <= s for s, e in hits or [])
-            ):
+            if not has_party(cue, hits or [], counted=counted):
                 continue
             key = (not cue.strong, int(table[cue.sub_event_type]["priority"]), index)
             if best is None or key < best[0]:
