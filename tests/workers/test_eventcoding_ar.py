@@ -105,3 +105,41 @@ def test_actor_and_target() -> None:
     assert m.sub_event_type == "Air/drone strike"
     assert [a.name for a in m.actors if a.role == "target"] == ["US forces"]
     assert all(a.role != "actor" for a in m.actors)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # Clitics written onto the name: "bi-", "wa-bi-", "li-" + "al-" contracted to "lil-".
+        ("انفجرت سيارة مفخخة ببغداد أمس.", "Baghdad"),
+        ("انفجرت سيارة مفخخة أمس وبالبصرة.", "Basrah"),
+        ("انفجرت عبوة ناسفة أمس بالموصل.", "Mosul"),
+        # GeoNames writes Kabul with the Persian kaf; the news with the Arabic one.
+        ("انفجرت سيارة مفخخة في كابول أمس.", "Kabul"),
+        # The country of a police force or a capital named by its adjective.
+        ("قالت الشرطة الأفغانية إن عبوة ناسفة انفجرت أمس.", "Afghanistan"),
+        ("انفجرت سيارة مفخخة أمس في العاصمة الصومالية.", "Somalia"),
+    ],
+)
+def test_places_under_clitics_and_spellings(text: str, place: str) -> None:
+    assert one(text).place.name == place
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The protesters of a protest already reported: no party but the cue's own word.
+        "وقال أحد المتظاهرين في بيروت إن الحكومة يجب أن تستقيل.",
+        # The brigades named after al-Qassam, not Qassam rockets.
+        "وقال المتحدث باسم كتائب عز الدين القسام في غزة إن الحركة تلتزم بالتهدئة.",
+        # Foiled, possessed, planned, "any strike", "always": no act happened.
+        "أحبطت الشرطة في بغداد محاولة لتفجير سيارة مفخخة.",
+        "وتمتلك إيران طائرات بلا طيار في طهران.",
+        "وقال إن أي ضربة جوية على طهران ستكون خطأ.",
+        "وزار بلدة سديروت التي تتعرض دائما لصواريخ حماس.",
+        # The investigation into a bombing is not the bombing.
+        "تواصلت التحقيقات في بيروت في التفجير الذي استهدف دورية.",
+    ],
+)
+def test_references_and_unreal_acts_are_not_events(text: str) -> None:
+    assert extract_events(text, language="ar", published_at=PUB) == []

@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 #: Bump whenever rules or data change what is extracted.
-EXTRACTOR_VERSION = "rules-1.5"
+EXTRACTOR_VERSION = "rules-1.6"
 SUPPORTED_LANGUAGES: frozenset[str] = available_languages()
 
 
