@@ -143,3 +143,23 @@ def test_places_under_clitics_and_spellings(text: str, place: str) -> None:
 )
 def test_references_and_unreal_acts_are_not_events(text: str) -> None:
     assert extract_events(text, language="ar", published_at=PUB) == []
+
+
+def test_a_generic_attack_with_a_death_toll_and_its_own_date_is_an_event() -> None:
+    m = one("قتل خمسة مدنيين أمس في هجوم على سوق في الموصل.")
+    assert (m.sub_event_type, m.place.name, m.event_date, m.fatalities) == (
+        "Attack",
+        "Mosul",
+        "2021-01-01",
+        5,
+    )
+    # Without a date of its own it is a passing reference to some attack.
+    assert (
+        extract_events("وقتل في الهجوم خمسة مدنيين في الموصل.", language="ar", published_at=PUB)
+        == []
+    )
+
+
+def test_a_dual_explosion_noun_is_an_explosion() -> None:
+    m = one("أسفر انفجاران في كركوك أمس عن مقتل ثلاثة أشخاص.")
+    assert m.sub_event_type == "Remote explosive/landmine/IED"

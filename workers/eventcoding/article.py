@@ -4,7 +4,8 @@ Each sentence is read on its own (cue, date, place, actors, counts), then the ar
 as a whole: a sentence without a date or place takes them from the previous sentence about the
 same kind of act; a sentence with only a generic attack word ("le convoi US a été attaqué",
 "Ashab al-Kahf a revendiqué l'attaque") joins the typed act next to it and lends it its
-claimed actor; a generic attack on a named person stands as an event of unknown weapon.
+claimed actor; a generic attack on a named person, or one that killed people, stands as an
+event of unknown weapon when its own words (or another sentence about the person) date it.
 """
 
 from __future__ import annotations
@@ -232,7 +233,9 @@ def extract(
                 date_text=r.date.text if r.date else None,
             )
             out.append((r, joined))
-        elif any(a.type == "person" and a.role == "target" for a in r.actors):
+        elif r.casualties.get("fatalities") or any(
+            a.type == "person" and a.role == "target" for a in r.actors
+        ):
             mention = _untyped(r, out, fallback_place, version, source)
             if mention is not None:
                 out.append((r, mention))
@@ -247,8 +250,9 @@ def _untyped(
     version: str,
     source: str,
 ) -> EventMention | None:
-    """Return the mention of an attack on a named person, dated by its own words or by another
-    sentence about the same person; None when neither dates it (a passing reference)."""
+    """Return the mention of an attack on a named person or with a death toll, dated by its own
+    words or by another sentence about the same person; None when neither dates it (a passing
+    reference: "the attack that killed 20 people in 2005" is dated, "such attacks" is not)."""
     date = r.date
     persons = {a.name for a in r.actors if a.type == "person" and a.role == "target"}
     if date is None:
