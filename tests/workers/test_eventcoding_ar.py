@@ -137,6 +137,8 @@ def test_places_under_clitics_and_spellings(text: str, place: str) -> None:
         "وتمتلك إيران طائرات بلا طيار في طهران.",
         "وقال إن أي ضربة جوية على طهران ستكون خطأ.",
         "وزار بلدة سديروت التي تتعرض دائما لصواريخ حماس.",
+        # "li-" + verbal noun is a purpose: the strike was to be launched, not launched.
+        "وجدت الدراسات صعوبات لتوجيه ضربة جوية لمواقع في طهران.",
         # The investigation into a bombing is not the bombing.
         "تواصلت التحقيقات في بيروت في التفجير الذي استهدف دورية.",
     ],
