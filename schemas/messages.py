@@ -93,6 +93,9 @@ class ArticleMessage:
     # dedupe
     duplicate_of: str | None = None
     cluster_id: str | None = None
+    # The clusters this article's dedupe check merged into cluster_id (almost always none):
+    # the store stage re-labels rows stored under them. Same default rule as above.
+    merged_clusters: tuple[str, ...] = ()
     # language
     language: str | None = None
     language_confidence: float | None = None
@@ -139,6 +142,7 @@ def decode_article(data: Any) -> ArticleMessage:
     fields_ = _check(data, ArticleMessage)
     try:
         fields_["mentions"] = tuple(EventMention.from_dict(m) for m in fields_.get("mentions", ()))
+        fields_["merged_clusters"] = tuple(str(c) for c in fields_.get("merged_clusters", ()))
         return ArticleMessage(**fields_)
     except (TypeError, KeyError) as exc:
         raise MessageError(f"ArticleMessage: {exc}") from exc

@@ -5,6 +5,27 @@ none), then writes them again, so a job that runs twice leaves the same rows. Me
 race-safe: on SQLite every write transaction holds the database write lock from its first
 statement (``BEGIN IMMEDIATE``); on PostgreSQL a transaction-scoped advisory lock per
 (PLOVER event, country) serialises writers that could merge into the same events.
+
+Clusters. An article's ``cluster_id`` is stored resolved: the dedupe stage may have merged its
+cluster into an earlier one since its verdict (``workers/dedupe.py``), so the stage looks the
+cluster up in the dedupe index's merge map and stores the root. The article whose check merged
+clusters carries them (``merged_clusters``); storing it re-labels the rows already stored under
+them. Both orders therefore end with every row of the story under the root: a row stored
+before the merge is re-labelled by the merging article's store, a row stored after it is
+resolved when written. For writers racing (a row committed under cluster B while the merge of
+B is being stored), each store, after its commit, resolves the label it wrote once more and, if
+that cluster has been merged meanwhile, re-labels it again (:func:`settle_cluster`): any merge
+the check did not see happens after the commit, and the store of the merging article, which
+follows its merge, sees the committed row.
+
+A re-labelled former canonical article (B, unique when checked) also gets ``duplicate_of``
+set to the root's canonical article when it has none: B is then a copy of the story first
+claimed by A, and "copies" in the articles table (``duplicate_of`` set) agree with clusters.
+Its events are left alone: B was coded as unique and its mentions stay, merged with A's at the
+event level like any two reports of one event; nothing is coded twice because the events stage
+only looks at the message (B's says unique, O's says duplicate). Without a merge map (a caller
+that passes none), a row already re-labelled keeps its cluster and ``duplicate_of``: a verdict
+never changes for a key, so a stored label that differs from it was moved to a root since.
 """
 
 from __future__ import annotations
@@ -12,15 +33,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from ingest.db import transaction
 from ingest.logsetup import get_logger
 from schemas.events import Actor, EventMention, Place
 from schemas.messages import ArticleMessage, decode_article
 from schemas.tables import Article, Entry, Event, Mention
+from workers.dedupe import DedupeIndex
 from workers.eventcoding import merge_mentions, same_event
 from workers.runtime import JobResult, StageWork, run_stage, runtime
 
@@ -29,6 +52,14 @@ log = get_logger("newswire.stage")
 #: How far around a mention's date candidate events are looked up (month-precision dates
 #: sit on the 1st of their month, so a month on each side covers the merge rule).
 _WINDOW_DAYS = 32
+
+
+class ClusterMap(Protocol):
+    """Where merged dedupe clusters lead (:class:`workers.dedupe.DedupeIndex` is one)."""
+
+    def cluster_path(self, cluster_id: str) -> list[str]:
+        """Return ``[cluster_id, its parent, ..., its root]``."""
+        ...
 
 
 def _now() -> datetime:
@@ -189,7 +220,54 @@ def _refresh_counts(session: Session, event_ids: Iterable[int]) -> None:
             session.execute(update(Event).where(Event.id == eid).values(num_articles=n))
 
 
-def _upsert_article(session: Session, msg: ArticleMessage, status: str, reason: str | None) -> None:
+def relabel_clusters(session: Session, merged: Iterable[str], root: str) -> None:
+    """Move the rows stored under the ``merged`` clusters to cluster ``root``.
+
+    A merged cluster's id is its canonical article's key: that article, a copy of nothing
+    until now, becomes a copy of ``root``'s canonical article (see the module docstring).
+    """
+    ids = sorted(set(merged) - {root})
+    if not ids:
+        return
+    session.execute(update(Article).where(Article.cluster_id.in_(ids)).values(cluster_id=root))
+    session.execute(
+        update(Article)
+        .where(Article.article_key.in_(ids), Article.duplicate_of.is_(None))
+        .values(duplicate_of=root)
+    )
+
+
+def _cluster(
+    session: Session, msg: ArticleMessage, clusters: ClusterMap | None
+) -> tuple[str | None, str | None, set[str]]:
+    """Return the (cluster_id, duplicate_of) to store for ``msg`` and the clusters to re-label."""
+    cluster, dup = msg.cluster_id, msg.duplicate_of
+    if cluster is None:
+        return None, dup, set()
+    if clusters is None:
+        row = session.get(Article, msg.article_key)
+        if row is not None and row.cluster_id is not None and row.cluster_id != cluster:
+            return row.cluster_id, dup or row.duplicate_of, set(msg.merged_clusters)
+        return cluster, dup, set(msg.merged_clusters)
+    path = clusters.cluster_path(cluster)
+    root = path[-1]
+    stale = set(path[:-1])
+    for merged in msg.merged_clusters:
+        mpath = clusters.cluster_path(merged)
+        if mpath[-1] == root:
+            stale.update(mpath[:-1])
+    if dup is None and root != cluster:
+        dup = root  # a canonical article whose cluster was merged into an earlier one
+    return root, dup, stale
+
+
+def _upsert_article(
+    session: Session,
+    msg: ArticleMessage,
+    status: str,
+    reason: str | None,
+    cluster: tuple[str | None, str | None],
+) -> None:
     row = session.get(Article, msg.article_key) or Article(article_key=msg.article_key)
     row.url, row.canonical_url, row.feed_url = msg.url, msg.canonical_url, msg.feed_url
     row.title, row.author, row.site_name, row.text = msg.title, msg.author, msg.site_name, msg.text
@@ -197,16 +275,27 @@ def _upsert_article(session: Session, msg: ArticleMessage, status: str, reason: 
     row.published_at, row.published_source = msg.published_at, msg.published_source
     row.published_reason, row.image_url = msg.published_reason, msg.image_url
     row.fetched_at, row.content_hash = msg.fetched_at, msg.content_hash
-    row.duplicate_of, row.cluster_id = msg.duplicate_of, msg.cluster_id
+    row.cluster_id, row.duplicate_of = cluster
     row.events_coded, row.status, row.skip_reason = msg.events_coded, status, reason
     row.trace_id, row.stored_at = msg.trace_id, _now()
     session.add(row)
 
 
-def store_article(session: Session, msg: ArticleMessage) -> list[int]:
-    """Write ``msg`` and its mentions in ``session``; return the ids of the events touched."""
-    _upsert_article(session, msg, "stored", None)
+def store_article(
+    session: Session, msg: ArticleMessage, clusters: ClusterMap | None = None
+) -> list[int]:
+    """Write ``msg`` and its mentions in ``session``; return the ids of the events touched.
+
+    ``clusters`` (the dedupe index) resolves the article's cluster, and the clusters its
+    check merged, to their root; without it the cluster is stored as the message names it
+    (or as a re-labelled row already has it: see the module docstring). After the commit,
+    call :func:`settle_cluster` on the stored cluster (the stage does).
+    """
+    cluster_id, duplicate_of, stale = _cluster(session, msg, clusters)
+    _upsert_article(session, msg, "stored", None, (cluster_id, duplicate_of))
     session.flush()
+    if cluster_id is not None:
+        relabel_clusters(session, stale, cluster_id)
     touched = _forget_article_mentions(session, msg.article_key)
     session.flush()
     index = 0
@@ -247,6 +336,26 @@ def store_article(session: Session, msg: ArticleMessage) -> list[int]:
     return event_ids
 
 
+def settle_cluster(
+    sessions: sessionmaker[Session], cluster_id: str | None, clusters: ClusterMap
+) -> str | None:
+    """Re-label rows of ``cluster_id`` until it is a root; return the root.
+
+    Called after the commit that wrote ``cluster_id``: if the cluster was merged while that
+    transaction ran, the merging article's store may not have seen its rows (see the module
+    docstring). Costs one Redis lookup when nothing was merged.
+    """
+    label = cluster_id
+    while label is not None:
+        path = clusters.cluster_path(label)
+        if len(path) == 1:
+            break
+        with transaction(sessions) as session:
+            relabel_clusters(session, path[:-1], path[-1])
+        label = path[-1]
+    return label
+
+
 def record_skip(session: Session, msg: Any, reason: str, detail: dict[str, Any]) -> None:
     """Record that an article entered the pipeline and yielded nothing usable, and why."""
     now = _now()
@@ -266,8 +375,12 @@ def record_skip(session: Session, msg: Any, reason: str, detail: dict[str, Any])
 
 def _work(msg: ArticleMessage) -> None:
     rt = runtime()
+    clusters = DedupeIndex(rt.redis)  # no round trip: only the merge map is read
     with rt.sessions() as session, session.begin():
-        event_ids = store_article(session, msg)
+        event_ids = store_article(session, msg, clusters)
+        row = session.get(Article, msg.article_key)
+        stored_cluster = row.cluster_id if row is not None else None
+    settle_cluster(rt.sessions, stored_cluster, clusters)
     log.info(
         "article_stored",
         events=len(set(event_ids)),

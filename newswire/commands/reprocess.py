@@ -85,7 +85,7 @@ def reprocess_one(
     from workers.events import code_article  # noqa: PLC0415
     from workers.fetch import article_from_response, link_archive  # noqa: PLC0415
     from workers.language import tag_language  # noqa: PLC0415
-    from workers.store import record_skip, store_article  # noqa: PLC0415
+    from workers.store import record_skip, settle_cluster, store_article  # noqa: PLC0415
 
     rec = read_record(directory, ref)
     entry = decode_entry(rec.meta)
@@ -106,7 +106,8 @@ def reprocess_one(
     msg = code_article(tag_language(dedupe_article(out, index)))
     with sessions() as session, session.begin():
         link_archive(session, entry, ref)
-        store_article(session, msg)
+        store_article(session, msg, index)  # stores the cluster's root, as the stage does
+    settle_cluster(sessions, msg.cluster_id, index)  # a merge during the commit (see store)
     return "stored"
 
 

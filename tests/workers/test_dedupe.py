@@ -1,4 +1,5 @@
-"""Dedupe on a real Redis: exact claims, near copies, distinct stories, idempotence, races."""
+"""Dedupe on a real Redis: exact claims, near copies, distinct stories, idempotence, races,
+clusters merged when an original arrives after two of its copies."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 import redis
 from redis import Redis
 
-from workers.dedupe import MIN_WORDS, DedupeIndex, DedupeVerdict
+from workers.dedupe import MIN_WORDS, DedupeIndex, DedupeVerdict, resolve_cluster
 from workers.lsh import jaccard, signature, tokens
 
 # Two reports of the same event written independently, as two agencies would.
@@ -37,6 +38,17 @@ def _bodies(shared_dir: Path, n: int) -> list[str]:
     long = [b for b in bodies if b.count("\n\n") >= 6 and len(b.split()) >= 300]
     assert len(long) >= n
     return long[:n]
+
+
+def _halves(original: str) -> tuple[str, str]:
+    """Return two edits of ``original``: its first 60 % of words and its last 60 %.
+
+    Each is a copy of the original (the original contains it), while the two share only a
+    fifth of the story: too little for either to be a copy of the other.
+    """
+    words = original.split(" ")
+    n = len(words)
+    return " ".join(words[: n * 6 // 10]), " ".join(words[n * 4 // 10 :])
 
 
 def _add(index: DedupeIndex, key: str, text: str, url: str | None = None) -> DedupeVerdict:
@@ -216,6 +228,133 @@ def test_concurrent_near_copies_keep_exactly_one(redis_url: str, shared_dir: Pat
         winners.add(unique.cluster_id.split("-")[1])
     # Which worker wins is left to the race; both orders are handled.
     assert winners
+
+
+def test_copies_before_their_original_merge_into_the_earliest_cluster(
+    redis_conn: Redis, shared_dir: Path
+) -> None:
+    index = DedupeIndex(redis_conn)
+    original = _bodies(shared_dir, 1)[0]
+    a, b = _halves(original)
+    assert _add(index, "A", a) == DedupeVerdict(None, "A", "unique", None)
+    # B is not a copy of A: a cluster of its own, as long as the original has not been seen.
+    assert _add(index, "B", b) == DedupeVerdict(None, "B", "unique", None)
+    b_copy = _add(index, "B2", b + "\n\nReuters contributed.")
+    assert (b_copy.duplicate_of, b_copy.cluster_id) == ("B", "B")
+    o = _add(index, "O", original)
+    assert (o.kind, o.duplicate_of, o.cluster_id, o.merged) == ("near", "A", "A", ("B",))
+    # Verdicts stay as given; the clusters they name resolve to the root.
+    assert index.verdict("B") == DedupeVerdict(None, "B", "unique", None)
+    assert [index.resolve(c) for c in ("A", "B")] == ["A", "A"]
+    assert resolve_cluster(redis_conn, "newswire:dedupe", "B") == "A"
+    assert index.cluster_path("B") == ["B", "A"]
+    # A re-run of the original's check returns the same verdict and merges nothing again.
+    roots_before = redis_conn.hgetall("newswire:dedupe:root")
+    assert _add(index, "O", original) == o
+    assert redis_conn.hgetall("newswire:dedupe:root") == roots_before
+    # A later copy of B, or an exact copy of B, joins the root cluster directly.
+    later = _add(index, "B3", b + "\n\nAFP contributed to this report.")
+    assert (later.kind, later.cluster_id, later.merged) == ("near", "A", ())
+    exact = _add(index, "B4", b, url="https://example.org/B")
+    assert (exact.kind, exact.duplicate_of, exact.cluster_id) == ("exact_url", "B", "A")
+    # A story of its own stays its own cluster.
+    assert _add(index, "other", STORY_A) == DedupeVerdict(None, "other", "unique", None)
+    assert index.resolve("other") == "other"
+
+
+def test_merge_root_is_the_first_claim_not_the_first_match(
+    redis_conn: Redis, shared_dir: Path
+) -> None:
+    """B claimed before A: B's cluster absorbs A's, whichever the original matches first."""
+    index = DedupeIndex(redis_conn)
+    original = _bodies(shared_dir, 1)[0]
+    a, b = _halves(original)
+    _add(index, "B", b)
+    _add(index, "A", a)
+    o = _add(index, "O", original)
+    assert (o.cluster_id, o.merged) == ("B", ("A",))
+    assert index.resolve("A") == "B"
+
+
+def test_chained_merges_resolve_to_the_first_root(redis_conn: Redis, shared_dir: Path) -> None:
+    """Clusters merged twice: C into B by one longer edit, then B into A by another."""
+    index = DedupeIndex(redis_conn)
+    words = _bodies(shared_dir, 1)[0].split(" ")
+    n = len(words)
+
+    def part(lo: int, hi: int) -> str:
+        return " ".join(words[n * lo // 10 : n * hi // 10])
+
+    # Windows on one story; neighbours overlap by a tenth, too little to be copies.
+    _add(index, "A", part(0, 4))
+    _add(index, "B", part(3, 7))
+    _add(index, "C", part(6, 10))
+    assert [_add(index, k, t).kind for k, t in (("A", ""), ("B", ""), ("C", ""))] == ["unique"] * 3
+    tail = _add(index, "tail", part(3, 10))
+    assert (tail.cluster_id, tail.merged) == ("B", ("C",))
+    head = _add(index, "head", part(0, 7))
+    assert (head.cluster_id, head.merged) == ("A", ("B",))
+    assert index.cluster_path("C") == ["C", "B", "A"]
+    assert [index.resolve(c) for c in ("A", "B", "C")] == ["A", "A", "A"]
+    assert _add(index, "C2", part(6, 10) + " AP.").cluster_id == "A"
+    # The script compressed C's path as it walked it.
+    assert redis_conn.hget("newswire:dedupe:root", "C") == b"A"
+
+
+def test_concurrent_copies_and_original_end_in_one_cluster(
+    redis_url: str, shared_dir: Path
+) -> None:
+    """Three workers check A, B and the original at once: one cluster, whatever the order."""
+    original = _bodies(shared_dir, 1)[0]
+    a, b = _halves(original)
+    texts = {"A": a, "B": b, "O": original}
+    rounds = 30
+    results: list[dict[str, DedupeVerdict]] = [{} for _ in range(rounds)]
+    barrier = threading.Barrier(len(texts))
+    errors: list[BaseException] = []
+
+    def worker(name: str) -> None:
+        conn = redis.Redis.from_url(redis_url)
+        try:
+            for r in range(rounds):
+                index = DedupeIndex(conn, prefix=f"race3:{r}")
+                barrier.wait(timeout=10)
+                results[r][name] = _add(index, f"{name}{r}", texts[name])
+        except BaseException as exc:
+            errors.append(exc)
+            barrier.abort()
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=worker, args=(name,)) for name in texts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    conn = redis.Redis.from_url(redis_url)
+    merges = 0
+    try:
+        for r, verdicts in enumerate(results):
+            roots = {resolve_cluster(conn, f"race3:{r}", v.cluster_id) for v in verdicts.values()}
+            assert len(roots) == 1, (r, verdicts)
+            # The root is the first article claimed: unique, and the original or the first copy.
+            root = roots.pop()
+            assert verdicts[root[0]] == DedupeVerdict(None, root, "unique", None), (r, verdicts)
+            uniques = sorted(k for k, v in verdicts.items() if v.kind == "unique")
+            merged = [m for v in verdicts.values() for m in v.merged]
+            # Two uniques (A and B first) take one merge; with the original first, none.
+            assert len(merged) == len(uniques) - 1, (r, verdicts)
+            merges += len(merged)
+    finally:
+        conn.close()
+    # Both copies first (a merge) comes up in about half the rounds.
+    assert merges
+
+
+def test_a_verdict_recorded_before_merging_existed_still_decodes(redis_conn: Redis) -> None:
+    redis_conn.hset("newswire:dedupe:verdict", "old", "near\x1fa1\x1fa1\x1f0.9100")
+    assert DedupeIndex(redis_conn).verdict("old") == DedupeVerdict("a1", "a1", "near", 0.91)
 
 
 @pytest.mark.parametrize(

@@ -1,18 +1,23 @@
-"""The store stage on real databases: idempotent writes and race-safe merging."""
+"""The store stage on real databases: idempotent writes, race-safe merging, and dedupe
+clusters stored resolved (real Redis) in whatever order the articles are stored."""
 
 from __future__ import annotations
 
 import json
+import random
 import threading
 from dataclasses import replace
 
+import pytest
+from redis import Redis
 from sqlalchemy import Engine, func, select
 
 from ingest.db import make_engine, session_factory, transaction
 from schemas.events import Actor, EventMention, Place
 from schemas.messages import ArticleMessage, decode_article
 from schemas.tables import Article, Event, Mention
-from workers.store import record_skip, store_article
+from workers.dedupe import DedupeIndex, dedupe_article
+from workers.store import record_skip, settle_cluster, store_article
 
 AIN_AL_ASAD = Place(
     "Ain al-Asad air base", "IQ", "IQ-AN", "Al Anbar", 33.80, 42.44, geo_precision=1
@@ -238,3 +243,114 @@ def test_a_message_from_before_the_metadata_fields_still_decodes_and_stores(
         store_article(s, msg)
     # image_url, published_at, published_source, published_reason
     assert _metadata(engine, "old1")[2:] == (None, "2024-07-16T21:40:00+03:30", None, None)
+
+
+# -- dedupe clusters ----------------------------------------------------------------------
+
+_VOCAB = [f"w{i}" for i in range(5000)]
+_STORY = " ".join(random.Random(7).choices(_VOCAB, k=400))
+
+
+def _part(lo: int, hi: int) -> str:
+    """Return tenths ``lo`` to ``hi`` of the story's words."""
+    words = _STORY.split(" ")
+    return " ".join(words[len(words) * lo // 10 : len(words) * hi // 10])
+
+
+def _checked(index: DedupeIndex, key: str, text: str, *mentions: EventMention) -> ArticleMessage:
+    """Return article ``key`` with ``text`` after the dedupe stage (duplicates lose mentions)."""
+    msg = replace(article(key, *mentions), text=text)
+    msg = dedupe_article(msg, index)
+    return msg if msg.duplicate_of is None else replace(msg, events_coded=False, mentions=())
+
+
+def _clusters(engine: Engine) -> dict[str, tuple[str | None, str | None]]:
+    with session_factory(engine)() as s:
+        return {a.article_key: (a.cluster_id, a.duplicate_of) for a in s.scalars(select(Article))}
+
+
+def _abo(index: DedupeIndex) -> dict[str, ArticleMessage]:
+    """Check A (first 60 %), B (last 60 %), B's copy B2, then the original O, in that order."""
+    return {
+        "A": _checked(index, "A", _part(0, 6), mention("Deux drones ont visé Ain al-Asad.")),
+        "B": _checked(index, "B", _part(4, 10), mention("Two drones targeted Ain al-Asad.")),
+        "B2": _checked(index, "B2", _part(4, 10) + " Reuters contributed."),
+        "O": _checked(index, "O", _STORY),
+    }
+
+
+@pytest.mark.parametrize(
+    "order",
+    [("A", "B", "B2", "O"), ("O", "B2", "B", "A"), ("A", "O", "B", "B2"), ("B2", "O", "A", "B")],
+)
+def test_merged_clusters_are_stored_under_the_root_in_any_order(
+    engine: Engine, redis_conn: Redis, order: tuple[str, ...]
+) -> None:
+    index = DedupeIndex(redis_conn)
+    msgs = _abo(index)
+    assert (msgs["B"].duplicate_of, msgs["B"].cluster_id) == (None, "B")
+    assert (msgs["O"].cluster_id, msgs["O"].merged_clusters) == ("A", ("B",))
+    sessions = session_factory(engine)
+    for key in order:
+        with transaction(sessions) as s:
+            store_article(s, msgs[key], index)
+        settle_cluster(sessions, msgs[key].cluster_id, index)
+    # Every row under A; B, the former canonical article, is now a copy of A; B2 still
+    # names the article it copies.
+    expected = {"A": ("A", None), "B": ("A", "A"), "B2": ("A", "B"), "O": ("A", "A")}
+    assert _clusters(engine) == expected
+    # B was coded as unique: its mention stays, merged with A's into one event.
+    events, mentions = _snapshot(engine)
+    assert [m[0] for m in mentions] == ["A", "B"]
+    assert len(events) == 1 and events[0][3] == 2
+    # Storing again (a re-run job) changes nothing.
+    for key in order:
+        with transaction(sessions) as s:
+            store_article(s, msgs[key], index)
+    assert _clusters(engine) == expected
+    assert _snapshot(engine) == (events, mentions)
+
+
+def test_a_unique_article_stays_its_own_cluster(engine: Engine, redis_conn: Redis) -> None:
+    index = DedupeIndex(redis_conn)
+    msgs = _abo(index)
+    other = _checked(index, "D", " ".join(reversed(_STORY.split(" "))))
+    sessions = session_factory(engine)
+    for msg in (*msgs.values(), other):
+        with transaction(sessions) as s:
+            store_article(s, msg, index)
+    assert _clusters(engine)["D"] == ("D", None)
+
+
+def test_a_row_committed_while_its_cluster_merges_is_settled(
+    engine: Engine, redis_conn: Redis
+) -> None:
+    """B's store resolved B before O's check merged it, and committed after O's store ran."""
+    index = DedupeIndex(redis_conn)
+    a = _checked(index, "A", _part(0, 6))
+    b = _checked(index, "B", _part(4, 10))
+    o = _checked(index, "O", _STORY)
+    sessions = session_factory(engine)
+    for msg in (a, o):
+        with transaction(sessions) as s:
+            store_article(s, msg, index)
+    with transaction(sessions) as s:
+        store_article(s, b)  # as resolved before the merge: B is its own root
+    assert _clusters(engine)["B"] == ("B", None)
+    assert settle_cluster(sessions, "B", index) == "A"
+    assert _clusters(engine) == {"A": ("A", None), "B": ("A", "A"), "O": ("A", "A")}
+    # Without the merge map (a caller that passes none), the re-labelled row keeps its label.
+    with transaction(sessions) as s:
+        store_article(s, b)
+    assert _clusters(engine)["B"] == ("A", "A")
+    assert settle_cluster(sessions, "A", index) == "A"
+
+
+def test_a_message_from_before_merged_clusters_still_decodes(engine: Engine) -> None:
+    payload = json.loads(json.dumps(article("old2", mention("Deux drones ont visé.")).to_dict()))
+    assert payload["merged_clusters"] == []
+    del payload["merged_clusters"]
+    msg = decode_article(payload)
+    assert msg.merged_clusters == ()
+    payload["merged_clusters"] = ["x", "y"]
+    assert decode_article(payload).merged_clusters == ("x", "y")
