@@ -205,9 +205,18 @@ def fresh_state(
 
 
 def _stored(db_url: str) -> int:
+    """Return how many articles are finished: stored or skipped.
+
+    The fetch stage writes an article's row (status ``fetched``) before the later stages run,
+    so counting every row stopped the clock, and counted copies, while the last articles were
+    still queued (with a queue hop per stage, a copy or two went uncounted).
+    """
     engine = make_engine(db_url)
     with session_factory(engine)() as s:
-        n = s.scalar(select(func.count()).select_from(Article)) or 0
+        n = (
+            s.scalar(select(func.count()).select_from(Article).where(Article.status != "fetched"))
+            or 0
+        )
     engine.dispose()
     return n
 
