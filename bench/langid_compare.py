@@ -31,6 +31,8 @@ sys.path.insert(0, str(REPO))
 SHARED = REPO.parent / "shared"
 TESTDATA = SHARED / "eval" / "langid" / "language-testdata"
 FR_ARTICLES = SHARED / "corpus" / "presstv-fr" / "gold_text.jsonl"
+# Article bodies (mostly English, a few thousand characters) timed for "body ms median".
+BODIES = SHARED / "eval" / "extraction" / "ground-truth.json"
 KINDS = ("sentences", "word-pairs", "single-words")
 CANDIDATES = (
     "py3langid",
@@ -195,6 +197,10 @@ def run_candidate(name: str, per_lang: int, dump: Path | None) -> dict[str, Any]
     """Return the figures of one candidate (run inside its own process)."""
     samples = _samples(per_lang)
     articles = [json.loads(ln) for ln in FR_ARTICLES.read_text("utf-8").splitlines() if ln]
+    bodies = [art["text"] for art in articles]
+    if BODIES.is_file():
+        truth = json.loads(BODIES.read_text("utf-8"))
+        bodies += [str(v["articleBody"]) for v in truth.values() if v.get("articleBody")]
     rss0 = _rss_kb()
     t0 = time.perf_counter()
     detect = _load(name)
@@ -218,7 +224,14 @@ def run_candidate(name: str, per_lang: int, dump: Path | None) -> dict[str, Any]
             und += lang == "und"
             if dump is not None:
                 dump_rows.append(
-                    {"kind": kind, "gold": gold, "pred": lang, "conf": conf, "n": len(text)}
+                    {
+                        "kind": kind,
+                        "gold": gold,
+                        "pred": lang,
+                        "conf": conf,
+                        "n": len(text),
+                        "text": text,
+                    }
                 )
         result["kinds"][kind] = {
             "n": len(rows),
@@ -238,6 +251,13 @@ def run_candidate(name: str, per_lang: int, dump: Path | None) -> dict[str, Any]
             fr.append(f"{part}:{lang}/{conf:.2f}")
     result["fr_articles"] = fr
     result["fr_body_ms"] = statistics.fmean(fr_ms[1::2])
+    body_ms: list[float] = []
+    for body in bodies:
+        t = time.perf_counter()
+        detect(body)
+        body_ms.append((time.perf_counter() - t) * 1000)
+    result["bodies"] = len(body_ms)
+    result["body_ms_median"] = statistics.median(body_ms)
     result["rss_peak_mb"] = (_rss_kb("VmHWM") - rss0) / 1024
     if dump is not None:
         with dump.open("a", encoding="utf-8") as fh:
@@ -251,7 +271,13 @@ def _table(results: list[dict[str, Any]]) -> str:
     head = ["candidate"]
     for kind in KINDS:
         head += [f"{kind} acc %", f"{kind} und/wrong %", f"{kind} ms med/mean"]
-    head += ["fr body ms", "load s", "RSS load/peak MB", "fr articles (title, body)"]
+    head += [
+        "fr body ms",
+        "body ms median (n)",
+        "load s",
+        "RSS load/peak MB",
+        "fr articles (title, body)",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         if "error" in r:
@@ -267,6 +293,7 @@ def _table(results: list[dict[str, Any]]) -> str:
             ]
         cells += [
             f"{r['fr_body_ms']:.2f}",
+            f"{r['body_ms_median']:.2f} ({r['bodies']})",
             f"{r['load_s']:.2f}",
             f"{r['rss_load_mb']:.0f}/{r['rss_peak_mb']:.0f}",
             " ".join(r["fr_articles"]),

@@ -17,6 +17,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 PREFIX = "NEWSWIRE_"
 LOG_FORMATS = ("auto", "json", "console")
+#: Who judges short texts (titles, short bodies): both detectors, or py3langid alone (~700 MB
+#: less per worker, fewer short texts answered; see workers/language.py).
+SHORT_TEXT_DETECTORS = ("joint", "py3langid")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -50,6 +53,9 @@ class Settings:
     #: A worker that serves the next stage's queue runs that stage in the same job instead of
     #: a queue hop (one RQ job per article instead of five); per-queue workers still hop.
     chain_stages: bool = True
+    #: Language of short texts: "joint" (py3langid with lingua's high-accuracy models, ~700 MB
+    #: per worker that tags languages) or "py3langid" alone (answers fewer short texts).
+    langid_short_texts: str = "joint"
     #: Politeness per host, shared by every process: requests at once, and the gap between two.
     host_max_concurrent: int = 2
     host_min_gap_s: float = 0.5
@@ -211,6 +217,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "job_retries": _positive(int),
     "stats_interval_s": _positive(float),
     "chain_stages": _flag,
+    "langid_short_texts": _choice(SHORT_TEXT_DETECTORS),
     "host_max_concurrent": _positive(int),
     "host_min_gap_s": _non_negative_float,
     "poller_threads": _positive(int),

@@ -26,7 +26,7 @@ from ingest.queueing import get_queue
 from ingest.redisconn import RedisConfigError, check_server, wait_for_redis
 from schemas.messages import STAGES
 from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events
-from workers.language import detect_language
+from workers.language import detect_language, short_text_detectors
 from workers.recovery import STALE_AFTER_S, recover_orphans
 from workers.runtime import LAGS, STATS, chain_stages, runtime
 
@@ -91,16 +91,21 @@ class _StatsReporter(threading.Thread):
             self.report()
 
 
-def preload() -> float:
-    """Load every stage's models and data now; return the seconds it took.
+def preload(stages: Sequence[str] = STAGES) -> float:
+    """Load the models and data of the ``stages`` a worker serves now; return the seconds it took.
 
-    Without this the first job of each kind pays for loading the language model and the event
-    lexicons (about half a second), which shows up as a latency spike after every restart.
+    Without this the first job of each kind pays for loading the language models and the event
+    lexicons (under a second; lingua's ~700 MB of short-text models take 6-9 s), which shows
+    up as a latency spike after every restart. A worker that does not tag languages does not
+    load their models: a fetch or store worker would otherwise carry ~800 MB it never uses.
     """
     started = time.perf_counter()
-    detect_language("Préchargement", "Ce texte charge le modèle de langue au démarrage du worker.")
-    for lang in sorted(SUPPORTED_LANGUAGES):
-        extract_events("Warm-up.", language=lang, published_at="2024-01-01T00:00:00+00:00")
+    if "language" in stages:
+        # A short text: with the joint detector it loads lingua's models as well.
+        detect_language("Préchargement", "Texte court.", short_text_detectors())
+    if "events" in stages:
+        for lang in sorted(SUPPORTED_LANGUAGES):
+            extract_events("Warm-up.", language=lang, published_at="2024-01-01T00:00:00+00:00")
     return time.perf_counter() - started
 
 
@@ -270,7 +275,7 @@ def run_worker(queues: Sequence[str] = (), *, burst: bool = False) -> bool:
     # Jobs of workers that died (this one's predecessor, typically) run again before new work;
     # a worker's own pid cannot be among them, its registration is not written yet.
     recovered = recover_orphans(rt.redis, dead_processes_only=True)
-    preload_s = preload()
+    preload_s = preload(names)
     log.info(
         "worker_started",
         queues=names,

@@ -35,6 +35,12 @@ def test_values_are_parsed() -> None:
     assert s.chain_stages is True  # the default
 
 
+def test_short_texts_detector_defaults_to_joint_and_can_be_py3langid() -> None:
+    assert load_settings({}).langid_short_texts == "joint"
+    env = {"NEWSWIRE_LANGID_SHORT_TEXTS": "py3langid"}
+    assert load_settings(env).langid_short_texts == "py3langid"
+
+
 @pytest.mark.parametrize(("raw", "value"), [("false", False), ("0", False), ("On", True)])
 def test_chain_stages_is_a_flag(raw: str, value: bool) -> None:
     assert load_settings({"NEWSWIRE_CHAIN_STAGES": raw}).chain_stages is value
@@ -47,6 +53,7 @@ def test_chain_stages_is_a_flag(raw: str, value: bool) -> None:
         ({"NEWSWIRE_CHAIN_STAGES": "maybe"}, "NEWSWIRE_CHAIN_STAGES='maybe': expected one of 1,"),
         ({"NEWSWIRE_WORKERS": "0"}, "must be greater than 0"),
         ({"NEWSWIRE_LOG_FORMAT": "xml"}, "expected one of auto, json, console"),
+        ({"NEWSWIRE_LANGID_SHORT_TEXTS": "lingua"}, "expected one of joint, py3langid"),
         ({"NEWSWIRE_ALLOW_PRIVATE_NETWORKS": "localhost"}, "is not a CIDR"),
         ({"NEWSWIRE_REDIS_URL": "http://x"}, "scheme must be one of"),
         ({"NEWSWIRE_DATABASE_URL": "mysql://x"}, "scheme must be one of"),
