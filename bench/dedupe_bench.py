@@ -171,6 +171,53 @@ def run(conn: redis.Redis, rule: str, scale: int) -> dict[str, Any]:
         _drop(conn, prefix)
 
 
+def clusters(conn: redis.Redis) -> dict[str, int]:
+    """Return how the stories cluster when every copy arrives before its original.
+
+    The worst order for clustering: differently edited copies of one story may each be too far
+    from the others to match, so each starts a cluster, and only the original, arriving last,
+    matches them all and must merge their clusters. Counts, over the stories long enough for
+    near-duplicate detection: stories whose articles all end in one cluster (resolved through
+    the merge map, and as first recorded, without it), and stories that share a cluster with
+    another story (a false merge).
+    """
+    truth = json.loads(TRUTH.read_text("utf-8"))
+    originals = {
+        k: v["articleBody"]
+        for k, v in sorted(truth.items())
+        if len(v["articleBody"].split()) >= dedupe.MIN_WORDS
+    }
+    rng = random.Random(11)
+    copies = [(ck, text) for k, b in originals.items() for ck, _e, text in _copies(k, b, rng)]
+    rng.shuffle(copies)
+    last = list(originals.items())
+    rng.shuffle(last)
+    prefix = f"bench:dedupe:{uuid.uuid4().hex[:8]}"
+    index = DedupeIndex(conn, prefix=prefix)
+    try:
+        recorded: dict[str, set[str]] = {}
+        for key, text in copies + last:
+            v = index.check_and_add(
+                key, canonical_url=f"https://d.example/{key}", content_hash=_hash(text),
+                text=text, published_at=None,
+            )  # fmt: skip
+            recorded.setdefault(key.split("~")[0], set()).add(v.cluster_id)
+        resolved = {story: {index.resolve(c) for c in cs} for story, cs in recorded.items()}
+        owners: dict[str, set[str]] = {}
+        for story, roots in resolved.items():
+            for root in roots:
+                owners.setdefault(root, set()).add(story)
+        return {
+            "stories": len(resolved),
+            "one_cluster": sum(len(r) == 1 for r in resolved.values()),
+            "one_cluster_unmerged": sum(len(c) == 1 for c in recorded.values()),
+            "shared": len({s for group in owners.values() if len(group) > 1 for s in group}),
+            "merges": int(conn.hlen(f"{prefix}:root")),
+        }
+    finally:
+        _drop(conn, prefix)
+
+
 CHECKPOINTS = (10_000, 30_000, 100_000, 300_000, 1_000_000, 3_000_000)
 
 
@@ -315,6 +362,13 @@ def main() -> int:
                 f"{r['scale_bytes_per_article']:.0f} bytes/article "
                 f"(LSH {r['scale_lsh_bytes_per_article']:.0f}; {r['scale_keys']} keys)"
             )
+    if not args.skip_syndication:
+        c = clusters(conn)
+        print(
+            f"copies before their originals: {c['stories']} stories, one cluster per story "
+            f"{c['one_cluster']}/{c['stories']} ({c['one_cluster_unmerged']} without merging; "
+            f"{c['merges']} merges), stories sharing a cluster with another: {c['shared']}"
+        )
     return 0
 
 
