@@ -80,13 +80,17 @@ def _plain_word(word: str) -> str:
     return plain.translate(_ARABIC_FOLD)
 
 
-@lru_cache(maxsize=65536)
-def _unclitic(word: str, firsts_size: int) -> tuple[str, int] | None:
-    """Return an Arabic ``word`` without the clitic letters in front of a place name (the name,
-    and how many letters were dropped), or None when no reading of it starts a name.
+#: The letters an Arabic clitic starts with: only a word starting with one can carry a name.
+_CLITIC_FIRST = frozenset("\u0648\u0641\u0628\u0644\u0643")
+#: word -> what :func:`_unclitic` found; the index is built once per process, so is this.
+_unclitic_cache: dict[str, tuple[str, int] | None] = {}
 
-    ``firsts_size`` only keys the cache to the index it was computed against.
-    """
+
+def _unclitic(word: str) -> tuple[str, int] | None:
+    """Return an Arabic ``word`` without the clitic letters in front of a place name (the name,
+    and how many letters were dropped), or None when no reading of it starts a name."""
+    if word in _unclitic_cache:
+        return _unclitic_cache[word]
     firsts = _first_words()
     candidates: list[tuple[str, int]] = []
     if word.startswith(("\u0648" + _LIL, "\u0641" + _LIL)):  # "wa-lil-Basra"
@@ -94,10 +98,10 @@ def _unclitic(word: str, firsts_size: int) -> tuple[str, int] | None:
     if word.startswith(_LIL):
         candidates.append((_AL + word[2:], 1))
     candidates += [(word[len(c) :], len(c)) for c in _CLITICS if word.startswith(c)]
-    for rest, dropped in candidates:
-        if len(rest) >= 3 and rest in firsts:
-            return rest, dropped
-    return None
+    found = next(((r, d) for r, d in candidates if len(r) >= 3 and r in firsts), None)
+    if len(_unclitic_cache) < 65536:
+        _unclitic_cache[word] = found
+    return found
 
 
 def normalize(text: str) -> str:
@@ -257,18 +261,20 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
     ctx = _context(lex)
     # Every match of _TOKEN is one whole token, so its normal form is _plain_word's (cached).
     tokens = [(m.start(), m.end(), _plain_word(m.group())) for m in _TOKEN.finditer(sentence)]
-    for k, (start, end, word) in enumerate(tokens):
-        # An Arabic name carries its clitics ("ببغداد", "وبالبصرة"): read the name under them.
-        if word and word not in firsts and _uncased(word[0]):
-            found = _unclitic(word, len(firsts))
-            if found is not None:
-                tokens[k] = (min(end - 1, start + found[1]), end, found[0])
     words = [t[2] for t in tokens]
     hits: list[Hit] = []
     i = 0
     while i < len(tokens):
         step = 1
         longest = firsts.get(words[i], 0)
+        if not longest and words[i][:1] in _CLITIC_FIRST:
+            # An Arabic name carries its clitics ("ببغداد", "وبالبصرة"): read the name under.
+            found = _unclitic(words[i])
+            if found is not None:
+                start, end, _ = tokens[i]
+                tokens[i] = (min(end - 1, start + found[1]), end, found[0])
+                words[i] = found[0]
+                longest = firsts[found[0]]
         if not longest:
             i += 1
             continue
