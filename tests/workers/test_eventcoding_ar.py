@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schemas.events import EventMention
-from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events
+from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events, gazetteer
 from workers.eventcoding.lexicon import lexicon
 from workers.eventcoding.numbers import table_number
 
@@ -165,3 +165,15 @@ def test_a_generic_attack_with_a_death_toll_and_its_own_date_is_an_event() -> No
 def test_a_dual_explosion_noun_is_an_explosion() -> None:
     m = one("أسفر انفجاران في كركوك أمس عن مقتل ثلاثة أشخاص.")
     assert m.sub_event_type == "Remote explosive/landmine/IED"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال إن المدينة شهدت هدوءا في مدينة كبيرة.",  # "city", not Medina
+        "وتحدث عنه في الميدان عن الثورة الجديدة.",  # "about him", "square", "revolution", "new"
+        "ودعا إلى احتجاجات سلمية في الساحة.",  # "peaceful", not Salamiyah
+    ],
+)
+def test_common_words_are_not_places(text: str) -> None:
+    assert gazetteer.find(text, lexicon("ar"), []) == []
