@@ -177,3 +177,20 @@ def test_a_dual_explosion_noun_is_an_explosion() -> None:
 )
 def test_common_words_are_not_places(text: str) -> None:
     assert gazetteer.find(text, lexicon("ar"), []) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        # The subject between the verb and its object: "opened [Russian tanks] fire".
+        ("فتحت دبابات روسية النار على سكان في بغداد أمس.", "Attack"),
+        # The broken plural of "bomb"; tear-gas canisters are not bombs.
+        ("تعرضت قافلة السفير لهجوم بعدة قنابل في وسط بغداد أمس.", "Remote explosive/landmine/IED"),
+    ],
+)
+def test_fire_opened_and_bombs_in_the_plural(text: str, sub_type: str) -> None:
+    assert one(text).sub_event_type == sub_type
+
+
+def test_a_motorcycle_is_not_fire() -> None:
+    assert extract_events("وصل بدراجة نارية إلى بغداد أمس.", language="ar", published_at=PUB) == []
