@@ -52,6 +52,22 @@ def _engine(settings: Settings, *, migrate: bool = False, require_current: bool 
     return engine
 
 
+def _redis(settings: Settings) -> Any:
+    """Return a client of the configured Redis once it answers and may hold queued entries.
+
+    Exits 2 on a Redis that evicts keys: it would silently drop queued entries.
+    """
+    from ingest.redisconn import RedisConfigError, check_server, connect, wait_for_redis
+
+    conn = connect(settings)
+    wait_for_redis(conn)
+    try:
+        check_server(conn)
+    except RedisConfigError as exc:
+        _fail(str(exc))
+    return conn
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="newswire")
 def main() -> None:
@@ -191,16 +207,10 @@ def poll(ctx: click.Context, once: bool) -> None:
     import signal
 
     from ingest.poller import Poller
-    from ingest.redisconn import RedisConfigError, check_server, connect, wait_for_redis
 
     settings = _settings(ctx)
     engine = _engine(settings)
-    conn = connect(settings)
-    wait_for_redis(conn)
-    try:
-        check_server(conn)  # an evicting Redis would silently drop queued entries
-    except RedisConfigError as exc:
-        _fail(str(exc))
+    conn = _redis(settings)
     poller = Poller(settings, engine, conn)
     if once:
         poller.run_once()

@@ -14,9 +14,8 @@ def websub_command(ctx: click.Context, host: str, port: int) -> None:
     """Serve WebSub callbacks on ``host:port`` until SIGTERM/Ctrl-C; exits 2 on bad setup."""
     import signal
 
-    from ingest.redisconn import RedisConfigError, check_server, connect, wait_for_redis
     from ingest.websub.daemon import WebSubDaemon
-    from newswire.cli import _engine, _fail, _settings
+    from newswire.cli import _engine, _fail, _redis, _settings
 
     settings = _settings(ctx)
     if settings.websub_callback_url is None:
@@ -25,12 +24,7 @@ def websub_command(ctx: click.Context, host: str, port: int) -> None:
             "reach this server"
         )
     engine = _engine(settings)
-    conn = connect(settings)
-    wait_for_redis(conn)
-    try:
-        check_server(conn)  # an evicting Redis would silently drop enqueued entries
-    except RedisConfigError as exc:
-        _fail(str(exc))
+    conn = _redis(settings)
     daemon = WebSubDaemon(settings, engine, conn, host=host, port=port)
     # Installed before uvicorn's own handlers, which call these again once the server is down.
     signal.signal(signal.SIGTERM, lambda *_: daemon.stop())
