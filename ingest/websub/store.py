@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -252,6 +253,11 @@ class SubscriptionStore:
             )
         return delay
 
+    def _set(self, sub: Subscription, **values: Any) -> None:
+        """Write ``values`` into the row of ``sub``, in a transaction of its own."""
+        with self.sessions() as s, s.begin():
+            s.execute(update(Row).where(Row.id == sub.id).values(**values))
+
     def drop(self, sub: Subscription) -> None:
         """Delete the row of ``sub`` (cancelled, or given up)."""
         with self.sessions() as s, s.begin():
@@ -261,37 +267,29 @@ class SubscriptionStore:
     def verified(self, sub: Subscription, lease_s: int, now: datetime) -> None:
         """Record the hub's verification of a subscription for ``lease_s`` seconds."""
         renew_in = max(60.0, lease_s * RENEW_AT)
-        with self.sessions() as s, s.begin():
-            s.execute(
-                update(Row)
-                .where(Row.id == sub.id)
-                .values(
-                    state="active",
-                    pending_mode=None,
-                    lease_s=lease_s,
-                    expires_at=now + timedelta(seconds=lease_s),
-                    verified_at=now,
-                    attempts=0,
-                    last_error=None,
-                    next_action_at=now + timedelta(seconds=renew_in),
-                )
-            )
+        self._set(
+            sub,
+            state="active",
+            pending_mode=None,
+            lease_s=lease_s,
+            expires_at=now + timedelta(seconds=lease_s),
+            verified_at=now,
+            attempts=0,
+            last_error=None,
+            next_action_at=now + timedelta(seconds=renew_in),
+        )
 
     def denied(self, sub: Subscription, reason: str, now: datetime) -> None:
         """Record the hub's denial of a subscription; it is asked again a day later."""
-        with self.sessions() as s, s.begin():
-            s.execute(
-                update(Row)
-                .where(Row.id == sub.id)
-                .values(
-                    state="denied",
-                    pending_mode=None,
-                    attempts=sub.attempts + 1,
-                    last_error=f"denied: {reason}"[:2000],
-                    expires_at=None,
-                    next_action_at=now + timedelta(seconds=DENIED_RETRY_S),
-                )
-            )
+        self._set(
+            sub,
+            state="denied",
+            pending_mode=None,
+            attempts=sub.attempts + 1,
+            last_error=f"denied: {reason}"[:2000],
+            expires_at=None,
+            next_action_at=now + timedelta(seconds=DENIED_RETRY_S),
+        )
 
     def pushed(self, sub: Subscription, new_entries: int, now: datetime) -> None:
         """Record a processed push, and its new entries on the feed as a poll would."""
