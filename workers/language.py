@@ -52,7 +52,7 @@ from typing import Any
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from ingest.settings import load_settings
+from ingest.settings import SHORT_TEXT_DETECTORS, load_settings
 from schemas.messages import ArticleMessage, decode_article
 from workers.runtime import JobResult, StageWork, run_stage
 
@@ -87,9 +87,8 @@ JOINT_FLOOR = 1e-4
 #: right, 0.5 % wrong, on the same test data).
 MIN_CONFIDENCE_SHORT = 0.75
 LONG_TEXT_LETTERS = 20
-#: The values of NEWSWIRE_LANGID_SHORT_TEXTS.
-JOINT = "joint"
-PY3LANGID_ONLY = "py3langid"
+#: The values of NEWSWIRE_LANGID_SHORT_TEXTS (defined with the setting).
+JOINT, PY3LANGID_ONLY = SHORT_TEXT_DETECTORS
 #: Fewer weighted letters than this is too little to judge (CJK counts 3).
 MIN_LETTERS = 4
 #: A body with at least this many weighted letters is judged alone; a shorter one with the title.
@@ -225,7 +224,7 @@ def classify(text: str, short_texts: str = JOINT) -> LanguageGuess:
 
 def _classify_clean(cleaned: str, short_texts: str = JOINT) -> LanguageGuess:
     """Return :func:`classify`'s answer for a text already passed through :func:`_clean`."""
-    if short_texts not in (JOINT, PY3LANGID_ONLY):
+    if short_texts not in SHORT_TEXT_DETECTORS:
         raise ValueError(f"short_texts={short_texts!r}: expected {JOINT!r} or {PY3LANGID_ONLY!r}")
     letters = _letter_weight(cleaned, SHORT_TEXT_LETTERS)
     alone = letters >= SHORT_TEXT_LETTERS or short_texts == PY3LANGID_ONLY
@@ -262,7 +261,10 @@ def detect_language(title: str | None, text: str, short_texts: str = JOINT) -> L
 
 @cache
 def short_text_detectors() -> str:
-    """Return who judges short texts in this process (NEWSWIRE_LANGID_SHORT_TEXTS, read once)."""
+    """Return who judges short texts in this process (NEWSWIRE_LANGID_SHORT_TEXTS, read once).
+
+    Read from the settings, not from ``runtime()``: this stage needs no Redis or database.
+    """
     return load_settings().langid_short_texts
 
 
