@@ -152,13 +152,6 @@ def choose(cues: list[Cue], *, parties: list[tuple[int, int]], counted: bool) ->
     return generic[0] if generic else None
 
 
-def find_cue(
-    sentence: str, lex: Lexicon, *, parties: list[tuple[int, int]], counted: bool
-) -> Cue | None:
-    """Return the act cue of ``sentence`` (None when it reports no act); see :func:`choose`."""
-    return choose(candidate_cues(sentence, lex), parties=parties, counted=counted)
-
-
 def intercepted(sentence: str, lex: Lexicon) -> bool:
     """Return True when the sentence says the weapons were intercepted or shot down."""
     return lex.intercepted.search(sentence) is not None
