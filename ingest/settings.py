@@ -20,6 +20,9 @@ LOG_FORMATS = ("auto", "json", "console")
 #: Who judges short texts (titles, short bodies): both detectors, or py3langid alone (~700 MB
 #: less per worker, fewer short texts answered; see workers/language.py).
 SHORT_TEXT_DETECTORS = ("joint", "py3langid")
+#: NEWSWIRE_EVENTS_PARSER: "auto" reads roles from a dependency parse where the language has a
+#: parser installed (French, with the parse extra); "off" keeps word-order patterns everywhere.
+EVENTS_PARSER_MODES = ("auto", "off")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -56,6 +59,10 @@ class Settings:
     #: Language of short texts: "joint" (py3langid with lingua's high-accuracy models, ~700 MB
     #: per worker that tags languages) or "py3langid" alone (answers fewer short texts).
     langid_short_texts: str = "joint"
+    #: Roles of event actors: "auto" uses a dependency parser where one is installed for the
+    #: language (``pip install 'newswire[parse]'``: French; ~270 MB more per events worker,
+    #: ~3x the French coding time), "off" uses word-order patterns only.
+    events_parser: str = "auto"
     #: Politeness per host, shared by every process: requests at once, and the gap between two.
     host_max_concurrent: int = 2
     host_min_gap_s: float = 0.5
@@ -218,6 +225,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "stats_interval_s": _positive(float),
     "chain_stages": _flag,
     "langid_short_texts": _choice(SHORT_TEXT_DETECTORS),
+    "events_parser": _choice(EVENTS_PARSER_MODES),
     "host_max_concurrent": _positive(int),
     "host_min_gap_s": _non_negative_float,
     "poller_threads": _positive(int),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ingest.settings import load_settings
 from schemas.messages import ArticleMessage, decode_article
 from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events
 from workers.runtime import JobResult, StageWork, run_stage
@@ -22,9 +23,19 @@ def code_article(msg: ArticleMessage) -> ArticleMessage:
     if msg.duplicate_of is not None or msg.language not in SUPPORTED_LANGUAGES:
         return msg.with_(events_coded=False, mentions=())
     mentions = extract_events(
-        msg.text, language=msg.language, published_at=msg.published_at, title=msg.title
+        msg.text,
+        language=msg.language,
+        published_at=msg.published_at,
+        title=msg.title,
+        use_parser=use_parser(),
     )
     return msg.with_(events_coded=True, mentions=tuple(mentions))
+
+
+def use_parser() -> bool:
+    """Return whether roles come from a dependency parse where one is installed
+    (NEWSWIRE_EVENTS_PARSER; read from the settings: this stage needs no Redis or database)."""
+    return load_settings().events_parser == "auto"
 
 
 STAGE_WORK = StageWork(code_article)

@@ -41,6 +41,11 @@ def test_short_texts_detector_defaults_to_joint_and_can_be_py3langid() -> None:
     assert load_settings(env).langid_short_texts == "py3langid"
 
 
+def test_events_parser_defaults_to_auto_and_can_be_off() -> None:
+    assert load_settings({}).events_parser == "auto"
+    assert load_settings({"NEWSWIRE_EVENTS_PARSER": "off"}).events_parser == "off"
+
+
 @pytest.mark.parametrize(("raw", "value"), [("false", False), ("0", False), ("On", True)])
 def test_chain_stages_is_a_flag(raw: str, value: bool) -> None:
     assert load_settings({"NEWSWIRE_CHAIN_STAGES": raw}).chain_stages is value
@@ -54,6 +59,7 @@ def test_chain_stages_is_a_flag(raw: str, value: bool) -> None:
         ({"NEWSWIRE_WORKERS": "0"}, "must be greater than 0"),
         ({"NEWSWIRE_LOG_FORMAT": "xml"}, "expected one of auto, json, console"),
         ({"NEWSWIRE_LANGID_SHORT_TEXTS": "lingua"}, "expected one of joint, py3langid"),
+        ({"NEWSWIRE_EVENTS_PARSER": "spacy"}, "EVENTS_PARSER='spacy': expected one of auto"),
         ({"NEWSWIRE_ALLOW_PRIVATE_NETWORKS": "localhost"}, "is not a CIDR"),
         ({"NEWSWIRE_REDIS_URL": "http://x"}, "scheme must be one of"),
         ({"NEWSWIRE_DATABASE_URL": "mysql://x"}, "scheme must be one of"),

@@ -213,17 +213,17 @@ def test_py3langid_alone_can_judge_short_texts() -> None:
 
 
 def test_only_workers_of_the_language_queue_load_its_models() -> None:
-    # A fresh process each: a store worker must not carry lingua's ~700 MB.
+    # A fresh process each: a store worker must not carry lingua's ~700 MB, nor spaCy's parser.
     code = (
         "import sys; from workers import language; from workers.pool import preload; "
-        "preload(sys.argv[1:]); print(sorted(language._models))"
+        "preload(sys.argv[1:]); print(sorted(language._models), 'spacy' in sys.modules)"
     )
 
     def loaded(*stages: str) -> str:
         done = subprocess.run(
             [sys.executable, "-c", code, *stages], capture_output=True, text=True, check=True
         )
-        return done.stdout.strip()
+        return done.stdout.strip().splitlines()[-1]  # after the events worker's log lines
 
-    assert loaded("store") == "[]"
-    assert loaded("language", "events") == "['lingua', 'py3langid']"
+    assert loaded("store") == "[] False"
+    assert loaded("language", "events").startswith("['lingua', 'py3langid']")

@@ -1,9 +1,11 @@
 """Actors: canonical names from ``data/actors.json`` and the role each plays in a sentence.
 
-Roles come from simple, language-specific patterns: "revendiqué par X" / "claimed by X" and
-the subject of an active attack verb are the actor; "contre X", "cible", the object after the
-verb, or an alias that can only be hit (a convoy, a base, an embassy) are the target. An
-attacker the text does not name stays unknown: nothing here guesses one.
+Roles come first from language-specific markers: "revendiqué par X" / "claimed by X" make the
+actor; "contre X", "cible", or an alias that can only be hit (a convoy, a base, an embassy)
+the target. What the markers leave open is read from the dependency parse where the language
+has a parser installed (``syntax``), else from word order: the subject of an active attack
+verb is the actor, a later name or the subject of a passive verb the target. An attacker the
+text does not name stays unknown: nothing here guesses one.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from schemas.events import Actor, Role
 
+from . import syntax
 from .lexicon import Lexicon, compile_any, expand, literal_keys, may_match, shared
 
 _LOOKBACK = 80
@@ -75,10 +79,16 @@ def find(sentence: str, lex: Lexicon) -> list[ActorHit]:
     return kept
 
 
-def role_of(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> Role:
-    """Return the role ``hit`` plays towards the act whose cue spans ``trigger``."""
+def _marked_role(
+    sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon
+) -> Role | None:
+    """Return the role an explicit marker or the alias itself gives ``hit``, else None."""
     if hit.target_only:
         return "target"
+    if hit.start == trigger[0] and hit.end < trigger[1]:
+        # The cue opens with the name: the weapon and whose it is ("un drone israélien a tué",
+        # "des avions israéliens avaient bombardé").
+        return "actor"
     c = _compiled(lex)
     before = sentence[max(0, hit.start - _LOOKBACK) : hit.start]
     # "revendiqué par X", "l'attaque de Washington": the agent is marked, whatever the order.
@@ -86,20 +96,46 @@ def role_of(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon
         return "actor"
     if c.target_before.search(before) or hit.type == "person":
         return "target"
-    if hit.end <= trigger[0] and not c.passive.search(sentence[hit.end : trigger[0]]):
+    return None
+
+
+def _positional_role(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> Role:
+    """Return the role word order gives ``hit``: the subject of an active act is its actor."""
+    passive = _compiled(lex).passive
+    if hit.end <= trigger[0] and not passive.search(sentence[hit.end : trigger[0]]):
         return "actor"  # subject of an active attack verb
-    if hit.end <= trigger[0] and c.passive.search(sentence[hit.end : trigger[0]]):
-        return "target"  # subject of a passive one ("le convoi a été attaqué")
-    return "target"
+    return "target"  # a subject of a passive one ("le convoi a été attaqué"), or an object
 
 
 def roles(
-    sentence: str, hits: list[ActorHit], trigger: tuple[int, int], lex: Lexicon
+    sentence: str,
+    hits: list[ActorHit],
+    trigger: tuple[int, int],
+    lex: Lexicon,
+    nlp: Any = None,
 ) -> tuple[Actor, ...]:
-    """Return the actors of the act at ``trigger`` with their roles, actors first, no repeats."""
+    """Return the actors of the act at ``trigger`` with their roles, actors first, no repeats.
+
+    Markers decide first; what they leave to word order is read from the dependency parse
+    when ``nlp`` (a spaCy pipeline from ``syntax.parser``) is given: it also drops the source
+    of a report ("selon X"), which word order would make a party.
+    """
+    decided: list[Role | None] = [_marked_role(sentence, hit, trigger, lex) for hit in hits]
+    sources: set[int] = set()
+    open_ = [i for i, role in enumerate(decided) if role is None]
+    spans = [(hits[i].start, hits[i].end) for i in open_]
+    if nlp is not None and open_ and syntax.worth_parsing(sentence, spans, lex):
+        decided_by_parse = syntax.decide(nlp, sentence, spans, trigger, syntax.spec(lex))
+        for i, parsed in zip(open_, decided_by_parse, strict=True):
+            if parsed == syntax.SOURCE:
+                sources.add(i)
+            elif parsed is not None:
+                decided[i] = parsed
     out: dict[tuple[str, Role], Actor] = {}
-    for hit in hits:
-        role = role_of(sentence, hit, trigger, lex)
+    for i, hit in enumerate(hits):
+        if i in sources:
+            continue
+        role = decided[i] or _positional_role(sentence, hit, trigger, lex)
         out.setdefault((hit.name, role), Actor(hit.name, role, hit.type))
     # One name cannot be both sides of one act: the explicit agent reading wins.
     names_as_actor = {name for name, role in out if role == "actor"}

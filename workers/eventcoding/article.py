@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import Any
 
 from schemas.events import Actor, EventMention, Place
 
-from . import actors, dates, gazetteer, numbers, rules
+from . import actors, dates, gazetteer, numbers, rules, syntax
 from .dates import DateRef
 from .lexicon import Lexicon
 from .sentences import Sentence, split
@@ -42,7 +43,7 @@ class _Reading:
     intercepted: bool
 
 
-def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef]) -> _Reading | None:
+def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _Reading | None:
     text = s.text
     cues = rules.candidate_cues(text, lex)
     if not cues:
@@ -65,7 +66,7 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef]) -> _Reading | N
         cue=cue,
         date=dates.best_date(found_dates, cue.start),
         places=[h.place() for h in gazetteer.split_coordinated(text, hits)],
-        actors=actors.roles(text, actor_hits, (cue.start, cue.end), lex),
+        actors=actors.roles(text, actor_hits, (cue.start, cue.end), lex, nlp),
         counts=counts,
         casualties=casualties,
         intercepted=rules.intercepted(text, lex),
@@ -144,16 +145,29 @@ def _shares_party(generic: _Reading, typed: _Reading) -> bool:
 
 
 def extract(
-    text: str, lex: Lexicon, published_at: str | None, title: str | None, version: str
+    text: str,
+    lex: Lexicon,
+    published_at: str | None,
+    title: str | None,
+    version: str,
+    *,
+    use_parser: bool = False,
 ) -> list[EventMention]:
-    """Return the event mentions of ``text`` (see the package docstring for the fields)."""
+    """Return the event mentions of ``text`` (see the package docstring for the fields).
+
+    With ``use_parser`` and a parser installed for the language, roles left open by markers
+    come from the dependency parse, and the mentions' extractor version names the model.
+    """
+    nlp = syntax.parser(lex) if use_parser else None
+    if nlp is not None:
+        version = f"{version}+{syntax.tag(lex)}"
     pub = dates.publication_date(published_at)
     source, text = text, text.translate(_SPACES)
     readings: list[_Reading] = []
     anchor: DateRef | None = None
     for s in split(text, lex):
         found = dates.find_dates(s.text, lex, pub, anchor)
-        reading = _read(s, lex, found)
+        reading = _read(s, lex, found, nlp)
         if reading is not None:
             readings.append(reading)
         anchor = dates.best_date(found, 0) or anchor

