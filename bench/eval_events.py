@@ -7,6 +7,7 @@
     python bench/eval_events.py --places-fr         # place mentions on HIPE French dev files
     python bench/eval_events.py --speed             # CPU ms per 1000 words per language, RSS
     python bench/eval_events.py --roles             # French roles: patterns vs parse, side by side
+    python bench/eval_events.py --general           # events found in general (non-conflict) news
     (add --parser to any mode: roles from the dependency parse where one is installed)
 
 Matching follows gold_events.json's "about": class agrees (event type, and sub-type when the
@@ -49,6 +50,8 @@ GOLD = SHARED / "corpus" / "presstv-fr" / "gold_events.json"
 CASE = SHARED / "eval" / "events-en" / "case2021-task2.tsv"
 ARABIC = SHARED / "eval" / "events-ar"
 PLACES_FR = SHARED / "eval" / "places-fr"
+#: The article-extraction set: general news pages with their main text (few report conflict).
+GENERAL = SHARED / "eval" / "extraction" / "ground-truth.json"
 #: The project's own French sentences with hand-coded roles (no public French role set exists):
 #: "dev" were looked at while writing the parse rules, "fresh" were coded before any was run.
 ROLES_FR = REPO / "bench" / "data" / "roles-fr.jsonl"
@@ -471,6 +474,22 @@ def roles(path: Path) -> None:
         )
 
 
+def general(path: Path) -> None:
+    """Print every event found in the general-news articles of the extraction set (their
+    ground-truth text, English), one line each, and the count: most are false alarms."""
+    try:
+        articles = json.loads(path.read_text("utf-8"))
+        texts = [(str(a["url"]), str(a["articleBody"])) for a in articles.values()]
+    except (OSError, ValueError, KeyError, AttributeError) as exc:
+        raise BadInput(f"cannot read {path}: {exc}") from exc
+    found = 0
+    for url, text in texts:
+        for m in _extract(text, language="en", published_at="2020-01-01T00:00:00+00:00"):
+            found += 1
+            print(f"  {m.sub_event_type} | {url[:60]} | {m.sentence[:110]!r}")
+    print(f"{len(texts)} general-news articles: {found} events")
+
+
 def _f1(name: str, pairs: list[tuple[str, str]]) -> None:
     """Print the weighted F1 and accuracy of (gold, predicted) label pairs."""
     labels = Counter(g for g, _ in pairs)
@@ -497,6 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--places-fr", action="store_true")
     src.add_argument("--speed", action="store_true")
     src.add_argument("--roles", action="store_true", help="French roles: patterns vs parse")
+    src.add_argument("--general", action="store_true", help="events in general news pages")
     ap.add_argument(
         "--parser",
         action="store_true",
@@ -520,6 +540,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.roles:
             roles(ROLES_FR)
+            return 0
+        if args.general:
+            general(GENERAL)
             return 0
         gold = _load_json(args.gold)
         if args.events:

@@ -253,8 +253,22 @@ def extract(
             mention = _untyped(r, out, fallback_place, version, source)
             if mention is not None:
                 out.append((r, mention))
-    mentions = [m for _, m in out]
+    mentions = [m for _, m in _organised(out, lex)]
     return sorted(mentions, key=lambda m: (m.start, m.place.name))
+
+
+def _organised(
+    out: list[tuple[_Reading, EventMention]], lex: Lexicon
+) -> list[tuple[_Reading, EventMention]]:
+    """Return ``out`` without the acts that are political only between organised parties
+    (``types.json`` "needs_party": kidnappings, arrests, deals...) when nothing says they were:
+    no actor or generic party ("rebels", "police") in their sentence, and no other kind of
+    event in the article. A man who kidnapped a child, a football club's deal, a rape
+    allegation against one person are not ACLED events."""
+    needs = rules.needs_party()
+    if any(m.sub_event_type not in needs for _, m in out):
+        return out  # the article reports other political violence: its context stands
+    return [(r, m) for r, m in out if m.actors or lex.parties.search(r.sentence.text)]
 
 
 def _untyped(

@@ -182,6 +182,9 @@ class Lexicon:
     intercepted: re.Pattern[str]
     clause_break: re.Pattern[str]
     related: re.Pattern[str]
+    #: Generic names of organised parties ("forces", "rebels", "police", "protesters"): what
+    #: makes a kidnapping, an arrest or a deal political (``types.json`` "needs_party").
+    parties: re.Pattern[str]
     refinements: tuple[Refinement, ...] = ()
     #: literal -> indexes of the triggers that need it; triggers without literals always run.
     trigger_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -294,5 +297,6 @@ def lexicon(language: str) -> Lexicon:
         intercepted=compile_any(raw["intercepted"]),
         clause_break=compile_any(raw["clause_breaks"]),
         related=re.compile(rf"(?:^|\s)(?:{related})\s*[:\-–—]?", _FLAGS),
+        parties=compile_any(raw["parties"], bounded=True),
         refinements=tuple(refinements),
     )

@@ -38,6 +38,12 @@ def type_table() -> dict[str, dict[str, Any]]:
     return table
 
 
+@cache
+def needs_party() -> frozenset[str]:
+    """Return the sub-types that need an organised party to be events (``types.json``)."""
+    return frozenset(shared("types")["needs_party"]["sub_event_types"])
+
+
 def untyped(armed_target: bool) -> dict[str, Any]:
     """Return ACLED's default coding for an attack whose weapon the text does not give."""
     defaults: dict[str, Any] = shared("types")["untyped_assault"]

@@ -1,0 +1,58 @@
+"""Kidnappings, arrests, deals and takeovers are events only between organised parties."""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.eventcoding import extract_events
+
+PUB = "2021-01-02T10:30:00+03:00"
+
+
+def types(text: str, language: str = "en") -> list[str]:
+    return [m.sub_event_type for m in extract_events(text, language=language, published_at=PUB)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The man who kidnapped the child in Fort Worth on Friday was sentenced to life.",
+        "Jose Mourinho has agreed a deal to replace Mauricio Pochettino in London on Tuesday.",
+        "Assange was accused of rape by a woman in Stockholm in 2010.",
+    ],
+)
+def test_crime_and_business_without_an_organised_party_are_not_events(text: str) -> None:
+    assert types(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        (
+            "Rebels kidnapped two aid workers near Goma on Friday.",
+            "Abduction/forced disappearance",
+        ),
+        ("Police arrested twelve people in Lahore on Friday.", "Arrests"),
+        (
+            "Rebel groups and pro-government forces agreed a ceasefire in Daraa on Friday.",
+            "Agreement",
+        ),
+    ],
+)
+def test_a_generic_party_makes_them_political(text: str, sub_type: str) -> None:
+    assert types(text) == [sub_type]
+
+
+def test_other_political_violence_in_the_article_is_context_enough() -> None:
+    text = (
+        "A car bomb exploded in Kabul on Friday, killing five people. "
+        "Two suspects were arrested in Kabul on Friday."
+    )
+    assert types(text) == ["Remote explosive/landmine/IED", "Arrests"]
+
+
+def test_the_rule_holds_in_french() -> None:
+    assert types("Un homme a enlevé sa voisine à Lyon vendredi.", "fr") == []
+    assert types("Des hommes armés ont enlevé deux humanitaires à Goma vendredi.", "fr") == [
+        "Abduction/forced disappearance"
+    ]
