@@ -452,26 +452,25 @@ def roles(path: Path) -> None:
     except (OSError, ValueError) as exc:
         raise BadInput(f"cannot read {path}: {exc}") from exc
     pub = "2024-07-16T21:40:00+03:30"
-    print(f"{'split':6} {'sentences':>9} {'no event':>8} {'roles':>5} {'patterns':>9} {'parse':>9}")
+    heads = ("patterns: no event, right", "parse: no event, right")
+    print(f"{'split':6} {'sentences':>9}  {heads[0]:>26}  {heads[1]:>23}")
     for name in sorted({r["split"] for r in rows}):
         part = [r for r in rows if r["split"] == name]
         right = {False: 0, True: 0}
         total = {False: 0, True: 0}
-        no_event = 0
+        no_event = {False: 0, True: 0}
         for r in part:
             for use in (False, True):
                 found = extract_events(r["text"], language="fr", published_at=pub, use_parser=use)
                 if not found:
-                    no_event += not use
+                    no_event[use] += 1
                     continue
                 got = {a.name: a.role for a in found[0].actors}
                 for actor in set(r["roles"]) | set(got):
                     total[use] += 1
                     right[use] += got.get(actor) == r["roles"].get(actor)
-        print(
-            f"{name:6} {len(part):>9} {no_event:>8} {total[False]:>5} "
-            f"{right[False]:>4}/{total[False]:<4} {right[True]:>4}/{total[True]:<4}"
-        )
+        cells = [f"{no_event[u]:>3}, {right[u]:>3}/{total[u]:<3}" for u in (False, True)]
+        print(f"{name:6} {len(part):>9}  {cells[0]:>26}  {cells[1]:>23}")
 
 
 def general(path: Path) -> None:

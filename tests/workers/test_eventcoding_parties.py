@@ -56,3 +56,24 @@ def test_the_rule_holds_in_french() -> None:
     assert types("Des hommes armés ont enlevé deux humanitaires à Goma vendredi.", "fr") == [
         "Abduction/forced disappearance"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "sub_type"),
+    [
+        (
+            "Des hommes armés de l'EI ont attaqué mardi un poste de l'armée irakienne près de "
+            "Tikrit.",
+            "fr",
+            "Armed clash",
+        ),
+        ("Islamic State militants attacked a village near Tikrit on Tuesday.", "en", "Attack"),
+    ],
+)
+def test_an_armed_group_named_making_a_dated_attack_is_an_event(
+    text: str, language: str, sub_type: str
+) -> None:
+    # ACLED's default for an attack of unknown weapon: a clash against forces, else an attack
+    # on civilians. Undated ("has attacked many villages") it is a comment, not an event.
+    assert types(text, language) == [sub_type]
+    assert types("Islamic State has attacked many villages near Tikrit.") == []

@@ -27,6 +27,10 @@ _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": 
 _ATTACH_WINDOW = 2
 _INHERIT_WINDOW = 3
 _ARMED = frozenset({"state_forces", "militia", "rebel"})
+#: Non-state armed groups: an attack they are named as making is an event of its own ("des
+#: hommes armés de l'EI ont attaqué mardi un poste de l'armée"), where a state's forces
+#: named with a bare attack word are as often a raid, a threat or a comment.
+_ARMED_GROUPS = frozenset({"militia", "rebel"})
 
 
 @dataclass(slots=True)
@@ -247,8 +251,10 @@ def extract(
                 date_text=r.date.text if r.date else None,
             )
             out.append((r, joined))
-        elif r.casualties.get("fatalities") or any(
-            a.type == "person" and a.role == "target" for a in r.actors
+        elif (
+            r.casualties.get("fatalities")
+            or any(a.type == "person" and a.role == "target" for a in r.actors)
+            or any(a.type in _ARMED_GROUPS and a.role == "actor" for a in r.actors)
         ):
             mention = _untyped(r, out, fallback_place, version, source)
             if mention is not None:
