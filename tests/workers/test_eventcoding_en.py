@@ -194,3 +194,20 @@ def test_classifier_subtypes(text: str, sub_type: str) -> None:
 def test_classifier_no_act(text: str) -> None:
     lex = lexicon("en")
     assert rules.classify([s.text for s in split(text, lex)], lex) is None
+
+
+@pytest.mark.parametrize(
+    ("country", "code"),
+    [("Iraq", "IQ"), ("Bangladesh", "BD"), ("Albania", "AL"), ("Armenia", "AM")],
+)
+def test_a_country_name_is_the_country_not_a_town_geonames_also_calls_so(
+    country: str, code: str
+) -> None:
+    # GeoNames lists "Iraq" among the names of Arāk (Iran), "Bangladesh" for a district of
+    # Yerevan, "Albania" for Albany (US), "Armenia" for a Colombian city.
+    [m] = extract_events(
+        f"A car bomb exploded in {country} on Friday, killing five people.",
+        language="en",
+        published_at="2021-01-02T10:30:00+03:00",
+    )
+    assert (m.place.name, m.place.country_code, m.place.geo_precision) == (m.place.name, code, 3)

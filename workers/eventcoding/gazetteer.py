@@ -176,6 +176,12 @@ def index() -> dict[str, tuple[Entry, ...]]:
         entry = Entry(names[0], "country", code, None, None, None, None)
         for name in names:
             put(name, entry, guarded=False)
+    # A country's name means the country: GeoNames also lists "Iraq" for Arāk (Iran),
+    # "Bangladesh" for a district of Yerevan, "Chine" for a Syrian village, "Albania" for
+    # Albany, and the most specific entry (a town) would otherwise win.
+    for key, entries in table.items():
+        if any(e.kind == "country" for e in entries):
+            table[key] = [e for e in entries if e.kind != "town"]
     return {k: tuple(v) for k, v in table.items()}
 
 
