@@ -211,3 +211,21 @@ def test_a_country_name_is_the_country_not_a_town_geonames_also_calls_so(
         published_at="2021-01-02T10:30:00+03:00",
     )
     assert (m.place.name, m.place.country_code, m.place.geo_precision) == (m.place.name, code, 3)
+
+
+def test_a_village_counts_when_the_article_names_its_country() -> None:
+    def places(text: str) -> list[tuple[str, str, int]]:
+        found = extract_events(text, language="en", published_at="2024-07-16T21:40:00+03:30")
+        return [(m.place.name, m.place.country_code, m.place.geo_precision) for m in found]
+
+    # Villages of the region (GeoNames, 1,000 people) by their Latin names...
+    assert places(
+        "Hezbollah rockets fell on Metula in northern Israel on Tuesday, wounding two people."
+    ) == [("Metula", "IL", 1)]
+    assert places(
+        "Israeli drones struck Bint Jbeil in southern Lebanon on Tuesday, killing two people."
+    ) == [("Bent Jbaïl", "LB", 1)]
+    # ... but only where the article names the country: alone, "Metula" could be a name.
+    assert places("Hezbollah rockets fell on Metula on Tuesday, wounding two people.") == []
+    # The short and Arabic-script names of villages are words ("Adam", "Midi", "الحكومة").
+    assert places("Adam was kidnapped by gunmen in Yemen on Tuesday.") == [("Yemen", "YE", 3)]

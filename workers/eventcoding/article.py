@@ -45,6 +45,10 @@ class _Reading:
     counts: dict[str, int]
     casualties: dict[str, int]
     intercepted: bool
+    #: Names of the minor towns among ``places`` (they need their country named elsewhere),
+    #: and the places the sentence gives without them.
+    minor: frozenset[str] = frozenset()
+    major_places: tuple[Place, ...] = ()
 
 
 def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _Reading | None:
@@ -64,17 +68,33 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
     if casualties is None:
         casualties = numbers.casualties(text, lex)
     exclude = [(h.start, h.end) for h in actor_hits if not h.target_only]
-    hits = gazetteer.find(text, lex, exclude)
+    all_hits = gazetteer.find(text, lex, exclude)
+    hits = gazetteer.split_coordinated(text, all_hits)
     return _Reading(
         sentence=s,
         cue=cue,
         date=dates.best_date(found_dates, cue.start),
-        places=[h.place() for h in gazetteer.split_coordinated(text, hits)],
+        places=[h.place() for h in hits],
         actors=actors.roles(text, actor_hits, (cue.start, cue.end), lex, nlp),
         counts=counts,
         casualties=casualties,
         intercepted=rules.intercepted(text, lex),
+        minor=frozenset(h.entry.name for h in hits if h.entry.minor),
+        major_places=tuple(
+            h.place()
+            for h in gazetteer.split_coordinated(text, [h for h in all_hits if not h.entry.minor])
+        ),
     )
+
+
+def _corroborate(readings: list[_Reading], title_places: list[Place]) -> None:
+    """Drop the minor towns whose country the article names nowhere else (by a country,
+    province or bigger town): "Salman" in a Saudi story is the king, not a village in Iraq."""
+    named = {p.country_code for p in title_places}
+    named.update(p.country_code for r in readings for p in r.major_places)
+    for r in readings:
+        if r.minor and any(p.name in r.minor and p.country_code not in named for p in r.places):
+            r.places = list(r.major_places)
 
 
 def _article_country(readings: list[_Reading], title_places: list[Place]) -> Place | None:
@@ -176,6 +196,7 @@ def extract(
             readings.append(reading)
         anchor = dates.best_date(found, 0) or anchor
     title_places = [h.place() for h in gazetteer.find((title or "").translate(_SPACES), lex, [])]
+    _corroborate(readings, title_places)
     fallback_place = _article_country(readings, title_places)
     publication = DateRef(pub, "week", None)
 

@@ -40,6 +40,9 @@ class Entry:
     admin1: str | None
     lat: float | None
     lon: float | None
+    #: A village or small town (under 15,000 people): its Latin names are often also a
+    #: person's ("Salman", "Emmanuel"), so an article must name its country for it to count.
+    minor: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +149,16 @@ def index() -> dict[str, tuple[Entry, ...]]:
     towns_by_name: dict[str, Entry] = {}
     for town in shared("towns")["towns"]:
         code = places["geonames_admin1"].get(town["country"], {}).get(town["geonames_admin1"])
-        entry = Entry(town["name"], "town", town["country"], code, None, town["lat"], town["lon"])
+        entry = Entry(
+            town["name"],
+            "town",
+            town["country"],
+            code,
+            None,
+            town["lat"],
+            town["lon"],
+            bool(town.get("minor")),
+        )
         towns_by_name.setdefault(normalize(town["name"]), entry)
         for alias in town["aliases"]:
             put(alias, entry, guarded=True)
@@ -190,7 +202,14 @@ def _with_admin1(entry: Entry, province_names: dict[str, str]) -> Entry:
         return entry
     name = province_names.get(entry.admin1_code) or _subdivision_name(entry.admin1_code)
     return Entry(
-        entry.name, entry.kind, entry.country, entry.admin1_code, name, entry.lat, entry.lon
+        entry.name,
+        entry.kind,
+        entry.country,
+        entry.admin1_code,
+        name,
+        entry.lat,
+        entry.lon,
+        entry.minor,
     )
 
 
@@ -300,7 +319,11 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
             as_province = ctx.province_before.search(before) is not None
             entry = min(
                 entries,
-                key=lambda e: (0 if as_province and e.kind == "province" else 1, RANK[e.kind]),
+                key=lambda e: (
+                    0 if as_province and e.kind == "province" else 1,
+                    RANK[e.kind],
+                    e.minor,  # a town of 15,000 people before a village of the same name
+                ),
             )
             near = ctx.near_before.search(before) is not None
             hits.append(Hit(entry, start, end, near))

