@@ -229,3 +229,14 @@ def test_a_village_counts_when_the_article_names_its_country() -> None:
     assert places("Hezbollah rockets fell on Metula on Tuesday, wounding two people.") == []
     # The short and Arabic-script names of villages are words ("Adam", "Midi", "الحكومة").
     assert places("Adam was kidnapped by gunmen in Yemen on Tuesday.") == [("Yemen", "YE", 3)]
+
+
+def test_this_week_is_the_publication_week_and_last_week_the_one_before() -> None:
+    thursday = "2024-07-18T21:40:00+03:30"
+    for words, date in (("earlier this week", "2024-07-17"), ("last week", "2024-07-11")):
+        [m] = extract_events(
+            f"Two drones struck the Ain al-Asad air base {words}.",
+            language="en",
+            published_at=thursday,
+        )
+        assert (m.event_date, m.date_precision, m.date_text) == (date, "week", words)

@@ -22,6 +22,8 @@ from .lexicon import Lexicon, compile_any, literal_keys, may_match
 
 #: More specific precisions win when a sentence holds several dates.
 RANK: dict[str, int] = {"day": 0, "week": 1, "month": 2, "year": 3}
+#: The relative expressions each language's "dates" lists, in the order they are tried.
+_RELATIVE = ("day_before_yesterday", "yesterday", "today", "last_week", "this_week", "last_month")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,19 +101,13 @@ def _patterns(lex: Lexicon) -> _Patterns:
         month_year=c(rf"(?<!\w)(?P<month>{mo})\s+{joiner}(?P<year>(?:19|20)\d\d)(?!\d)"),
         month=c(rf"(?<!\w){d['month_year_prefix']}\s*(?P<month>{mo})(?!\w)"),
         year=c(rf"(?<!\w){d['year_prefix']}\s+(?P<year>(?:19|20)\d\d)(?!\d)"),
-        relative=tuple(
-            (name, compile_any(d[name], bounded=True))
-            for name in ("day_before_yesterday", "yesterday", "today", "last_week", "last_month")
-        ),
+        relative=tuple((name, compile_any(d[name], bounded=True)) for name in _RELATIVE),
         earlier=compile_any(d["earlier"], bounded=True),
         weekdays={w.lower(): i for i, w in enumerate(d["weekdays"])},
         months={m.lower(): i + 1 for i, m in enumerate(d["months"])},
         month_keys=literal_keys(d["months"]),
         weekday_keys=literal_keys(d["weekdays"]),
-        relative_keys=tuple(
-            literal_keys(d[name])
-            for name in ("day_before_yesterday", "yesterday", "today", "last_week", "last_month")
-        ),
+        relative_keys=tuple(literal_keys(d[name]) for name in _RELATIVE),
         earlier_keys=literal_keys(d["earlier"]),
     )
 
@@ -173,6 +169,10 @@ def find_dates(sentence: str, lex: Lexicon, pub: dt.date, anchor: DateRef | None
             if name == "last_month":
                 first = pub.replace(day=1) - dt.timedelta(days=1)
                 add(m, first.replace(day=1), "month")
+            elif name == "this_week":
+                # Between Monday and the publication day: the middle of that span, so that
+                # the day-tolerant merge meets a report that gives the exact day.
+                add(m, pub - dt.timedelta(days=pub.weekday() // 2), "week")
             else:
                 days, precision = shifts[name]
                 add(m, pub - dt.timedelta(days=days), precision)
