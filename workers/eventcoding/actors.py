@@ -39,6 +39,7 @@ class _Compiled:
     entries: tuple[tuple[str, str | None, re.Pattern[str], bool, tuple[str, ...] | None], ...]
     actor_before: re.Pattern[str]
     target_before: re.Pattern[str]
+    source_before: re.Pattern[str]
     passive: re.Pattern[str]
 
 
@@ -57,6 +58,9 @@ def _compiled(lex: Lexicon) -> _Compiled:
         entries=tuple(entries),
         actor_before=re.compile(rf"(?:{'|'.join(roles['actor_before'])})\s*$", re.IGNORECASE),
         target_before=re.compile(rf"(?:{'|'.join(roles['target_before'])})\s*$", re.IGNORECASE),
+        source_before=re.compile(
+            rf"(?:{'|'.join(roles.get('source_before', ['(?!)']))})\s*$", re.IGNORECASE
+        ),
         passive=compile_any(roles["passive"]),
     )
 
@@ -99,10 +103,17 @@ def _marked_role(
     return None
 
 
+def _is_source(sentence: str, hit: ActorHit, lex: Lexicon) -> bool:
+    """Return True when a source marker ("selon", "according to") introduces ``hit``."""
+    before = sentence[max(0, hit.start - _LOOKBACK) : hit.start]
+    return _compiled(lex).source_before.search(before) is not None
+
+
 def _positional_role(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> Role:
     """Return the role word order gives ``hit``: the subject of an active act is its actor."""
     passive = _compiled(lex).passive
-    if hit.end <= trigger[0] and not passive.search(sentence[hit.end : trigger[0]]):
+    # The cue's own words count: it may be the victim's verb ("murieron", "were killed").
+    if hit.end <= trigger[0] and not passive.search(sentence[hit.end : trigger[1]]):
         return "actor"  # subject of an active attack verb
     return "target"  # a subject of a passive one ("le convoi a été attaqué"), or an object
 
@@ -121,8 +132,11 @@ def roles(
     of a report ("selon X"), which word order would make a party.
     """
     decided: list[Role | None] = [_marked_role(sentence, hit, trigger, lex) for hit in hits]
-    sources: set[int] = set()
-    open_ = [i for i, role in enumerate(decided) if role is None]
+    # "selon l'armée", "according to the army": the report's source is no party to the act.
+    sources = {
+        i for i, hit in enumerate(hits) if decided[i] is None and _is_source(sentence, hit, lex)
+    }
+    open_ = [i for i, role in enumerate(decided) if role is None and i not in sources]
     spans = [(hits[i].start, hits[i].end) for i in open_]
     if nlp is not None and open_ and syntax.worth_parsing(sentence, spans, lex):
         decided_by_parse = syntax.decide(nlp, sentence, spans, trigger, syntax.spec(lex))
