@@ -240,3 +240,18 @@ def test_this_week_is_the_publication_week_and_last_week_the_one_before() -> Non
             published_at=thursday,
         )
         assert (m.event_date, m.date_precision, m.date_text) == (date, "week", words)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Protesters rallied in Philadelphia on Friday.", ("Philadelphia", "US")),  # not Amman
+        ("Protesters rallied in Los Angeles on Friday.", ("Los Angeles", "US")),  # not Chile's
+        ("Protesters rallied outside the White House on Friday.", None),  # not Casablanca
+    ],
+)
+def test_a_town_by_its_own_name_and_the_bigger_of_two(
+    text: str, place: tuple[str, str] | None
+) -> None:
+    found = extract_events(text, language="en", published_at="2021-01-02T10:30:00+03:00")
+    assert [(m.place.name, m.place.country_code) for m in found] == ([place] if place else [])

@@ -43,6 +43,8 @@ class Entry:
     #: A village or small town (under 15,000 people): its Latin names are often also a
     #: person's ("Salman", "Emmanuel"), so an article must name its country for it to count.
     minor: bool = False
+    #: GeoNames population (towns only): of two towns of one name, the bigger is meant.
+    population: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +160,7 @@ def index() -> dict[str, tuple[Entry, ...]]:
             town["lat"],
             town["lon"],
             bool(town.get("minor")),
+            int(town.get("population", 0)),
         )
         towns_by_name.setdefault(normalize(town["name"]), entry)
         for alias in town["aliases"]:
@@ -210,6 +213,7 @@ def _with_admin1(entry: Entry, province_names: dict[str, str]) -> Entry:
         entry.lat,
         entry.lon,
         entry.minor,
+        entry.population,
     )
 
 
@@ -269,6 +273,12 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
+@lru_cache(maxsize=65536)
+def _plain_name(name: str) -> str:
+    """Return ``name`` as lookup keys are written (normalised words joined by spaces)."""
+    return " ".join(_plain_word(w) for w in _TOKEN.findall(name))
+
+
 @cache
 def _first_words() -> dict[str, int]:
     """Return each word that starts a place name, with the most words a name it starts has."""
@@ -317,12 +327,17 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
                 continue
             before = sentence[max(0, start - 40) : start]
             as_province = ctx.province_before.search(before) is not None
+            key = " ".join(words[i : i + n])
             entry = min(
                 entries,
                 key=lambda e: (
                     0 if as_province and e.kind == "province" else 1,
                     RANK[e.kind],
                     e.minor,  # a town of 15,000 people before a village of the same name
+                    # A town's own name before another's old or foreign one ("Philadelphia"
+                    # is not Amman), then the bigger town ("Los Angeles" is not in Chile).
+                    _plain_name(e.name) != key,
+                    -e.population,
                 ),
             )
             near = ctx.near_before.search(before) is not None
