@@ -255,3 +255,19 @@ def test_a_town_by_its_own_name_and_the_bigger_of_two(
 ) -> None:
     found = extract_events(text, language="en", published_at="2021-01-02T10:30:00+03:00")
     assert [(m.place.name, m.place.country_code) for m in found] == ([place] if place else [])
+
+
+def test_a_state_after_in_is_a_place_and_not_a_party() -> None:
+    [m] = extract_events(
+        "Thousands of protesters rallied across the United States on Wednesday.",
+        language="en",
+        published_at="2021-01-02T10:30:00+03:00",
+    )
+    assert (m.place.name, m.place.country_code) == ("United States", "US")
+    assert "United States" not in {a.name for a in m.actors}
+    [strike] = extract_events(
+        "The United States launched air strikes near al-Qaim in Iraq on Friday.",
+        language="en",
+        published_at="2021-01-02T10:30:00+03:00",
+    )
+    assert {a.name: a.role for a in strike.actors} == {"United States": "actor"}

@@ -57,6 +57,12 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
     if not cues:
         return None  # most sentences report no act: skip the costlier lookups
     actor_hits = actors.find(text, lex)
+    # A state's name after "in" is a place, not a party ("protesters rallied across the
+    # United States").
+    places_named = [
+        h for h in actor_hits if h.type == "state" and gazetteer.locative(text, h.start, lex)
+    ]
+    actor_hits = [h for h in actor_hits if h not in places_named]
     counts = numbers.weapon_counts(text, lex)
     # Casualty figures only decide for weak cues; otherwise they are read once a cue stands.
     weak = any(not c.strong for c in cues)
@@ -67,6 +73,7 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
         return None
     if casualties is None:
         casualties = numbers.casualties(text, lex)
+    # What is left of the actors' names are no places ("Iraqi forces" is not Iraq).
     exclude = [(h.start, h.end) for h in actor_hits if not h.target_only]
     all_hits = gazetteer.find(text, lex, exclude)
     hits = gazetteer.split_coordinated(text, all_hits)

@@ -241,6 +241,7 @@ def entry_for_country(code: str) -> Entry:
 class _Context:
     province_before: re.Pattern[str]
     near_before: re.Pattern[str]
+    locative_before: re.Pattern[str]
     adjective_phrase: re.Pattern[str]
     adjectives: tuple[tuple[re.Pattern[str], str], ...]
 
@@ -259,9 +260,15 @@ def _context(lex: Lexicon) -> _Context:
     return _Context(
         province_before=re.compile(rf"(?:{'|'.join(raw['province_markers'])})\s*$", flags),
         near_before=re.compile(rf"(?:{'|'.join(raw['near_markers'])})\s*$", flags),
+        locative_before=re.compile(rf"(?:{'|'.join(raw['locative_markers'])})\s*$", flags),
         adjective_phrase=re.compile(phrase, flags),
         adjectives=tuple((re.compile(rf"^(?:{a})$", flags), c) for a, c in adjs.items()),
     )
+
+
+def locative(sentence: str, start: int, lex: Lexicon) -> bool:
+    """Return True when a preposition of place ("in", "en", "في") ends just before ``start``."""
+    return _context(lex).locative_before.search(sentence[max(0, start - 30) : start]) is not None
 
 
 def _uncased(char: str) -> bool:
