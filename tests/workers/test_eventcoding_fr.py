@@ -217,3 +217,20 @@ def test_claim_in_next_sentence_names_the_actor() -> None:
     mentions = extract_events(text, language="fr", published_at=PUB)
     bomb = next(m for m in mentions if m.counts.get("roadside_bombs") == 3)
     assert [a.name for a in bomb.actors if a.role == "actor"] == ["Ashab al-Kahf"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Des frappes aériennes ont visé mardi la province d'Idleb.", "fr"),
+        ("Airstrikes hit the province of Idlib on Tuesday.", "en"),
+    ],
+)
+def test_a_province_named_after_its_capital_is_the_province(text: str, language: str) -> None:
+    # No curated Syrian provinces: the town's own province stands in, at province precision.
+    [m] = extract_events(text, language=language, published_at=PUB)
+    assert (m.place.admin1_code, m.place.geo_precision) == ("SY-ID", 3)
+    [town] = extract_events(
+        "Des frappes aériennes ont visé mardi Idleb.", language="fr", published_at=PUB
+    )
+    assert (town.place.admin1_code, town.place.geo_precision) == ("SY-ID", 1)

@@ -347,6 +347,18 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
                     -e.population,
                 ),
             )
+            if as_province and entry.kind == "town" and entry.admin1_code:
+                # "la province d'Idleb", "محافظة حلب": the province the town names, at its
+                # capital's coordinates, not the town (no curated entry for this country).
+                entry = Entry(
+                    entry.admin1 or entry.name,
+                    "province",
+                    entry.country,
+                    entry.admin1_code,
+                    entry.admin1,
+                    entry.lat,
+                    entry.lon,
+                )
             near = ctx.near_before.search(before) is not None
             hits.append(Hit(entry, start, end, near))
             step = n
