@@ -240,6 +240,7 @@ def entry_for_country(code: str) -> Entry:
 @dataclass(frozen=True, slots=True, eq=False)
 class _Context:
     province_before: re.Pattern[str]
+    region_before: re.Pattern[str]
     near_before: re.Pattern[str]
     locative_before: re.Pattern[str]
     adjective_phrase: re.Pattern[str]
@@ -259,6 +260,7 @@ def _context(lex: Lexicon) -> _Context:
     flags = re.IGNORECASE
     return _Context(
         province_before=re.compile(rf"(?:{'|'.join(raw['province_markers'])})\s*$", flags),
+        region_before=re.compile(rf"(?:{'|'.join(raw['region_markers'])})\s*$", flags),
         near_before=re.compile(rf"(?:{'|'.join(raw['near_markers'])})\s*$", flags),
         locative_before=re.compile(rf"(?:{'|'.join(raw['locative_markers'])})\s*$", flags),
         adjective_phrase=re.compile(phrase, flags),
@@ -333,7 +335,9 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
             if not capitalised or _overlaps(start, end, exclude):
                 continue
             before = sentence[max(0, start - 40) : start]
-            as_province = ctx.province_before.search(before) is not None
+            named_province = ctx.province_before.search(before) is not None
+            # "la région de Kirkouk" is the province where one is curated, else the town.
+            as_province = named_province or ctx.region_before.search(before) is not None
             key = " ".join(words[i : i + n])
             entry = min(
                 entries,
@@ -347,7 +351,7 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
                     -e.population,
                 ),
             )
-            if as_province and entry.kind == "town" and entry.admin1_code:
+            if named_province and entry.kind == "town" and entry.admin1_code:
                 # "la province d'Idleb", "محافظة حلب": the province the town names, at its
                 # capital's coordinates, not the town (no curated entry for this country).
                 entry = Entry(
