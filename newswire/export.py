@@ -288,9 +288,11 @@ def acled_row(rec: dict[str, Any], *, timestamp: int) -> dict[str, Any]:
     actors_ = rec.get("actors") or []
     doers = [a for a in actors_ if a.get("role") == "actor"]
     targets = [a for a in actors_ if a.get("role") == "target"]
-    if doers:
+    crowd = rec["event_type"] in ("Protests", "Riots")
+    if doers and not (crowd and doers[0].get("type") == "protesters"):
         actor1, inter1 = doers[0]["name"], _INTER.get(doers[0].get("type") or "")
     else:
+        # A crowd is "Protesters (Country)" / "Rioters (Country)" in ACLED, named or not.
         actor1, inter1 = _unnamed_actor(rec, name)
     actor2 = targets[0]["name"] if targets else ""
     inter2 = _INTER.get(targets[0].get("type") or "") if targets else None

@@ -271,3 +271,16 @@ def test_a_state_after_in_is_a_place_and_not_a_party() -> None:
         published_at="2021-01-02T10:30:00+03:00",
     )
     assert {a.name: a.role for a in strike.actors} == {"United States": "actor"}
+
+
+def test_the_crowd_is_the_actor_of_its_protest_and_the_police_the_other_side() -> None:
+    # ACLED's actor 1 of a protest is the protesters; the force that intervened is actor 2.
+    [m] = extract_events(
+        "Iraqi police fired tear gas at protesters in Basra on Wednesday.",
+        language="en",
+        published_at="2021-01-02T10:30:00+03:00",
+    )
+    assert m.event_type == "Protests"
+    roles = {a.name: a.role for a in m.actors}
+    assert roles["Protesters"] == "actor"
+    assert {role for name, role in roles.items() if name != "Protesters"} == {"target"}

@@ -27,6 +27,8 @@ _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": 
 _ATTACH_WINDOW = 2
 _INHERIT_WINDOW = 3
 _ARMED = frozenset({"state_forces", "militia", "rebel"})
+#: ACLED's crowd events: the protesters or rioters are their actor 1.
+_CROWD_EVENTS = frozenset({"Protests", "Riots"})
 #: Non-state armed groups: an attack they are named as making is an event of its own ("des
 #: hommes armés de l'EI ont attaqué mardi un poste de l'armée"), where a state's forces
 #: named with a bare attack word are as often a raid, a threat or a comment.
@@ -150,7 +152,7 @@ def _mention(
         sentence=source[r.sentence.start : r.sentence.end],
         start=r.sentence.start,
         end=r.sentence.end,
-        actors=r.actors,
+        actors=_protest_sides(r.actors) if event_type in _CROWD_EVENTS else r.actors,
         fatalities=r.casualties.get("fatalities"),
         injured=r.casualties.get("injured"),
         counts=dict(r.counts),
@@ -158,6 +160,19 @@ def _mention(
         confidence=round(max(0.05, min(1.0, confidence)), 2),
         extractor_version=version,
     )
+
+
+def _protest_sides(found: tuple[Actor, ...]) -> tuple[Actor, ...]:
+    """Return ``found`` with the crowd as the actor of its protest or riot and whoever else
+    is named (the police that intervened) as the other side, ACLED's actor 1 and actor 2;
+    unchanged when no crowd is named."""
+    if not any(a.type == "protesters" for a in found):
+        return found
+    sides = {
+        a.name: Actor(a.name, "actor" if a.type == "protesters" else "target", a.type)
+        for a in found
+    }
+    return tuple(sorted(sides.values(), key=lambda a: a.role))
 
 
 def _compatible_date(a: DateRef | None, b: DateRef) -> bool:
