@@ -284,3 +284,39 @@ def test_the_crowd_is_the_actor_of_its_protest_and_the_police_the_other_side() -
     roles = {a.name: a.role for a in m.actors}
     assert roles["Protesters"] == "actor"
     assert {role for name, role in roles.items() if name != "Protesters"} == {"target"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "sub_type"),
+    [
+        (
+            "Security forces opened fire on protesters in Baghdad on Tuesday, killing three "
+            "people.",
+            "en",
+            "Excessive force against protesters",
+        ),
+        (
+            "Les forces de sécurité ont ouvert le feu sur des manifestants mardi à Bagdad.",
+            "fr",
+            "Excessive force against protesters",
+        ),
+        (
+            "La police irakienne a dispersé mardi à coups de gaz lacrymogène des manifestants à "
+            "Bassora.",
+            "fr",
+            "Protest with intervention",
+        ),
+        ("Gunmen opened fire on an army checkpoint in Baghdad on Tuesday.", "en", "Armed clash"),
+        (
+            "Hombres armados abrieron fuego contra un puesto de control del ejército en Bagdad "
+            "el martes.",
+            "es",
+            "Armed clash",
+        ),
+    ],
+)
+def test_fire_on_a_crowd_is_excessive_force_and_on_a_checkpoint_no_base(
+    text: str, language: str, sub_type: str
+) -> None:
+    found = extract_events(text, language=language, published_at="2021-01-02T10:30:00+03:00")
+    assert [m.sub_event_type for m in found] == [sub_type]
