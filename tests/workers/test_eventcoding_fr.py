@@ -234,3 +234,63 @@ def test_a_province_named_after_its_capital_is_the_province(text: str, language:
         "Des frappes aériennes ont visé mardi Idleb.", language="fr", published_at=PUB
     )
     assert (town.place.admin1_code, town.place.geo_precision) == ("SY-ID", 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        (
+            "Des hommes armés ont ouvert le feu sur des villageois mardi près de Mossoul.",
+            "Attack",
+        ),
+        (
+            "Des soldats ont violé trois femmes mardi dans un village près de Goma.",
+            "Sexual violence",
+        ),
+        (
+            "L'EI a pris le contrôle mardi de plusieurs villages près de Raqqa, en Syrie.",
+            "Non-state actor overtakes territory",
+        ),
+        (
+            "Les forces irakiennes ont repris mardi le contrôle de la ville de Tal Afar, en Irak.",
+            "Government regains territory",
+        ),
+        (
+            "Les forces américaines se sont retirées mardi de la base de K1 à Kirkouk.",
+            "Non-violent transfer of territory",
+        ),
+        (
+            "La police a saisi mardi un important stock d'armes et d'explosifs à Kirkouk.",
+            "Disrupted weapons use",
+        ),
+        ("Le Hamas et Israël ont conclu mardi un accord de cessez-le-feu à Gaza.", "Agreement"),
+        ("Une foule en colère a lynché mardi un homme accusé de vol à Bassora.", "Mob violence"),
+        (
+            "Des miliciens ont pillé et incendié des maisons mardi dans un village près de Beni.",
+            "Looting/property destruction",
+        ),
+        (
+            "L'armée turque a établi mardi une nouvelle base militaire près de Zakho, en Irak.",
+            "Headquarters or base established",
+        ),
+        (
+            "Les autorités ont imposé mardi un couvre-feu à Bassora après des émeutes.",
+            "Violent demonstration",
+        ),
+    ],
+)
+def test_every_sub_type_has_french_cues(text: str, sub_type: str) -> None:
+    found = extract_events(text, language="fr", published_at=PUB)
+    assert [m.sub_event_type for m in found][:1] == [sub_type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le Conseil de sécurité a appelé mardi à un cessez-le-feu à Gaza.",
+        "Le Hezbollah a violé mardi le cessez-le-feu au sud du Liban.",
+        "Le Hamas réclame le retrait des forces israéliennes de Gaza.",
+    ],
+)
+def test_calls_and_violations_of_a_ceasefire_are_not_events(text: str) -> None:
+    assert extract_events(text, language="fr", published_at=PUB) == []
