@@ -194,3 +194,33 @@ def test_fire_opened_and_bombs_in_the_plural(text: str, sub_type: str) -> None:
 
 def test_a_motorcycle_is_not_fire() -> None:
     assert extract_events("وصل بدراجة نارية إلى بغداد أمس.", language="ar", published_at=PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        ("سيطر مسلحو تنظيم داعش أمس على قرية قرب الموصل.", "Non-state actor overtakes territory"),
+        ("استعاد الجيش العراقي أمس السيطرة على بلدة قرب تكريت.", "Government regains territory"),
+        ("انسحبت القوات الأمريكية أمس من قاعدة في كركوك.", "Non-violent transfer of territory"),
+        ("فككت الشرطة أمس عبوة ناسفة قرب سوق في بغداد.", "Disrupted weapons use"),
+        ("ضبطت قوات الأمن أمس كمية من الأسلحة والمتفجرات في كركوك.", "Disrupted weapons use"),
+        ("توصلت حماس وإسرائيل أمس إلى اتفاق لوقف إطلاق النار في غزة.", "Agreement"),
+        ("نهب مسلحون أمس محلات تجارية في بغداد.", "Looting/property destruction"),
+        ("هدمت القوات الإسرائيلية أمس منازل فلسطينيين في الخليل.", "Looting/property destruction"),
+        ("أقام الجيش التركي أمس قاعدة عسكرية جديدة قرب زاخو.", "Headquarters or base established"),
+        ("فرضت قوات الأمن أمس حظر التجول في البصرة.", "Change to group/activity"),
+        ("اغتصب جنود أمس ثلاث نساء في قرية قرب بغداد.", "Sexual violence"),
+    ],
+)
+def test_every_sub_type_has_arabic_cues(text: str, sub_type: str) -> None:
+    found = extract_events(text, language="ar", published_at=PUB)
+    assert [m.sub_event_type for m in found][:1] == [sub_type]
+
+
+def test_a_call_for_a_ceasefire_is_no_event_and_no_shooting() -> None:
+    assert (
+        extract_events(
+            "دعت الأمم المتحدة أمس إلى وقف إطلاق النار في غزة.", language="ar", published_at=PUB
+        )
+        == []
+    )
