@@ -61,7 +61,7 @@ class Settings:
     langid_short_texts: str = "joint"
     #: Roles of event actors: "auto" uses a dependency parser where one is installed for the
     #: language (``pip install 'newswire[parse]'``: French; ~270 MB more per events worker,
-    #: ~3x the French coding time), "off" uses word-order patterns only.
+    #: up to ~2x the French coding time), "off" uses word-order patterns only.
     events_parser: str = "auto"
     #: Politeness per host, shared by every process: requests at once, and the gap between two.
     host_max_concurrent: int = 2
