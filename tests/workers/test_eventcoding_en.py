@@ -320,3 +320,27 @@ def test_fire_on_a_crowd_is_excessive_force_and_on_a_checkpoint_no_base(
 ) -> None:
     found = extract_events(text, language=language, published_at="2021-01-02T10:30:00+03:00")
     assert [m.sub_event_type for m in found] == [sub_type]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("A roadside bomb killed three soldiers in Helmand on Tuesday.", "AF-HEL"),
+        ("Gunmen killed twelve villagers in North Darfur on Tuesday.", "SD-DN"),
+        ("Militants attacked a village in Borno on Tuesday, killing five people.", "NG-BO"),
+    ],
+)
+def test_provinces_of_every_country_come_from_iso_3166_2(text: str, code: str) -> None:
+    [m] = extract_events(text, language="en", published_at="2021-01-02T10:30:00+03:00")
+    assert (m.place.admin1_code, m.place.geo_precision) == (code, 3)
+
+
+def test_a_politician_at_a_rally_is_no_protest() -> None:
+    assert (
+        extract_events(
+            "Trump said at a rally in Louisiana last week that voters back him.",
+            language="en",
+            published_at="2021-01-02T10:30:00+03:00",
+        )
+        == []
+    )

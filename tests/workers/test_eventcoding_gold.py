@@ -88,8 +88,17 @@ def test_soleimani_killing_merges_across_articles(
 def test_data_files_are_consistent() -> None:
     table = index()
     codes = {s.code for s in pycountry.subdivisions.get(country_code="IQ")}  # type: ignore[no-untyped-call]
-    iraq = {e.admin1_code for entries in table.values() for e in entries if e.kind == "province"}
+    iraq = {
+        e.admin1_code
+        for entries in table.values()
+        for e in entries
+        if e.kind == "province" and e.country == "IQ"
+    }
     assert iraq <= codes and len(iraq) == 19  # 18 governorates and the Kurdistan Region
+    # Elsewhere the provinces are ISO 3166-2's own, in English, French and Spanish.
+    assert {"AF-HEL", "SD-DN", "NG-BO", "CH-GR"} <= {
+        e.admin1_code for entries in table.values() for e in entries if e.kind == "province"
+    }
     for name, code in [
         ("bagdad", "IQ-BG"),
         ("salaheddine", "IQ-SD"),

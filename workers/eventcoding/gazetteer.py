@@ -11,7 +11,7 @@ from __future__ import annotations
 import gettext
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any, Literal
 
@@ -127,6 +127,91 @@ def _keys(alias: str) -> list[str]:
     return keys
 
 
+#: ISO 3166-2 top-level kinds that are provinces in the news; municipalities, districts,
+#: parishes and councils are too small and too often named like ordinary words.
+_PROVINCE_TYPES = frozenset(
+    {
+        "Province",
+        "Region",
+        "State",
+        "Governorate",
+        "Department",
+        "Prefecture",
+        "Canton",
+        "Administrative region",
+        "County",
+        "Autonomous region",
+        "Autonomous republic",
+        "Autonomous province",
+        "Emirate",
+        "Oblast",
+        "Republic",
+    }
+)
+#: Words that make a subdivision's name no name at all ("Northern", "Centre", "Capital").
+_GENERIC = frozenset(
+    {
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "centre",
+        "center",
+        "nord",
+        "sud",
+        "est",
+        "ouest",
+        "centro",
+        "norte",
+        "sur",
+        "este",
+        "oeste",
+        "capital",
+        "upper",
+        "lower",
+        "coast",
+        "coastal",
+        "island",
+        "islands",
+        "region",
+        "province",
+        "district",
+        "federal",
+        "territory",
+        "the",
+        "of",
+        "and",
+    }
+)
+
+
+def _subdivisions() -> dict[Any, list[str]]:
+    """Return the top-level ISO 3166-2 subdivisions that are provinces, with their names in
+    English and in pycountry's French and Spanish, minus names that are only generic words."""
+    out: dict[Any, list[str]] = {}
+    translations = [
+        gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang])
+        for lang in ("fr", "es")
+    ]
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is not None or sub.type not in _PROVINCE_TYPES:
+            continue
+        forms = [str(sub.name), *(t.gettext(sub.name) for t in translations)]
+        kept = [
+            f
+            for f in dict.fromkeys(forms)
+            if sum(c.isalpha() for c in f) >= 5 and not set(normalize(f).split()) <= _GENERIC
+        ]
+        if kept:
+            out[sub] = kept
+    return out
+
+
 @cache
 def _subdivision_name(code: str) -> str | None:
     sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
@@ -174,6 +259,13 @@ def index() -> dict[str, tuple[Entry, ...]]:
         entry = Entry(prov["name"], "province", "IQ", prov["code"], prov["name"], lat, lon)
         for alias in [prov["name"], *prov["aliases"]]:
             put(alias, entry, guarded=False)
+    curated = {p["code"].split("-")[0] for p in places["provinces"]}
+    for sub, forms in _subdivisions().items():
+        if sub.country_code in curated:
+            continue  # Iraq's provinces are curated with their exonyms
+        entry = Entry(forms[0], "province", sub.country_code, sub.code, forms[0], None, None)
+        for form in forms:
+            put(form, entry, guarded=True)
     for site in places["sites"]:
         code = site["admin1"]
         entry = Entry(
@@ -193,10 +285,11 @@ def index() -> dict[str, tuple[Entry, ...]]:
             put(name, entry, guarded=False)
     # A country's name means the country: GeoNames also lists "Iraq" for Arāk (Iran),
     # "Bangladesh" for a district of Yerevan, "Chine" for a Syrian village, "Albania" for
-    # Albany, and the most specific entry (a town) would otherwise win.
+    # Albany, ISO 3166-2 "Georgia" for a US state, and the most specific entry (a town or a
+    # province) would otherwise win.
     for key, entries in table.items():
         if any(e.kind == "country" for e in entries):
-            table[key] = [e for e in entries if e.kind != "town"]
+            table[key] = [e for e in entries if e.kind not in ("town", "province")]
     return {k: tuple(v) for k, v in table.items()}
 
 
@@ -351,6 +444,14 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
                     -e.population,
                 ),
             )
+            if entry.kind == "province" and entry.lat is None:
+                # An ISO 3166-2 province has no coordinates: its namesake town's stand in.
+                town = next(
+                    (e for e in entries if e.kind == "town" and e.admin1_code == entry.admin1_code),
+                    None,
+                )
+                if town is not None:
+                    entry = replace(entry, lat=town.lat, lon=town.lon)
             if named_province and entry.kind == "town" and entry.admin1_code:
                 # "la province d'Idleb", "محافظة حلب": the province the town names, at its
                 # capital's coordinates, not the town (no curated entry for this country).
