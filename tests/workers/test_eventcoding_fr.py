@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from schemas.events import EventMention
-from workers.eventcoding import extract_events
+from workers.eventcoding import extract_events, gazetteer
+from workers.eventcoding.lexicon import lexicon
 
 PUB = "2021-01-02T10:30:00+03:30"  # a Saturday, Tehran time
 
@@ -294,3 +295,10 @@ def test_every_sub_type_has_french_cues(text: str, sub_type: str) -> None:
 )
 def test_calls_and_violations_of_a_ceasefire_are_not_events(text: str) -> None:
     assert extract_events(text, language="fr", published_at=PUB) == []
+
+
+def test_the_arabic_article_is_stripped_only_from_the_regions_names() -> None:
+    # "An Shan" (China) once made "Son" a place, and "Sun" another; "Rome" keeps its name.
+    lex = lexicon("fr")
+    found = gazetteer.find("Son fils a été enlevé mardi à Bagdad, puis conduit à Rome.", lex, [])
+    assert [h.entry.name for h in found] == ["Baghdad", "Rome"]

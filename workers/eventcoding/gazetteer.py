@@ -160,6 +160,7 @@ _GENERIC = frozenset(
         "eastern",
         "western",
         "central",
+        "centrale",
         "centre",
         "center",
         "nord",
@@ -225,8 +226,16 @@ def index() -> dict[str, tuple[Entry, ...]]:
     table: dict[str, list[Entry]] = {}
     skip = {normalize(n) for n in places["ambiguous"]["names"]}
 
+    regions = set(places["regions"])
+
     def put(alias: str, entry: Entry, *, guarded: bool) -> None:
-        for key in _keys(alias):
+        keys = _keys(alias)
+        if entry.kind == "town" and entry.country not in regions:
+            # The Arabic article is the region's: "An Shun" (China) is not "Shun", "An Son"
+            # not "Son". Elsewhere only the whole name, and no short alias ("Rome" stays).
+            own = normalize(alias) == normalize(entry.name)
+            keys = keys[:1] if own or sum(c.isalpha() for c in keys[0]) >= 5 else []
+        for key in keys:
             if guarded and key in skip:
                 continue
             bucket = table.setdefault(key, [])
