@@ -224,3 +224,12 @@ def test_a_call_for_a_ceasefire_is_no_event_and_no_shooting() -> None:
         )
         == []
     )
+
+
+def test_a_baghdad_district_is_baghdad() -> None:
+    [m] = extract_events(
+        "انفجرت سيارة مفخخة أمس في الكرادة، ما أسفر عن مقتل خمسة أشخاص.",
+        language="ar",
+        published_at=PUB,
+    )
+    assert (m.place.name, m.place.admin1_code, m.place.geo_precision) == ("Baghdad", "IQ-BG", 1)
