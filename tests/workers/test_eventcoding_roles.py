@@ -199,3 +199,36 @@ def test_a_spanish_drone_is_a_dron() -> None:
     assert m.sub_event_type == "Air/drone strike"
     assert {a.name: a.role for a in m.actors} == {IDF: "actor", "Hamas": "target"}
     assert m.counts == {"drones": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Turkish drones struck SDF positions near Qamishli on Tuesday, killing three fighters.",
+            "en",
+            {"Turkish forces": "actor", "Syrian Democratic Forces": "target"},
+        ),
+        (
+            "Des frappes aériennes de la coalition menée par l'Arabie saoudite ont visé mardi "
+            "Saada.",
+            "fr",
+            {"Saudi-led coalition": "actor"},
+        ),
+        (
+            "Fuerzas turcas bombardearon el martes posiciones de las YPG cerca de Kobani.",
+            "es",
+            {"Turkish forces": "actor", "YPG": "target"},
+        ),
+        (
+            "Hayat Tahrir al-Sham fighters attacked Syrian army positions near Idlib on Tuesday.",
+            "en",
+            {"Hayat Tahrir al-Sham": "actor", "Syrian army": "target"},
+        ),
+    ],
+)
+def test_the_parties_of_syria_yemen_and_their_neighbours(
+    text: str, language: str, expected: dict[str, str]
+) -> None:
+    [m] = extract_events(text, language=language, published_at=PUB)
+    assert {a.name: a.role for a in m.actors} == expected

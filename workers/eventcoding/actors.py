@@ -89,7 +89,7 @@ def _marked_role(
     """Return the role an explicit marker or the alias itself gives ``hit``, else None."""
     if hit.target_only:
         return "target"
-    if hit.start == trigger[0] and hit.end < trigger[1]:
+    if hit.start <= trigger[0] < hit.end < trigger[1]:
         # The cue opens with the name: the weapon and whose it is ("un drone israélien a tué",
         # "des avions israéliens avaient bombardé").
         return "actor"
