@@ -233,3 +233,10 @@ def test_a_baghdad_district_is_baghdad() -> None:
         published_at=PUB,
     )
     assert (m.place.name, m.place.admin1_code, m.place.geo_precision) == ("Baghdad", "IQ-BG", 1)
+
+
+def test_words_that_geonames_lists_as_towns_are_no_places() -> None:
+    # "فرقة" (a division) read as ف + رقة (Raqqa), "الحي" (the quarter) as al-Hayy, "العلم"
+    # (the flag) as al-Alam.
+    text = "هاجم جنود فرقة في الجيش المتظاهرين في هذا الحي وأحرقوا العلم."
+    assert gazetteer.find(text, lexicon("ar"), []) == []
