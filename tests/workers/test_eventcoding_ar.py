@@ -240,3 +240,16 @@ def test_words_that_geonames_lists_as_towns_are_no_places() -> None:
     # (the flag) as al-Alam.
     text = "هاجم جنود فرقة في الجيش المتظاهرين في هذا الحي وأحرقوا العلم."
     assert gazetteer.find(text, lexicon("ar"), []) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("قتل ثلاثة جنود أمس في انفجار عبوة ناسفة في هلمند.", "AF-HEL"),
+        ("شنت طائرات حربية أمس غارات جوية على ريف دمشق.", "SY-RD"),
+    ],
+)
+def test_provinces_have_arabic_names(text: str, code: str) -> None:
+    # pycountry has no Arabic subdivision names: places.json's province_aliases give them.
+    [m] = extract_events(text, language="ar", published_at=PUB)
+    assert (m.place.admin1_code, m.place.geo_precision) == (code, 3)

@@ -281,6 +281,8 @@ def index() -> dict[str, tuple[Entry, ...]]:
         entry = Entry(forms[0], "province", sub.country_code, sub.code, forms[0], None, None)
         for form in forms:
             put(form, entry, guarded=True)
+        for form in places.get("province_aliases", {}).get(sub.code, []):
+            put(form, entry, guarded=False)  # curated: Arabic names and exonyms
     for site in places["sites"]:
         code = site["admin1"]
         entry = Entry(
