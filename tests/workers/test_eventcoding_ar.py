@@ -253,3 +253,10 @@ def test_provinces_have_arabic_names(text: str, code: str) -> None:
     # pycountry has no Arabic subdivision names: places.json's province_aliases give them.
     [m] = extract_events(text, language="ar", published_at=PUB)
     assert (m.place.admin1_code, m.place.geo_precision) == (code, 3)
+
+
+def test_names_geonames_lacks_come_from_town_aliases() -> None:
+    [m] = extract_events(
+        "سقطت صواريخ أمس على عسقلان في جنوب إسرائيل.", language="ar", published_at=PUB
+    )
+    assert (m.place.name, m.place.geo_precision) == ("Ashkelon", 1)

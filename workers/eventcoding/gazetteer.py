@@ -259,12 +259,15 @@ def index() -> dict[str, tuple[Entry, ...]]:
         towns_by_name.setdefault(normalize(town["name"]), entry)
         for alias in town["aliases"]:
             put(alias, entry, guarded=True)
-    for town_name, names in places.get("districts", {}).items():
-        if town_name == "about":
-            continue
-        parent = towns_by_name[normalize(town_name)]
-        for name in names:
-            put(name, parent, guarded=False)
+    # Curated names of a town: districts named alone ("الكرادة" is Baghdad) and names GeoNames
+    # lacks ("عسقلان" is Ashkelon).
+    for section in ("districts", "town_aliases"):
+        for town_name, names in places.get(section, {}).items():
+            if town_name == "about":
+                continue
+            parent = towns_by_name[normalize(town_name)]
+            for name in names:
+                put(name, parent, guarded=False)
     province_names = {p["code"]: p["name"] for p in places["provinces"]}
     for key, entries in table.items():
         table[key] = [_with_admin1(e, province_names) for e in entries]
