@@ -7,7 +7,7 @@ import pytest
 from schemas.events import EventMention
 from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events, gazetteer
 from workers.eventcoding.lexicon import lexicon
-from workers.eventcoding.numbers import table_number
+from workers.eventcoding.numbers import casualties, table_number
 
 PUB = "2021-01-02T10:30:00+03:00"  # a Saturday
 
@@ -260,3 +260,15 @@ def test_names_geonames_lacks_come_from_town_aliases() -> None:
         "سقطت صواريخ أمس على عسقلان في جنوب إسرائيل.", language="ar", published_at=PUB
     )
     assert (m.place.name, m.place.geo_precision) == ("Ashkelon", 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "dead"),
+    [
+        ("وقتل اول من امس 4 جنود إثيوبيين في هجوم", "ar", 4),
+        ("Des hommes armés ont tué mardi trois personnes à Kidal.", "fr", 3),
+        ("Gunmen killed on Tuesday five people in Kano.", "en", 5),
+    ],
+)
+def test_a_date_between_the_verb_and_the_count(text: str, language: str, dead: int) -> None:
+    assert casualties(text, lexicon(language)) == {"fatalities": dead}

@@ -116,9 +116,23 @@ def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> in
     return None
 
 
+@cache
+def _date_words(lex: Lexicon) -> frozenset[str]:
+    """Return the words of a date that may stand between a verb and its count (weekdays,
+    "yesterday", "أمس", "اول من امس"), lower-cased."""
+    dates = lex.raw["dates"]
+    return frozenset(w.lower() for w in [*dates["weekdays"], *dates.get("before_numbers", [])])
+
+
 def number_after(sentence: str, pos: int, lex: Lexicon) -> int | None:
-    """Return the count written just after ``pos`` ("tuant trois personnes" -> 3)."""
-    words = sentence[pos : pos + _WINDOW].split()[:4]
+    """Return the count written just after ``pos`` ("tuant trois personnes" -> 3), over a date
+    between them ("ont tué mardi trois personnes", "قتل اول من امس 4 جنود")."""
+    words = sentence[pos : pos + _WINDOW].split()
+    skip = _date_words(lex)
+    lead = 0
+    while lead < min(4, len(words) - 1) and words[lead].lower().strip(",،") in skip:
+        lead += 1
+    words = words[lead : lead + 4]
     value = parse_number(
         " ".join(words), lex.language, at_end=False, table=lex.raw.get("number_words")
     )
