@@ -302,3 +302,8 @@ def test_the_arabic_article_is_stripped_only_from_the_regions_names() -> None:
     lex = lexicon("fr")
     found = gazetteer.find("Son fils a été enlevé mardi à Bagdad, puis conduit à Rome.", lex, [])
     assert [h.entry.name for h in found] == ["Baghdad", "Rome"]
+
+
+def test_maurice_is_a_first_name_not_mauritius() -> None:
+    found = gazetteer.find("Maurice Barrès est arrivé hier à Paris.", lexicon("fr"), [])
+    assert [h.entry.name for h in found] == ["Paris"]

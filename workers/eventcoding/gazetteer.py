@@ -299,10 +299,12 @@ def index() -> dict[str, tuple[Entry, ...]]:
         )
         for alias in [site["name"], *site["aliases"]]:
             put(alias, entry, guarded=False)
+    not_countries = set(places.get("not_country_names", {}).get("names", []))
     for code, names in _country_names(places["countries_extra"]).items():
         entry = Entry(names[0], "country", code, None, None, None, None)
         for name in names:
-            put(name, entry, guarded=False)
+            if name not in not_countries:
+                put(name, entry, guarded=False)
     # A country's name means the country: GeoNames also lists "Iraq" for Arāk (Iran),
     # "Bangladesh" for a district of Yerevan, "Chine" for a Syrian village, "Albania" for
     # Albany, ISO 3166-2 "Georgia" for a US state, and the most specific entry (a town or a
