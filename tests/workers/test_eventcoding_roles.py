@@ -75,6 +75,17 @@ def test_markers_and_word_order(text: str, expected: dict[str, str]) -> None:
             "es",
             {"Hezbollah": "actor"},
         ),
+        (
+            "Hezbollah fired three rockets at Kiryat Shmona on Tuesday, the Israeli military said.",
+            "en",
+            {"Hezbollah": "actor"},
+        ),
+        (
+            "Le Hezbollah a tiré mardi trois roquettes sur Kiryat Shmona, l'armée israélienne "
+            "a indiqué.",
+            "fr",
+            {"Hezbollah": "actor"},
+        ),
     ],
 )
 def test_the_source_of_a_report_is_no_party(

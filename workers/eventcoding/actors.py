@@ -40,6 +40,7 @@ class _Compiled:
     actor_before: re.Pattern[str]
     target_before: re.Pattern[str]
     source_before: re.Pattern[str]
+    source_after: re.Pattern[str]
     passive: re.Pattern[str]
 
 
@@ -60,6 +61,9 @@ def _compiled(lex: Lexicon) -> _Compiled:
         target_before=re.compile(rf"(?:{'|'.join(roles['target_before'])})\s*$", re.IGNORECASE),
         source_before=re.compile(
             rf"(?:{'|'.join(roles.get('source_before', ['(?!)']))})\s*$", re.IGNORECASE
+        ),
+        source_after=re.compile(
+            rf"\s*(?:{'|'.join(roles.get('source_after', ['(?!)']))})", re.IGNORECASE
         ),
         passive=compile_any(roles["passive"]),
     )
@@ -103,10 +107,15 @@ def _marked_role(
     return None
 
 
-def _is_source(sentence: str, hit: ActorHit, lex: Lexicon) -> bool:
-    """Return True when a source marker ("selon", "according to") introduces ``hit``."""
+def _is_source(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> bool:
+    """Return True when ``hit`` is the source of the report: a source marker introduces it
+    ("selon", "according to"), or it follows the act and a verb of saying follows it
+    ("..., the Israeli military said")."""
+    c = _compiled(lex)
     before = sentence[max(0, hit.start - _LOOKBACK) : hit.start]
-    return _compiled(lex).source_before.search(before) is not None
+    if c.source_before.search(before) is not None:
+        return True
+    return hit.start >= trigger[1] and c.source_after.match(sentence, hit.end) is not None
 
 
 def _positional_role(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> Role:
@@ -134,7 +143,9 @@ def roles(
     decided: list[Role | None] = [_marked_role(sentence, hit, trigger, lex) for hit in hits]
     # "selon l'armée", "according to the army": the report's source is no party to the act.
     sources = {
-        i for i, hit in enumerate(hits) if decided[i] is None and _is_source(sentence, hit, lex)
+        i
+        for i, hit in enumerate(hits)
+        if decided[i] is None and _is_source(sentence, hit, trigger, lex)
     }
     open_ = [i for i, role in enumerate(decided) if role is None and i not in sources]
     spans = [(hits[i].start, hits[i].end) for i in open_]
