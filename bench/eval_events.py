@@ -1,4 +1,4 @@
-"""Score the event extractor against the hand-coded sample events (and CASE 2021 snippets).
+"""Score the event extractor: the sample's hand-coded events, CASE 2021, Arabic, places, roles.
 
     python bench/eval_events.py --direct            # extract from gold_text.jsonl, merge, score
     python bench/eval_events.py --events out.jsonl  # score exported event records (or - for stdin)
@@ -505,15 +505,17 @@ def _f1(name: str, pairs: list[tuple[str, str]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluation chosen by ``argv``; return the exit status."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--gold", type=Path, default=GOLD)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--gold", type=Path, default=GOLD, help="gold events (default: the sample's)")
     src = ap.add_mutually_exclusive_group()
     src.add_argument("--events", help="JSONL of exported event records, or - for stdin")
     src.add_argument("--direct", action="store_true", help="extract from gold_text.jsonl")
-    src.add_argument("--case2021", action="store_true")
-    src.add_argument("--arabic", action="store_true")
-    src.add_argument("--places-fr", action="store_true")
-    src.add_argument("--speed", action="store_true")
+    src.add_argument("--case2021", action="store_true", help="sub-type F1 on CASE 2021 task 2")
+    src.add_argument("--arabic", action="store_true", help="assault and protest detection F1")
+    src.add_argument("--places-fr", action="store_true", help="place mentions, HIPE French")
+    src.add_argument("--speed", action="store_true", help="CPU ms per 1000 words, peak RSS")
     src.add_argument("--roles", action="store_true", help="French roles: patterns vs parse")
     src.add_argument("--general", action="store_true", help="events in general news pages")
     ap.add_argument(
