@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.tables import Article, Event, Feed, Mention
+from workers.eventcoding.lexicon import shared
 
 EVENT_FIELDS = [
     "event_id", "event_type", "sub_event_type", "plover_event", "plover_mode", "event_date",
@@ -257,6 +258,20 @@ def _disorder(event_type: str, sub_event_type: str) -> str:
     return "Strategic developments"
 
 
+def _inter(actor: dict[str, Any], country_code: str | None) -> int | None:
+    """Return ACLED's inter code of ``actor`` in an event in ``country_code``: a state's forces
+    outside their own country are external forces (8), as ACLED codes the US in Iraq."""
+    home = _home_countries().get(str(actor.get("name")))
+    if home and country_code and home != country_code and actor.get("type") == "state_forces":
+        return 8
+    return _INTER.get(actor.get("type") or "")
+
+
+def _home_countries() -> dict[str, str]:
+    """Return actor name -> the country whose forces it is (``actors.json``)."""
+    return {a["name"]: a["country"] for a in shared("actors")["actors"] if a.get("country")}
+
+
 def _unnamed_actor(rec: dict[str, Any], country: str) -> tuple[str, int | None]:
     """Return ACLED's name and code for an actor the text does not name ("Protesters (Iraq)",
     "Unidentified Armed Group (Iraq)"), or ("", None) when ACLED leaves it empty."""
@@ -290,12 +305,12 @@ def acled_row(rec: dict[str, Any], *, timestamp: int) -> dict[str, Any]:
     targets = [a for a in actors_ if a.get("role") == "target"]
     crowd = rec["event_type"] in ("Protests", "Riots")
     if doers and not (crowd and doers[0].get("type") == "protesters"):
-        actor1, inter1 = doers[0]["name"], _INTER.get(doers[0].get("type") or "")
+        actor1, inter1 = doers[0]["name"], _inter(doers[0], rec["country_code"])
     else:
         # A crowd is "Protesters (Country)" / "Rioters (Country)" in ACLED, named or not.
         actor1, inter1 = _unnamed_actor(rec, name)
     actor2 = targets[0]["name"] if targets else ""
-    inter2 = _INTER.get(targets[0].get("type") or "") if targets else None
+    inter2 = _inter(targets[0], rec["country_code"]) if targets else None
     codes = sorted(c for c in (inter1, inter2) if c)
     interaction = codes[0] * 10 + (codes[1] if len(codes) > 1 else 0) if codes else ""
     civilian = rec["event_type"] == "Violence against civilians" or inter2 == 7

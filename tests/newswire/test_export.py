@@ -30,7 +30,7 @@ from workers.store import store_article
 
 PUB = "2021-01-02T10:30:00+03:00"
 TEXTS = {
-    "a1": "Two suicide drones struck Ain al-Asad air base on Thursday.",
+    "a1": "Two suicide drones struck US troops at Ain al-Asad air base on Thursday.",
     "a2": "Gunmen shot dead four farmers in Tikrit yesterday.\n"
     "Thousands of protesters rallied in Beirut on Friday against the government.",
 }
@@ -91,6 +91,8 @@ def test_acled_csv_follows_acled_conventions(database_url: str) -> None:
     )
     # The text names no attacker: ACLED's convention, never a guess at who.
     assert drone["actor1"] == "Unidentified Armed Group (Iraq)"
+    # A state's forces outside their own country are ACLED's external forces (8).
+    assert (drone["actor2"], drone["inter2"], drone["interaction"]) == ("US forces", "8", "38")
     assert drone["geo_precision"] == "1" and float(drone["latitude"]) == 33.8
     assert drone["source"] == "news.example.org"
     assert drone["tags"] == "drones=2"
@@ -113,7 +115,7 @@ def test_plover_and_geojson(database_url: str) -> None:
     assert write_plover_jsonl(iter(records), out) == 3
     plover = [json.loads(line) for line in out.getvalue().splitlines()]
     drone = next(p for p in plover if p["mode"] == "drone")
-    assert (drone["event"], drone["recipient"], drone["actor"]) == ("ASSAULT", None, None)
+    assert (drone["event"], drone["recipient"], drone["actor"]) == ("ASSAULT", "US forces", None)
     assert drone["location"]["admin1"] == "IQ-AN"
     assert drone["text"] == [TEXTS["a1"]]
     geo_out = io.StringIO()
