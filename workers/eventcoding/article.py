@@ -79,19 +79,25 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
     exclude = [(h.start, h.end) for h in actor_hits if not h.target_only]
     all_hits = gazetteer.find(text, lex, exclude)
     hits = gazetteer.split_coordinated(text, all_hits)
+    places = [h.place() for h in hits]
+    minor = frozenset(h.entry.name for h in hits if h.entry.minor)
+    # Without a village the sentence's places are its major ones; with one, they are the
+    # places left when the village is not counted.
+    majors = [h for h in all_hits if not h.entry.minor] if minor else None
     return _Reading(
         sentence=s,
         cue=cue,
         date=dates.best_date(found_dates, cue.start),
-        places=[h.place() for h in hits],
+        places=places,
         actors=actors.roles(text, actor_hits, (cue.start, cue.end), lex, nlp),
         counts=counts,
         casualties=casualties,
         intercepted=rules.intercepted(text, lex),
-        minor=frozenset(h.entry.name for h in hits if h.entry.minor),
+        minor=minor,
         major_places=tuple(
-            h.place()
-            for h in gazetteer.split_coordinated(text, [h for h in all_hits if not h.entry.minor])
+            places
+            if majors is None
+            else (h.place() for h in gazetteer.split_coordinated(text, majors))
         ),
     )
 

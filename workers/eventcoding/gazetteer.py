@@ -397,12 +397,6 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-@lru_cache(maxsize=65536)
-def _plain_name(name: str) -> str:
-    """Return ``name`` as lookup keys are written (normalised words joined by spaces)."""
-    return " ".join(_plain_word(w) for w in _TOKEN.findall(name))
-
-
 @cache
 def _first_words() -> dict[str, int]:
     """Return each word that starts a place name, with the most words a name it starts has."""
@@ -462,7 +456,7 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
                     e.minor,  # a town of 15,000 people before a village of the same name
                     # A town's own name before another's old or foreign one ("Philadelphia"
                     # is not Amman), then the bigger town ("Los Angeles" is not in Chile).
-                    _plain_name(e.name) != key,
+                    normalize(e.name) != key,
                     -e.population,
                 ),
             )
@@ -477,14 +471,8 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
             if named_province and entry.kind == "town" and entry.admin1_code:
                 # "la province d'Idleb", "محافظة حلب": the province the town names, at its
                 # capital's coordinates, not the town (no curated entry for this country).
-                entry = Entry(
-                    entry.admin1 or entry.name,
-                    "province",
-                    entry.country,
-                    entry.admin1_code,
-                    entry.admin1,
-                    entry.lat,
-                    entry.lon,
+                entry = replace(
+                    entry, name=entry.admin1 or entry.name, kind="province", minor=False
                 )
             near = ctx.near_before.search(before) is not None
             hits.append(Hit(entry, start, end, near))

@@ -43,8 +43,6 @@ _KEEP = ("tok2vec", "morphologizer", "parser", "attribute_ruler")
 _TO_VERB = frozenset({"obj", "obl", "obl:arg", "obl:mod", "nsubj", "nsubj:pass", "nmod", "appos"})
 #: How far a noun trigger ("frappe", "attaque") climbs to the verb it belongs to.
 _MAX_CLIMB = 2
-#: Prepositions that introduce the source of a report.
-_SOURCE_CASES = frozenset({"selon", "d'après", "d’après", "suivant"})
 #: Edges by which a reporting verb governs the clause that tells of the act.
 _REPORTED = frozenset({"ccomp", "parataxis"})
 
@@ -67,8 +65,10 @@ def _load(model: str) -> Any:
     return nlp
 
 
+@cache
 def model_version(model: str) -> str | None:
-    """Return the installed version of the model package ``model``, or None."""
+    """Return the installed version of the model package ``model``, or None (read from the
+    package metadata once per process: the extractor asks for it with every article)."""
     try:
         return importlib.metadata.version(model)
     except importlib.metadata.PackageNotFoundError:
@@ -97,6 +97,12 @@ class Spec:
     #: parsed: there the parse would only confirm word order, at ~90 µs a word.
     worth: re.Pattern[str]
     de_before: re.Pattern[str]
+    #: Prepositions as the parse marks them: of a source ("selon"), an agent ("par"), a target
+    #: ("contre"), and the "de" that after an act noun names its author.
+    source_cases: frozenset[str] = frozenset()
+    agent_cases: frozenset[str] = frozenset()
+    target_cases: frozenset[str] = frozenset()
+    author_cases: frozenset[str] = frozenset()
 
 
 @cache
@@ -110,11 +116,16 @@ def spec(lex: Lexicon) -> Spec:
     de = str(raw.get("de", r"(?!)"))
     # "frappe de drone de l'", "tirs du": an act or weapon noun, up to two words, then "de".
     after_noun = rf"\b(?:{'|'.join(map(re.escape, nouns)) or '(?!)'})\w*(?: [\w-]+){{0,2}} {de}$"
+    cases = raw.get("cases", {})
     return Spec(
         report_verbs=verbs,
         agent_nouns=nouns,
         worth=re.compile("|".join(words) or r"(?!)", re.IGNORECASE),
         de_before=re.compile(after_noun, re.IGNORECASE),
+        source_cases=frozenset(cases.get("source", ())),
+        agent_cases=frozenset(cases.get("agent", ())),
+        target_cases=frozenset(cases.get("target", ())),
+        author_cases=frozenset(cases.get("author", ())),
     )
 
 
@@ -232,7 +243,7 @@ def _decide_one(name: Token, clause: list[Token], members: set[int], rules: Spec
     if _inverted_reporter(name, child, rules.report_verbs):
         return SOURCE  # "..., a indiqué l'armée": the subject of a verb of saying after the act
     cases = _case(child)
-    if cases & _SOURCE_CASES:
+    if cases & rules.source_cases:
         # Only the name that "selon" governs is the source: a name hanging below it is often
         # the small model attaching the act's subject to the source by mistake.
         return SOURCE if child.i == name.i else None
@@ -242,15 +253,15 @@ def _decide_one(name: Token, clause: list[Token], members: set[int], rules: Spec
     if dep == "nsubj":
         passive = any(c.dep_ == "aux:pass" for c in governor.children)
         return "target" if passive else "actor"
-    if dep == "obl:agent" or "par" in cases:
+    if dep == "obl:agent" or cases & rules.agent_cases:
         return "actor"
-    if dep in ("obj", "iobj") or cases & {"contre", "sur", "vers"}:
+    if dep in ("obj", "iobj") or cases & rules.target_cases:
         return "target"
     if (
         dep == "nmod"
         and governor.lower_.startswith(rules.agent_nouns)
         and bool(rules.agent_nouns)
-        and cases & {"de", "du", "des", "d'", "d’"}
+        and cases & rules.author_cases
     ):
         return "actor"  # "la frappe de l'armée": the act's noun names its author with "de"
     return None
