@@ -8,6 +8,7 @@ language's rules.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from ingest.settings import load_settings
@@ -32,9 +33,11 @@ def code_article(msg: ArticleMessage) -> ArticleMessage:
     return msg.with_(events_coded=True, mentions=tuple(mentions))
 
 
+@cache
 def use_parser() -> bool:
     """Return whether roles come from a dependency parse where one is installed
-    (NEWSWIRE_EVENTS_PARSER; read from the settings: this stage needs no Redis or database)."""
+    (NEWSWIRE_EVENTS_PARSER, read once per process like the language stage's setting; from
+    the settings, not ``runtime()``: this stage needs no Redis or database)."""
     return load_settings().events_parser == "auto"
 
 

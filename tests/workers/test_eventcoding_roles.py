@@ -12,7 +12,7 @@ import pytest
 
 from schemas.messages import ArticleMessage
 from workers.eventcoding import EXTRACTOR_VERSION, extract_events, load_parsers, syntax
-from workers.events import code_article
+from workers.events import code_article, use_parser
 
 PUB = "2024-07-16T21:40:00+03:30"
 IDF = "Israel Defense Forces"
@@ -167,10 +167,14 @@ def test_the_events_stage_follows_the_setting(monkeypatch: pytest.MonkeyPatch) -
         published_at=PUB,
         language="fr",
     )
+    # The stage reads the setting once per process; each setting here stands for a process.
     monkeypatch.setenv("NEWSWIRE_EVENTS_PARSER", "off")
+    use_parser.cache_clear()
     off = code_article(msg).mentions
     monkeypatch.setenv("NEWSWIRE_EVENTS_PARSER", "auto")
+    use_parser.cache_clear()
     auto = code_article(msg).mentions
+    use_parser.cache_clear()
     assert {a.name for a in off[0].actors} == {"Hamas", IDF}
     assert {a.name for a in auto[0].actors} == {IDF}
 
