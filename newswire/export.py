@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from functools import cache
 from typing import Any, TextIO
 
 from sqlalchemy import select
@@ -267,6 +268,7 @@ def _inter(actor: dict[str, Any], country_code: str | None) -> int | None:
     return _INTER.get(actor.get("type") or "")
 
 
+@cache
 def _home_countries() -> dict[str, str]:
     """Return actor name -> the country whose forces it is (``actors.json``)."""
     return {a["name"]: a["country"] for a in shared("actors")["actors"] if a.get("country")}
