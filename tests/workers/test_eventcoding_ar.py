@@ -58,6 +58,42 @@ def test_not_events(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        # A negation after the act says what it did not cause, not that it did not happen.
+        (
+            "انفجرت عبوة ناسفة أمس في كركوك من دون ان تسفر عن اصابات.",
+            "Remote explosive/landmine/IED",
+        ),
+        # "At a time when ... denied" opens another clause: its negation is not the act's.
+        (
+            "وتجمع أمس مئات المتظاهرين في البصرة في وقت نفى فيه المسؤولون وقوع اعتقالات.",
+            "Peaceful protest",
+        ),
+        # "Amid growing anger": growing is the anger's, not a habit of protesting.
+        ("ونزل المتظاهرون الى الشوارع في بغداد أمس وسط غضب متزايد.", "Peaceful protest"),
+    ],
+)
+def test_negation_and_habit_keep_their_scope(text: str, sub_type: str) -> None:
+    assert one(text).sub_event_type == sub_type
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        ("وسقط متظاهر قتيلاً برصاص قوات الأمن في البصرة أمس.", "Excessive force against protesters"),
+        ("وقعت صدامات بين المتظاهرين والشرطة في بغداد أمس.", "Violent demonstration"),
+        (
+            "منعت قوات الأمن أمس المتظاهرين من الوصول الى مبنى البرلمان في بغداد.",
+            "Protest with intervention",
+        ),
+    ],
+)
+def test_protest_met_by_force_is_coded_as_such(text: str, sub_type: str) -> None:
+    assert one(text).sub_event_type == sub_type
+
+
+@pytest.mark.parametrize(
     ("phrase", "date", "precision"),
     [
         ("أمس", "2021-01-01", "day"),

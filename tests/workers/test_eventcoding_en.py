@@ -48,6 +48,12 @@ def test_not_events(text: str) -> None:
     assert extract_events(text, language="en", published_at=PUB) == []
 
 
+def test_negation_after_the_act_does_not_undo_it() -> None:
+    # What the act did not cause is no denial that it happened.
+    text = "A roadside bomb exploded in Kirkuk on Friday but did not cause any casualties."
+    assert one(text).sub_event_type == "Remote explosive/landmine/IED"
+
+
 @pytest.mark.parametrize(
     ("phrase", "date", "precision"),
     [

@@ -71,6 +71,12 @@ def test_not_events(text: str) -> None:
     assert extract_events(text, language="fr", published_at=PUB) == []
 
 
+def test_negation_after_the_act_does_not_undo_it() -> None:
+    # What the act did not cause is no denial that it happened.
+    text = "Une bombe artisanale a explosé vendredi à Kirkouk, mais n'a pas fait de victimes."
+    assert one(text).sub_event_type == "Remote explosive/landmine/IED"
+
+
 @pytest.mark.parametrize(
     ("phrase", "published_at", "date", "precision"),
     [

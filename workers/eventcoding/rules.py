@@ -53,16 +53,20 @@ def untyped(armed_target: bool) -> dict[str, Any]:
 def happened(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
     """Return False when the cue at ``start:end`` is negated, hypothetical, future or habitual.
 
-    Negation scopes over the comma-delimited phrase; the others over the whole clause.
+    A negation counts only before the cue, in its comma-delimited phrase and its clause: a
+    negator governs what follows it ("لم يقع انفجار", "no rockets were fired"), while one
+    after the act says what it did not cause ("exploded without causing casualties", "n'a
+    pas fait de victimes") or belongs to another clause ("they blocked the road while the
+    militants denied any role"). The other markers scope over the cue's whole clause.
     """
-    left, right = comma_scope(sentence, start, end)
-    if lex.negation.search(sentence, left, right):
-        return False
+    left = comma_scope(sentence, start, end)[0]
     for c_start, c_end in clauses(sentence, lex):
         if c_start <= start < c_end:
+            if lex.negation.search(sentence, max(left, c_start), start):
+                return False
             scope = sentence[c_start:c_end]
             return not any(p.search(scope) for p in (lex.hypothetical, lex.future, lex.habitual))
-    return True
+    return lex.negation.search(sentence, left, start) is None
 
 
 def _typed_cues(sentence: str, lex: Lexicon) -> list[Cue]:
