@@ -350,3 +350,79 @@ def test_a_politician_at_a_rally_is_no_protest() -> None:
         )
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Houthi forces shot down a US MQ-9 Reaper drone over Marib province on Thursday."),
+        ("fr", "L'armée yéménite a affirmé jeudi avoir abattu un drone américain à Marib."),
+        ("es", "Los hutíes derribaron un dron estadounidense en Marib el jueves."),
+        ("ar", "أسقطت الدفاعات الجوية اليمنية طائرة أمريكية مسيرة في مأرب أمس."),
+    ],
+)
+def test_a_drone_shot_down_with_no_target_is_disrupted_weapons_use(
+    language: str, text: str
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.sub_event_type for m in found] == ["Disrupted weapons use"]
+    assert found[0].place.country_code == "YE"
+
+
+def test_a_shot_down_attack_is_still_the_attack_and_a_downed_pilot_no_event() -> None:
+    m = one("Two drones targeted Ain al-Asad air base on Friday; both were shot down.")
+    assert (m.sub_event_type, m.intercepted) == ("Air/drone strike", True)
+    text = "McCain was held there after he was shot down in his Navy jet over Hanoi."
+    assert extract_events(text, language="en", published_at=PUB) == []
+
+
+def test_a_province_named_before_its_word_is_the_province() -> None:
+    m = one("A roadside bomb exploded in Marib province on Friday.")
+    assert (m.place.admin1_code, m.place.geo_precision) == ("YE-MA", 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("An Israeli drone strike hit a car in Tripoli, northern Lebanon, on Friday.", "LB"),
+        ("Clashes broke out on Friday in Tripoli between Libyan armed groups.", "LY"),
+        ("Lebanon fears escalation. Clashes broke out in Tripoli on Friday.", "LB"),
+    ],
+)
+def test_a_town_several_countries_share_is_the_one_in_the_articles_country(
+    text: str, country: str
+) -> None:
+    found = extract_events(text, language="en", published_at=PUB)
+    assert {m.place.country_code for m in found} == {country}
+
+
+def test_a_state_forces_strike_is_an_air_strike() -> None:
+    assert one("Israeli strikes killed five people in Khan Younis on Friday.").sub_event_type == (
+        "Air/drone strike"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "date", "precision"),
+    [
+        ("en", "A roadside bomb exploded in Kirkuk two weeks ago.", "2020-12-19", "week"),
+        ("en", "A roadside bomb exploded in Kirkuk a year ago.", "2020-01-01", "year"),
+        ("fr", "Une bombe a explosé il y a 3 jours à Kirkouk.", "2020-12-30", "day"),
+        ("fr", "Une bombe a explosé à Kirkouk il y a deux ans.", "2019-01-01", "year"),
+        ("es", "Un coche bomba explotó en Bagdad hace dos meses.", "2020-11-01", "month"),
+        ("ar", "انفجرت عبوة ناسفة في كركوك قبل ثلاثة أيام.", "2020-12-30", "day"),
+        ("ar", "انفجرت عبوة ناسفة في كركوك قبل عامين.", "2019-01-01", "year"),
+    ],
+)
+def test_a_span_ago_counts_back_from_publication(
+    language: str, text: str, date: str, precision: str
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [(m.event_date, m.date_precision) for m in found] == [(date, precision)]
+
+
+def test_days_before_another_date_are_not_counted_from_publication() -> None:
+    # "two days before the elections" is relative to the elections, not to today.
+    text = "انفجرت عبوة ناسفة في كركوك قبل يومين من الانتخابات."
+    found = extract_events(text, language="ar", published_at=PUB)
+    assert [m.date_text for m in found] == [None]

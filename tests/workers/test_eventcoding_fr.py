@@ -313,3 +313,32 @@ def test_the_arabic_article_is_stripped_only_from_the_regions_names() -> None:
 def test_maurice_is_a_first_name_not_mauritius() -> None:
     found = gazetteer.find("Maurice Barrès est arrivé hier à Paris.", lexicon("fr"), [])
     assert [h.entry.name for h in found] == ["Paris"]
+
+
+def test_yemen_towns_and_provinces_have_their_iso_province() -> None:
+    m = one("Une frappe aérienne a visé vendredi un marché dans la province de Saada.")
+    assert (m.place.admin1_code, m.place.geo_precision) == ("YE-SD", 3)
+    assert one("Une frappe aérienne a visé vendredi un marché à Taëz.").place.admin1_code == "YE-TA"
+
+
+def test_press_wording_of_israeli_strikes_and_forces() -> None:
+    m = one("Une frappe israélienne a visé vendredi un immeuble à Saïda, dans le sud du Liban.")
+    assert (m.sub_event_type, m.place.name, m.place.country_code) == (
+        "Air/drone strike",
+        "Sidon",
+        "LB",
+    )
+    m = one(
+        "Des avions de chasse israéliens ont mené dans la nuit de jeudi à vendredi une série "
+        "de raids contre la ville de Nabatiyé."
+    )
+    assert (m.sub_event_type, m.place.admin1_code, m.date_text) == (
+        "Air/drone strike",
+        "LB-NA",
+        "dans la nuit de jeudi à vendredi",
+    )
+    m = one("Les forces d'occupation israéliennes ont arrêté vendredi 15 Palestiniens à Jénine.")
+    assert [a.name for a in m.actors if a.role == "actor"] == ["Israel Defense Forces"]
+    # A missile strike stays a missile attack.
+    m = one("Une frappe iranienne de missiles balistiques a visé vendredi une base à Erbil.")
+    assert m.sub_event_type == "Shelling/artillery/missile attack"

@@ -51,6 +51,10 @@ class _Reading:
     #: and the places the sentence gives without them.
     minor: frozenset[str] = frozenset()
     major_places: tuple[Place, ...] = ()
+    #: Actor names (no places there) and whether a place name is a town in several countries,
+    #: which the article's countries decide (:func:`_refocus`).
+    exclude: tuple[tuple[int, int], ...] = ()
+    ambiguous: bool = False
 
 
 def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _Reading | None:
@@ -76,30 +80,57 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
     if casualties is None:
         casualties = numbers.casualties(text, lex)
     # What is left of the actors' names are no places ("Iraqi forces" is not Iraq).
-    exclude = [(h.start, h.end) for h in actor_hits if not h.target_only]
-    all_hits = gazetteer.find(text, lex, exclude)
-    hits = gazetteer.split_coordinated(text, all_hits)
-    places = [h.place() for h in hits]
-    minor = frozenset(h.entry.name for h in hits if h.entry.minor)
-    # Without a village the sentence's places are its major ones; with one, they are the
-    # places left when the village is not counted.
-    majors = [h for h in all_hits if not h.entry.minor] if minor else None
-    return _Reading(
+    exclude = tuple((h.start, h.end) for h in actor_hits if not h.target_only)
+    reading = _Reading(
         sentence=s,
         cue=cue,
         date=dates.best_date(found_dates, cue.start),
-        places=places,
+        places=[],
         actors=actors.roles(text, actor_hits, (cue.start, cue.end), lex, nlp),
         counts=counts,
         casualties=casualties,
         intercepted=rules.intercepted(text, lex),
-        minor=minor,
-        major_places=tuple(
-            places
-            if majors is None
-            else (h.place() for h in gazetteer.split_coordinated(text, majors))
-        ),
+        exclude=exclude,
     )
+    _locate(reading, lex, frozenset())
+    return reading
+
+
+def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
+    """Set ``r``'s places (and minor towns, major places, ambiguity) from its sentence, towns
+    in the ``focus`` countries first."""
+    text = r.sentence.text
+    all_hits = gazetteer.find(text, lex, list(r.exclude), focus)
+    hits = gazetteer.split_coordinated(text, all_hits)
+    r.places = [h.place() for h in hits]
+    r.minor = frozenset(h.entry.name for h in hits if h.entry.minor)
+    r.ambiguous = any(h.ambiguous for h in all_hits)
+    # Without a village the sentence's places are its major ones; with one, they are the
+    # places left when the village is not counted.
+    majors = [h for h in all_hits if not h.entry.minor] if r.minor else None
+    r.major_places = tuple(
+        r.places
+        if majors is None
+        else (h.place() for h in gazetteer.split_coordinated(text, majors))
+    )
+
+
+def _refocus(readings: list[_Reading], text: str, title: str, lex: Lexicon) -> None:
+    """Re-read the places of sentences whose town names several countries share, preferring
+    the countries the article's unambiguous places are in: "Saïda" is Sidon in a story that
+    names Lebanon, the Algerian town in one that names Algeria. Only articles with such a
+    name pay for reading the whole text's places."""
+    if not any(r.ambiguous for r in readings):
+        return
+    focus = frozenset(
+        h.entry.country
+        for part in (title, text)
+        for h in gazetteer.find(part, lex, [])
+        if not h.ambiguous
+    )
+    for r in readings:
+        if r.ambiguous:
+            _locate(r, lex, focus)
 
 
 def _corroborate(readings: list[_Reading], title_places: list[Place]) -> None:
@@ -224,6 +255,7 @@ def extract(
             readings.append(reading)
         anchor = dates.best_date(found, 0) or anchor
     title_places = [h.place() for h in gazetteer.find((title or "").translate(_SPACES), lex, [])]
+    _refocus(readings, text, (title or "").translate(_SPACES), lex)
     _corroborate(readings, title_places)
     fallback_place = _article_country(readings, title_places)
     publication = DateRef(pub, "week", None)

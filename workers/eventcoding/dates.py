@@ -18,6 +18,7 @@ import dateparser
 
 from schemas.events import DatePrecision
 
+from . import numbers
 from .lexicon import Lexicon, compile_any, literal_keys, may_match
 
 #: More specific precisions win when a sentence holds several dates.
@@ -65,6 +66,10 @@ class _Patterns:
     year: re.Pattern[str]
     relative: tuple[tuple[str, re.Pattern[str]], ...]
     earlier: re.Pattern[str]
+    #: "il y a deux ans", "3 days ago", "قبل عامين": a span back from publication.
+    ago: re.Pattern[str]
+    ago_units: dict[str, tuple[str, int | None]]
+    ago_one: frozenset[str]
     weekdays: dict[str, int]
     months: dict[str, int]
     #: Literals that patterns need (see lexicon.literal_keys): a sentence without any of a
@@ -103,6 +108,9 @@ def _patterns(lex: Lexicon) -> _Patterns:
         year=c(rf"(?<!\w){d['year_prefix']}\s+(?P<year>(?:19|20)\d\d)(?!\d)"),
         relative=tuple((name, compile_any(d[name], bounded=True)) for name in _RELATIVE),
         earlier=compile_any(d["earlier"], bounded=True),
+        ago=re.compile(rf"(?<!\w){d['ago']['pattern']}(?!\w)", re.IGNORECASE),
+        ago_units={k.lower(): (v[0], v[1]) for k, v in d["ago"]["units"].items()},
+        ago_one=frozenset(w.lower() for w in d["ago"]["one"]),
         weekdays={w.lower(): i for i, w in enumerate(d["weekdays"])},
         months={m.lower(): i + 1 for i, m in enumerate(d["months"])},
         month_keys=literal_keys(d["months"]),
@@ -176,6 +184,10 @@ def find_dates(sentence: str, lex: Lexicon, pub: dt.date, anchor: DateRef | None
             else:
                 days, precision = shifts[name]
                 add(m, pub - dt.timedelta(days=days), precision)
+    for m in p.ago.finditer(sentence):
+        found = _ago(m, p, pub, lex)
+        if found is not None:
+            add(m, *found)
     for m in p.weekday.finditer(sentence) if has_weekday else ():
         add(m, _last_weekday(pub, p.weekdays[m.group("wd").lower()], strictly_before=False), "day")
     for m in p.month_year.finditer(sentence) if has_month else ():
@@ -194,6 +206,33 @@ def find_dates(sentence: str, lex: Lexicon, pub: dt.date, anchor: DateRef | None
             else:
                 add(m, anchor.date, anchor.precision)
     return out
+
+
+def _ago(
+    m: re.Match[str], p: _Patterns, pub: dt.date, lex: Lexicon
+) -> tuple[dt.date, DatePrecision] | None:
+    """Return the date and precision "N units ago" means, or None when N is no number ("il y a
+    quelques jours" is left to the narrative's other dates)."""
+    unit, implied = p.ago_units[m.group("unit").lower()]
+    raw = (m.group("n") or "").strip()
+    if not raw:
+        count = implied
+    elif raw.lower() in p.ago_one:
+        count = 1
+    else:
+        count = numbers.parse_number(
+            raw, lex.language, at_end=False, table=lex.raw.get("number_words")
+        )
+    if count is None or count < 1:
+        return None
+    if unit == "day":
+        return pub - dt.timedelta(days=count), "day"
+    if unit == "week":
+        return pub - dt.timedelta(weeks=count), "week"
+    if unit == "month":
+        months = pub.year * 12 + pub.month - 1 - count
+        return dt.date(months // 12, months % 12 + 1, 1), "month"
+    return dt.date(pub.year - count, 1, 1), "year"
 
 
 def best_date(found: list[DateRef], near: int) -> DateRef | None:

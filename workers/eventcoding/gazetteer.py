@@ -55,6 +55,9 @@ class Hit:
     start: int
     end: int
     near: bool = False
+    #: Towns of other countries share the name ("Tripoli", "Saïda"): the article's countries
+    #: may choose another one (:func:`find` with ``focus``).
+    ambiguous: bool = False
 
     def place(self) -> Place:
         """Return the schema Place (a "near X" town is district-level, precision 2)."""
@@ -355,6 +358,8 @@ def entry_for_country(code: str) -> Entry:
 @dataclass(frozen=True, slots=True, eq=False)
 class _Context:
     province_before: re.Pattern[str]
+    #: Languages that put the word after the name ("Marib province"); never matches if none.
+    province_after: re.Pattern[str]
     region_before: re.Pattern[str]
     near_before: re.Pattern[str]
     locative_before: re.Pattern[str]
@@ -375,6 +380,12 @@ def _context(lex: Lexicon) -> _Context:
     flags = re.IGNORECASE
     return _Context(
         province_before=re.compile(rf"(?:{'|'.join(raw['province_markers'])})\s*$", flags),
+        province_after=re.compile(
+            rf"\s*(?:{'|'.join(raw.get('province_markers_after', []))})(?!\w)"
+            if raw.get("province_markers_after")
+            else r"(?!)",
+            flags,
+        ),
         region_before=re.compile(rf"(?:{'|'.join(raw['region_markers'])})\s*$", flags),
         near_before=re.compile(rf"(?:{'|'.join(raw['near_markers'])})\s*$", flags),
         locative_before=re.compile(rf"(?:{'|'.join(raw['locative_markers'])})\s*$", flags),
@@ -407,8 +418,17 @@ def _first_words() -> dict[str, int]:
     return longest
 
 
-def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hit]:
-    """Return the places named in ``sentence`` outside the ``exclude`` spans (actor names)."""
+def find(
+    sentence: str,
+    lex: Lexicon,
+    exclude: list[tuple[int, int]],
+    focus: frozenset[str] = frozenset(),
+) -> list[Hit]:
+    """Return the places named in ``sentence`` outside the ``exclude`` spans (actor names).
+
+    Of towns of one name in several countries, one in a ``focus`` country (those the article
+    names) is meant: "Tripoli" in a story about Lebanon is not Libya's capital.
+    """
     table = index()
     firsts = _first_words()
     ctx = _context(lex)
@@ -444,7 +464,10 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
             if not capitalised or _overlaps(start, end, exclude):
                 continue
             before = sentence[max(0, start - 40) : start]
-            named_province = ctx.province_before.search(before) is not None
+            named_province = (
+                ctx.province_before.search(before) is not None
+                or ctx.province_after.match(sentence, end) is not None
+            )
             # "la région de Kirkouk" is the province where one is curated, else the town.
             as_province = named_province or ctx.region_before.search(before) is not None
             key = " ".join(words[i : i + n])
@@ -452,6 +475,7 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
                 entries,
                 key=lambda e: (
                     0 if as_province and e.kind == "province" else 1,
+                    e.country not in focus,
                     RANK[e.kind],
                     e.minor,  # a town of 15,000 people before a village of the same name
                     # A town's own name before another's old or foreign one ("Philadelphia"
@@ -475,7 +499,8 @@ def find(sentence: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> list[Hi
                     entry, name=entry.admin1 or entry.name, kind="province", minor=False
                 )
             near = ctx.near_before.search(before) is not None
-            hits.append(Hit(entry, start, end, near))
+            countries = {e.country for e in entries if e.kind in ("town", "province")}
+            hits.append(Hit(entry, start, end, near, len(countries) > 1))
             step = n
             break
         i += step
