@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schemas.events import EventMention
-from workers.eventcoding import extract_events, gazetteer
+from workers.eventcoding import extract_events, gazetteer, merge
 from workers.eventcoding.lexicon import lexicon
 
 PUB = "2021-01-02T10:30:00+03:30"  # a Saturday, Tehran time
@@ -342,3 +342,15 @@ def test_press_wording_of_israeli_strikes_and_forces() -> None:
     # A missile strike stays a missile attack.
     m = one("Une frappe iranienne de missiles balistiques a visé vendredi une base à Erbil.")
     assert m.sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_a_march_the_police_dispersed_is_one_protest_with_intervention() -> None:
+    text = (
+        "Des milliers de personnes ont manifesté vendredi à Rabat contre la normalisation. "
+        "La police a dispersé les manifestants à l'aide de gaz lacrymogène."
+    )
+    found = extract_events(text, language="fr", published_at=PUB)
+    assert {(m.sub_event_type, m.place.name, m.event_date) for m in found} == {
+        ("Protest with intervention", "Rabat", "2021-01-01")
+    }
+    assert len(merge.merge_mentions(found)) == 1

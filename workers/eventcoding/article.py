@@ -266,8 +266,7 @@ def extract(
         previous = [
             m
             for p, m in out
-            if p.cue.sub_event_type == r.cue.sub_event_type
-            and 0 < r.sentence.index - p.sentence.index <= _INHERIT_WINDOW
+            if _same_act(p, r) and 0 < r.sentence.index - p.sentence.index <= _INHERIT_WINDOW
         ]
         prior = previous[-1] if previous else None
         places = r.places or (
@@ -340,8 +339,56 @@ def extract(
             mention = _untyped(r, out, fallback_place, version, source)
             if mention is not None:
                 out.append((r, mention))
-    mentions = [m for _, m in _organised(out, lex)]
+    mentions = _one_crowd_type([m for _, m in _organised(out, lex)])
     return sorted(mentions, key=lambda m: (m.start, m.place.name))
+
+
+def _same_act(earlier: _Reading, later: _Reading) -> bool:
+    """Return True when ``later`` may go on telling ``earlier``'s act: the same sub-type, or
+    both a crowd's ("thousands marched in Rabat. Police dispersed them with tear gas")."""
+    a, b = earlier.cue.sub_event_type, later.cue.sub_event_type
+    if a == b:
+        return True
+    table = rules.type_table()
+    return (
+        a is not None
+        and b is not None
+        and table[a]["event_type"] in _CROWD_EVENTS
+        and table[b]["event_type"] in _CROWD_EVENTS
+    )
+
+
+def _one_crowd_type(mentions: list[EventMention]) -> list[EventMention]:
+    """Return ``mentions`` with the crowd events of one place and day coded alike, by the most
+    specific sub-type any of their sentences gives: a march the police dispersed is one
+    protest with intervention (ACLED), not a peaceful protest beside an intervention."""
+    table = rules.type_table()
+    best: dict[tuple[str, str], EventMention] = {}
+    for m in mentions:
+        if m.event_type not in _CROWD_EVENTS:
+            continue
+        key = (m.place.name, m.event_date)
+        held = best.get(key)
+        if (
+            held is None
+            or table[m.sub_event_type]["priority"] < table[held.sub_event_type]["priority"]
+        ):
+            best[key] = m
+    out = []
+    for m in mentions:
+        chosen = best.get((m.place.name, m.event_date)) if m.event_type in _CROWD_EVENTS else None
+        if chosen is not None and chosen.sub_event_type != m.sub_event_type:
+            out.append(
+                replace(
+                    m,
+                    event_type=chosen.event_type,
+                    sub_event_type=chosen.sub_event_type,
+                    plover_mode=chosen.plover_mode,
+                )
+            )
+        else:
+            out.append(m)
+    return out
 
 
 def _organised(
