@@ -18,7 +18,7 @@ from typing import Any
 from schemas.events import Actor, Role
 
 from . import syntax
-from .lexicon import Lexicon, compile_any, expand, literal_keys, may_match, shared
+from .lexicon import KeyIndex, Lexicon, compile_any, expand, literal_keys, shared
 
 _LOOKBACK = 80
 
@@ -37,6 +37,8 @@ class ActorHit:
 @dataclass(frozen=True, slots=True, eq=False)
 class _Compiled:
     entries: tuple[tuple[str, str | None, re.Pattern[str], bool, tuple[str, ...] | None], ...]
+    #: Which entries may match a sentence, by their aliases' literals.
+    index: KeyIndex
     actor_before: re.Pattern[str]
     target_before: re.Pattern[str]
     source_before: re.Pattern[str]
@@ -57,6 +59,7 @@ def _compiled(lex: Lexicon) -> _Compiled:
     roles = lex.raw["roles"]
     return _Compiled(
         entries=tuple(entries),
+        index=KeyIndex.build([e[4] for e in entries]),
         actor_before=re.compile(rf"(?:{'|'.join(roles['actor_before'])})\s*$", re.IGNORECASE),
         target_before=re.compile(rf"(?:{'|'.join(roles['target_before'])})\s*$", re.IGNORECASE),
         source_before=re.compile(
@@ -72,10 +75,10 @@ def _compiled(lex: Lexicon) -> _Compiled:
 def find(sentence: str, lex: Lexicon) -> list[ActorHit]:
     """Return the actors named in ``sentence``, longest names first where they overlap."""
     hits: list[ActorHit] = []
-    lowered = sentence.lower()
-    for name, kind, pattern, target_only, keys in _compiled(lex).entries:
-        if not may_match(keys, lowered):
-            continue  # no literal of these aliases occurs: skip the regex
+    compiled = _compiled(lex)
+    # Only the entries one of whose literals occurs can match: the others' regexes are skipped.
+    for i in sorted(compiled.index.active(sentence.lower())):
+        name, kind, pattern, target_only, _ = compiled.entries[i]
         for m in pattern.finditer(sentence):
             hits.append(ActorHit(name, kind, m.start(), m.end(), target_only))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))

@@ -55,6 +55,8 @@ class _Reading:
     #: which the article's countries decide (:func:`_refocus`).
     exclude: tuple[tuple[int, int], ...] = ()
     ambiguous: bool = False
+    #: Countries of the sentence's places that only one country has a town of that name.
+    countries: frozenset[str] = frozenset()
 
 
 def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _Reading | None:
@@ -105,6 +107,7 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
     r.places = [h.place() for h in hits]
     r.minor = frozenset(h.entry.name for h in hits if h.entry.minor)
     r.ambiguous = any(h.ambiguous for h in all_hits)
+    r.countries = frozenset(h.entry.country for h in all_hits if not h.ambiguous)
     # Without a village the sentence's places are its major ones; with one, they are the
     # places left when the village is not counted.
     majors = [h for h in all_hits if not h.entry.minor] if r.minor else None
@@ -118,16 +121,17 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
 def _refocus(readings: list[_Reading], text: str, title: str, lex: Lexicon) -> None:
     """Re-read the places of sentences whose town names several countries share, preferring
     the countries the article's unambiguous places are in: "Saïda" is Sidon in a story that
-    names Lebanon, the Algerian town in one that names Algeria. Only articles with such a
-    name pay for reading the whole text's places."""
+    names Lebanon, the Algerian town in one that names Algeria.
+
+    The countries come from the title and the other act sentences; only when they name none
+    is the whole text read for places (the cost of which most articles are spared).
+    """
     if not any(r.ambiguous for r in readings):
         return
-    focus = frozenset(
-        h.entry.country
-        for part in (title, text)
-        for h in gazetteer.find(part, lex, [])
-        if not h.ambiguous
-    )
+    focus = frozenset(h.entry.country for h in gazetteer.find(title, lex, []) if not h.ambiguous)
+    focus = focus.union(*(r.countries for r in readings))
+    if not focus:
+        focus = frozenset(h.entry.country for h in gazetteer.find(text, lex, []) if not h.ambiguous)
     for r in readings:
         if r.ambiguous:
             _locate(r, lex, focus)

@@ -436,9 +436,12 @@ def find(
     tokens = [(m.start(), m.end(), _plain_word(m.group())) for m in _TOKEN.finditer(sentence)]
     words = [t[2] for t in tokens]
     hits: list[Hit] = []
-    i = 0
-    while i < len(tokens):
-        step = 1
+    # Most words start no name: visit only those that may, past the end of the last name found.
+    candidates = [i for i, w in enumerate(words) if w in firsts or w[:1] in _CLITIC_FIRST]
+    resume = 0
+    for i in candidates:
+        if i < resume:
+            continue
         longest = firsts.get(words[i], 0)
         if not longest and words[i][:1] in _CLITIC_FIRST:
             # An Arabic name carries its clitics ("ببغداد", "وبالبصرة"): read the name under.
@@ -449,7 +452,6 @@ def find(
                 words[i] = found[0]
                 longest = firsts[found[0]]
         if not longest:
-            i += 1
             continue
         # Only as many words as the longest name this word starts (most names: one or two).
         for n in range(min(longest, _MAX_NGRAM, len(tokens) - i), 0, -1):
@@ -501,9 +503,8 @@ def find(
             near = ctx.near_before.search(before) is not None
             countries = {e.country for e in entries if e.kind in ("town", "province")}
             hits.append(Hit(entry, start, end, near, len(countries) > 1))
-            step = n
+            resume = i + n
             break
-        i += step
     for m in ctx.adjective_phrase.finditer(sentence):
         adj = m.group("adj")
         code = next((c for p, c in ctx.adjectives if p.match(adj)), None)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,61 @@ def may_match(keys: tuple[str, ...] | None, lowered: str) -> bool:
     return keys is None or any(k in lowered for k in keys)
 
 
+#: A literal index keys its literals by their first characters: a literal occurs in a text
+#: only if its first ``_GRAM`` characters do, and a text has few distinct ones.
+_GRAM = 3
+
+
+@lru_cache(maxsize=16)
+def _grams(lowered: str) -> frozenset[str]:
+    """Return the ``_GRAM``-character substrings of ``lowered`` (shared by the trigger and the
+    actor index, which read the same sentence one after the other)."""
+    return frozenset(lowered[i : i + _GRAM] for i in range(len(lowered) - _GRAM + 1))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class KeyIndex:
+    """Which of many patterns may match a text, by the literals their matches must contain
+    (:func:`literal_keys`): the same answer as testing every literal, without testing them."""
+
+    by_gram: dict[str, tuple[tuple[str, tuple[int, ...]], ...]]
+    short: tuple[tuple[str, tuple[int, ...]], ...]
+    always: frozenset[int]
+
+    @staticmethod
+    def build(keys: Sequence[tuple[str, ...] | None]) -> KeyIndex:
+        """Return the index of items whose literals are ``keys[i]`` (None: always a candidate)."""
+        by_key: dict[str, list[int]] = {}
+        for i, item_keys in enumerate(keys):
+            for k in item_keys or ():
+                by_key.setdefault(k, []).append(i)
+        by_gram: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+        short: list[tuple[str, tuple[int, ...]]] = []
+        for k, items in by_key.items():
+            if len(k) < _GRAM:
+                short.append((k, tuple(items)))
+            else:
+                by_gram.setdefault(k[:_GRAM], []).append((k, tuple(items)))
+        return KeyIndex(
+            by_gram={g: tuple(v) for g, v in by_gram.items()},
+            short=tuple(short),
+            always=frozenset(i for i, item_keys in enumerate(keys) if item_keys is None),
+        )
+
+    def active(self, lowered: str) -> set[int]:
+        """Return the items that may match ``lowered`` (a lower-cased text)."""
+        found = set(self.always)
+        for k, items in self.short:
+            if k in lowered:
+                found.update(items)
+        by_gram = self.by_gram
+        for gram in _grams(lowered).intersection(by_gram):
+            for k, items in by_gram[gram]:
+                if k in lowered:
+                    found.update(items)
+        return found
+
+
 @dataclass(frozen=True, slots=True)
 class Trigger:
     """One cue pattern for one sub-event type, with the literals its matches contain."""
@@ -186,9 +242,8 @@ class Lexicon:
     #: makes a kidnapping, an arrest or a deal political (``types.json`` "needs_party").
     parties: re.Pattern[str]
     refinements: tuple[Refinement, ...] = ()
-    #: literal -> indexes of the triggers that need it; triggers without literals always run.
-    trigger_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    unkeyed: tuple[int, ...] = ()
+    #: Which triggers may match a sentence, by their literals (triggers without always run).
+    trigger_index: KeyIndex = field(default_factory=lambda: KeyIndex.build(()))
 
 
 def expand(value: Any) -> Any:
@@ -263,10 +318,6 @@ def lexicon(language: str) -> Lexicon:
             )
             for pattern in group["patterns"]
         )
-    by_key: dict[str, list[int]] = {}
-    for i, t in enumerate(triggers):
-        for k in t.keys or ():
-            by_key.setdefault(k, []).append(i)
     refinements: list[Refinement] = []
     for rule in raw.get("refinements", []):
         if rule.get("scope", "any") not in ("any", "before", "after"):
@@ -287,8 +338,7 @@ def lexicon(language: str) -> Lexicon:
         language=language,
         raw=raw,
         triggers=tuple(triggers),
-        trigger_keys={k: tuple(v) for k, v in by_key.items()},
-        unkeyed=tuple(i for i, t in enumerate(triggers) if t.keys is None),
+        trigger_index=KeyIndex.build([t.keys for t in triggers]),
         generic_attack=compile_any(raw["generic_attack"], bounded=True),
         negation=compile_any(raw["negation"]),
         hypothetical=compile_any(raw["hypothetical"]),
