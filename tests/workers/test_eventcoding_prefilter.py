@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from workers.eventcoding import actors
-from workers.eventcoding.lexicon import PREFIX, available_languages, lexicon, literal_keys
+from workers.eventcoding.lexicon import (
+    PREFIX,
+    KeyIndex,
+    available_languages,
+    lexicon,
+    literal_keys,
+)
 
 SENTENCES = {
     "en": [
@@ -68,3 +74,30 @@ def test_prefilter_keeps_every_trigger_and_actor_match(language: str) -> None:
         for _name, _kind, pattern, _target, keys in actors._compiled(lex).entries:
             if pattern.search(sentence):
                 assert keys is None or any(k in lowered for k in keys), sentence
+
+
+@pytest.mark.parametrize("language", sorted(available_languages()))
+def test_key_index_finds_exactly_the_items_a_literal_of_which_occurs(language: str) -> None:
+    lex = lexicon(language)
+    compiled = actors._compiled(lex)
+    for sentence in [*SENTENCES[language], "", "ab", "IED"]:
+        lowered = sentence.lower()
+        expected = {
+            i
+            for i, t in enumerate(lex.triggers)
+            if t.keys is None or any(k in lowered for k in t.keys)
+        }
+        assert lex.trigger_index.active(lowered) == expected, sentence
+        expected = {
+            i
+            for i, e in enumerate(compiled.entries)
+            if e[4] is None or any(k in lowered for k in e[4])
+        }
+        assert compiled.index.active(lowered) == expected, sentence
+
+
+def test_key_index_short_and_shared_literals() -> None:
+    index = KeyIndex.build([("ab", "xyz"), ("xyzw",), None, ("qqq",)])
+    assert index.active("--ab--") == {0, 2}
+    assert index.active("xyzw") == {0, 1, 2}
+    assert index.active("nothing") == {2}
