@@ -426,3 +426,12 @@ def test_days_before_another_date_are_not_counted_from_publication() -> None:
     text = "انفجرت عبوة ناسفة في كركوك قبل يومين من الانتخابات."
     found = extract_events(text, language="ar", published_at=PUB)
     assert [m.date_text for m in found] == [None]
+
+
+def test_a_sea_is_a_curated_area_not_a_sudanese_state() -> None:
+    m = one("Yemen's armed forces said on Friday they had targeted a US destroyer in the Red Sea.")
+    assert (m.place.country_code, m.place.admin1_code, m.place.geo_precision) == ("YE", "YE-HU", 2)
+    assert {(a.name, a.role) for a in m.actors} == {
+        ("Ansar Allah (Houthis)", "actor"),
+        ("US forces", "target"),
+    }

@@ -354,3 +354,32 @@ def test_a_march_the_police_dispersed_is_one_protest_with_intervention() -> None
         ("Protest with intervention", "Rabat", "2021-01-01")
     }
     assert len(merge.merge_mentions(found)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "country", "actors"),
+    [
+        (
+            "Le Hezbollah a tiré mardi des dizaines de roquettes sur des positions militaires "
+            "israéliennes dans le Golan occupé.",
+            "Golan Heights",
+            "SY",
+            {("Hezbollah", "actor"), ("Israel Defense Forces", "target")},
+        ),
+        (
+            "Les forces armées yéménites ont ciblé jeudi un destroyer américain en mer Rouge "
+            "avec des missiles balistiques.",
+            "Red Sea (off Yemen)",
+            "YE",
+            {("Ansar Allah (Houthis)", "actor"), ("US forces", "target")},
+        ),
+    ],
+)
+def test_rockets_and_missiles_on_curated_areas(
+    text: str, place: str, country: str, actors: set[tuple[str, str]]
+) -> None:
+    m = one(text)
+    assert m.sub_event_type == "Shelling/artillery/missile attack"
+    # An area is a region below its province: geo_precision 2.
+    assert (m.place.name, m.place.country_code, m.place.geo_precision) == (place, country, 2)
+    assert {(a.name, a.role) for a in m.actors} == actors

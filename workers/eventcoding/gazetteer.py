@@ -21,9 +21,9 @@ from schemas.events import Place
 
 from .lexicon import Lexicon, shared
 
-Kind = Literal["site", "town", "province", "country"]
+Kind = Literal["site", "town", "area", "province", "country"]
 #: Lower is more specific: the place tied to an act is the most specific one named.
-RANK: dict[str, int] = {"site": 0, "town": 1, "province": 3, "country": 4}
+RANK: dict[str, int] = {"site": 0, "town": 1, "area": 2, "province": 3, "country": 4}
 _ARTICLES = frozenset({"al", "el", "an", "ad", "ar", "as", "ash", "at", "az", "ath"})
 _TOKEN = re.compile(r"[^\W_]+")
 _MAX_NGRAM = 6
@@ -62,7 +62,8 @@ class Hit:
     def place(self) -> Place:
         """Return the schema Place (a "near X" town is district-level, precision 2)."""
         e = self.entry
-        precision = 1 if e.kind in ("site", "town") else 3
+        # A curated area (the Golan Heights, the Shebaa Farms) is a region below a province.
+        precision = 1 if e.kind in ("site", "town") else 2 if e.kind == "area" else 3
         if self.near and precision == 1:
             precision = 2
         return Place(e.name, e.country, e.admin1_code, e.admin1, e.lat, e.lon, precision)
