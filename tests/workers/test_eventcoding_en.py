@@ -435,3 +435,45 @@ def test_a_sea_is_a_curated_area_not_a_sudanese_state() -> None:
         ("Ansar Allah (Houthis)", "actor"),
         ("US forces", "target"),
     }
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "Une frappe israélienne a visé vendredi un immeuble à Saïda, dans le sud du Liban."),
+        (
+            "es",
+            "Cinco civiles murieron el viernes en un bombardeo israelí contra una casa en Rafah.",
+        ),
+        ("en", "Israeli strikes killed five people in Khan Younis on Friday."),
+        ("ar", "استشهد خمسة فلسطينيين أمس في غارة إسرائيلية على منزل في خان يونس."),
+    ],
+)
+def test_a_states_strike_is_an_air_strike_and_the_state_its_actor(language: str, text: str) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [(m.sub_event_type, [(a.name, a.role) for a in m.actors]) for m in found] == [
+        ("Air/drone strike", [("Israel Defense Forces", "actor")])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("es", "Cazas israelíes bombardearon anoche Nabatieh y Tiro."),
+        ("ar", "قصفت طائرات حربية أمس النبطية ومدينة صور."),
+        ("fr", "Des avions ont bombardé hier Nabatiyé et Tyr."),
+    ],
+)
+def test_towns_joined_by_the_languages_and_in_two_provinces_are_two_events(
+    language: str, text: str
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert sorted(m.place.admin1_code or "" for m in found) == ["LB-JA", "LB-NA"]
+
+
+def test_spanish_names_of_west_bank_towns_and_the_occupation_forces() -> None:
+    text = "Las fuerzas de ocupación israelíes detuvieron el viernes a 18 palestinos en Yenín."
+    found = extract_events(text, language="es", published_at=PUB)
+    assert [(m.place.name, [a.name for a in m.actors]) for m in found] == [
+        ("Janīn", ["Israel Defense Forces"])
+    ]

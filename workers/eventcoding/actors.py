@@ -96,9 +96,10 @@ def _marked_role(
     """Return the role an explicit marker or the alias itself gives ``hit``, else None."""
     if hit.target_only:
         return "target"
-    if hit.start <= trigger[0] < hit.end < trigger[1]:
-        # The cue opens with the name: the weapon and whose it is ("un drone israélien a tué",
-        # "des avions israéliens avaient bombardé").
+    if hit.start <= trigger[0] < hit.end:
+        # The cue opens with the name, or the name with the cue: the weapon and whose it is
+        # ("un drone israélien a tué", "des avions israéliens avaient bombardé", "une frappe
+        # israélienne", "غارة إسرائيلية").
         return "actor"
     c = _compiled(lex)
     before = sentence[max(0, hit.start - _LOOKBACK) : hit.start]

@@ -103,7 +103,7 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
     in the ``focus`` countries first."""
     text = r.sentence.text
     all_hits = gazetteer.find(text, lex, list(r.exclude), focus)
-    hits = gazetteer.split_coordinated(text, all_hits)
+    hits = gazetteer.split_coordinated(text, all_hits, lex)
     r.places = [h.place() for h in hits]
     r.minor = frozenset(h.entry.name for h in hits if h.entry.minor)
     r.ambiguous = any(h.ambiguous for h in all_hits)
@@ -114,7 +114,7 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
     r.major_places = tuple(
         r.places
         if majors is None
-        else (h.place() for h in gazetteer.split_coordinated(text, majors))
+        else (h.place() for h in gazetteer.split_coordinated(text, majors, lex))
     )
 
 

@@ -363,6 +363,8 @@ class _Context:
     province_after: re.Pattern[str]
     region_before: re.Pattern[str]
     near_before: re.Pattern[str]
+    #: A comma or the language's "and" ("et", "y", "و" written onto the next word).
+    coordination: re.Pattern[str]
     locative_before: re.Pattern[str]
     adjective_phrase: re.Pattern[str]
     adjectives: tuple[tuple[re.Pattern[str], str], ...]
@@ -388,6 +390,7 @@ def _context(lex: Lexicon) -> _Context:
             flags,
         ),
         region_before=re.compile(rf"(?:{'|'.join(raw['region_markers'])})\s*$", flags),
+        coordination=re.compile("|".join([",", "،", *raw["coordination"]]), flags),
         near_before=re.compile(rf"(?:{'|'.join(raw['near_markers'])})\s*$", flags),
         locative_before=re.compile(rf"(?:{'|'.join(raw['locative_markers'])})\s*$", flags),
         adjective_phrase=re.compile(phrase, flags),
@@ -524,16 +527,17 @@ def most_specific(hits: list[Hit]) -> list[Hit]:
     return [best[0]]
 
 
-def split_coordinated(sentence: str, hits: list[Hit]) -> list[Hit]:
-    """Return the places joined by "et"/"and"/commas that lie in different provinces ("à
-    Bagdad et à Babil": two events, ACLED's rule), else the single most specific hit."""
+def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]:
+    """Return the places joined by commas or the language's "and" (``coordination``) that lie
+    in different provinces ("à Bagdad et à Babil": two events, ACLED's rule), else the single
+    most specific hit."""
     below_country = sorted((h for h in hits if h.entry.kind != "country"), key=lambda h: h.start)
     if len(below_country) < 2:
         return most_specific(hits)
     chain = [below_country[0]]
     for hit in below_country[1:]:
         between = sentence[chain[-1].end : hit.start]
-        if len(between) <= 30 and re.search(r"(?:,|\bet\b|\band\b|\bainsi que\b)", between):
+        if len(between) <= 30 and _context(lex).coordination.search(between):
             chain.append(hit)
     admin1 = {h.entry.admin1_code or h.entry.name for h in chain}
     return chain if len(admin1) == len(chain) > 1 else most_specific(hits)
