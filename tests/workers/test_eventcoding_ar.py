@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schemas.events import EventMention
-from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events, gazetteer
+from workers.eventcoding import SUPPORTED_LANGUAGES, actors, extract_events, gazetteer
 from workers.eventcoding.lexicon import lexicon
 from workers.eventcoding.numbers import casualties, table_number
 
@@ -308,3 +308,42 @@ def test_names_geonames_lacks_come_from_town_aliases() -> None:
 )
 def test_a_date_between_the_verb_and_the_count(text: str, language: str, dead: int) -> None:
     assert casualties(text, lexicon(language)) == {"fatalities": dead}
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        # Verb first: the subject right after the verb (or a date) is the actor.
+        (
+            "اعتقلت قوات الاحتلال الإسرائيلي فجر اليوم 15 مواطنا في جنين.",
+            {("Israel Defense Forces", "actor")},
+        ),
+        ("قصفت المدفعية التركية أمس قرى في محافظة أربيل.", {("Turkish forces", "actor")}),
+        ("اعتقلت الشرطة العراقية أمس عشرة أشخاص في البصرة.", {("Iraqi security forces", "actor")}),
+        # "Two soldiers of the Syrian army were killed": the army is the victims' side.
+        (
+            "قتل جنديان من الجيش السوري بانفجار لغم أرضي في ريف درعا أمس.",
+            {("Syrian army", "target")},
+        ),
+    ],
+)
+def test_roles_in_verb_first_order(text: str, roles: set[tuple[str, str]]) -> None:
+    assert {(a.name, a.role) for a in one(text).actors} == roles
+
+
+def test_martyred_counts_as_killed_and_the_israeli_drone_is_the_idfs() -> None:
+    m = one(
+        "استشهد ثلاثة مواطنين وأصيب خمسة آخرون مساء أمس جراء غارة شنتها طائرة مسيرة "
+        "إسرائيلية على سيارة في بنت جبيل جنوب لبنان."
+    )
+    assert (m.fatalities, m.injured) == (3, 5)
+    assert [(a.name, a.role) for a in m.actors] == [("Israel Defense Forces", "actor")]
+
+
+@pytest.mark.parametrize(
+    ("text", "governed"),
+    [("ونددت بالقوات الأمريكية", True), ("للجيش السوري", True), ("القوات الأمريكية", False)],
+)
+def test_a_preposition_written_onto_a_name_is_seen(text: str, governed: bool) -> None:
+    # "bi-"/"li-" on a name make it no subject of the verb before it.
+    assert [h.governed for h in actors.find(text, lexicon("ar"))] == [governed]

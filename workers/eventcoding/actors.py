@@ -17,7 +17,7 @@ from typing import Any
 
 from schemas.events import Actor, Role
 
-from . import syntax
+from . import numbers, syntax
 from .lexicon import KeyIndex, Lexicon, compile_any, expand, literal_keys, shared
 
 _LOOKBACK = 80
@@ -32,6 +32,8 @@ class ActorHit:
     start: int
     end: int
     target_only: bool
+    #: The name carries a preposition written onto it ("بقوات", "للجيش"): no subject.
+    governed: bool = False
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -76,11 +78,13 @@ def find(sentence: str, lex: Lexicon) -> list[ActorHit]:
     """Return the actors named in ``sentence``, longest names first where they overlap."""
     hits: list[ActorHit] = []
     compiled = _compiled(lex)
+    verb_first = bool(lex.raw["roles"].get("verb_first"))
     # Only the entries one of whose literals occurs can match: the others' regexes are skipped.
     for i in sorted(compiled.index.active(sentence.lower())):
         name, kind, pattern, target_only, _ = compiled.entries[i]
         for m in pattern.finditer(sentence):
-            hits.append(ActorHit(name, kind, m.start(), m.end(), target_only))
+            governed = _governed(m.group(), pattern) if verb_first else False
+            hits.append(ActorHit(name, kind, m.start(), m.end(), target_only, governed))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[ActorHit] = []
     for hit in hits:
@@ -88,6 +92,23 @@ def find(sentence: str, lex: Lexicon) -> list[ActorHit]:
             kept = [k for k in kept if not (hit.start <= k.start and k.end <= hit.end)]
             kept.append(hit)
     return kept
+
+
+#: An Arabic preposition written onto a name: "bi-"/"li-" after an optional "wa-"/"fa-", and
+#: "li-" + "al-" contracted to "lil-".
+_PREPOSITION = re.compile("[\u0648\u0641]?(?:\u0644\u0644|[\u0628\u0644])")
+
+
+def _governed(text: str, pattern: re.Pattern[str]) -> bool:
+    """Return True when the alias match ``text`` starts with a preposition: what is left
+    without it (with the article "lil-" swallowed) is still the alias."""
+    found = _PREPOSITION.match(text)
+    if found is None:
+        return False
+    rest = text[found.end() :]
+    if found.group().endswith("\u0644\u0644"):
+        rest = "\u0627\u0644" + rest
+    return pattern.fullmatch(rest) is not None
 
 
 def _marked_role(
@@ -123,8 +144,29 @@ def _is_source(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexi
 
 
 def _positional_role(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> Role:
-    """Return the role word order gives ``hit``: the subject of an active act is its actor."""
+    """Return the role word order gives ``hit``: the subject of an active act is its actor.
+
+    In a verb-first language (the pack's ``roles.verb_first``: Arabic) the subject follows
+    its verb: a name right after the cue, with at most date words between and no preposition
+    written onto it ("اعتقلت قوات الاحتلال فجر اليوم"), is the actor.
+    """
     passive = _compiled(lex).passive
+    if lex.raw["roles"].get("verb_first") and hit.start > trigger[0]:
+        # After the cue, or inside it after its first word ("قصفت المدفعية التركية": the cue
+        # runs from the verb to the weapon, which here is also the subject).
+        gap = (
+            sentence[trigger[1] : hit.start].split()
+            if hit.start >= trigger[1]
+            else sentence[trigger[0] : hit.start].split()[1:]
+        )
+        skip = numbers.date_words(lex)
+        if (
+            len(gap) <= 2
+            and all(w.strip("،,") in skip for w in gap)
+            and not hit.governed
+            and not passive.search(sentence[trigger[0] : trigger[1]])
+        ):
+            return "actor"
     # The cue's own words count: it may be the victim's verb ("murieron", "were killed").
     if hit.end <= trigger[0] and not passive.search(sentence[hit.end : trigger[1]]):
         return "actor"  # subject of an active attack verb

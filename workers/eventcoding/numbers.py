@@ -117,7 +117,7 @@ def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> in
 
 
 @cache
-def _date_words(lex: Lexicon) -> frozenset[str]:
+def date_words(lex: Lexicon) -> frozenset[str]:
     """Return the words of a date that may stand between a verb and its count (weekdays,
     "yesterday", "أمس", "اول من امس"), lower-cased."""
     dates = lex.raw["dates"]
@@ -128,7 +128,7 @@ def number_after(sentence: str, pos: int, lex: Lexicon) -> int | None:
     """Return the count written just after ``pos`` ("tuant trois personnes" -> 3), over a date
     between them ("ont tué mardi trois personnes", "قتل اول من امس 4 جنود")."""
     words = sentence[pos : pos + _WINDOW].split()
-    skip = _date_words(lex)
+    skip = date_words(lex)
     lead = 0
     while lead < min(4, len(words) - 1) and words[lead].lower().strip(",،") in skip:
         lead += 1
