@@ -347,3 +347,20 @@ def test_martyred_counts_as_killed_and_the_israeli_drone_is_the_idfs() -> None:
 def test_a_preposition_written_onto_a_name_is_seen(text: str, governed: bool) -> None:
     # "bi-"/"li-" on a name make it no subject of the verb before it.
     assert [h.governed for h in actors.find(text, lexicon("ar"))] == [governed]
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities", "injured", "counts"),
+    [
+        ("قتل جنديان بانفجار لغم أرضي في ريف درعا أمس.", 2, None, {}),
+        ("قتل ثلاثة مواطنين وأصيب شخصان بانفجار عبوة ناسفة في كركوك أمس.", 3, 2, {}),
+        ("استهدفت المقاومة أمس قاعدة عين الأسد بطائرتين مسيرتين.", None, None, {"drones": 2}),
+        # A masculine plural in -ين is no dual: no figure is made up.
+        ("قتل مدنيين في غارة على إدلب أمس.", None, None, {}),
+    ],
+)
+def test_the_dual_is_a_count_of_two(
+    text: str, fatalities: int | None, injured: int | None, counts: dict[str, int]
+) -> None:
+    m = one(text)
+    assert (m.fatalities, m.injured, m.counts) == (fatalities, injured, counts)

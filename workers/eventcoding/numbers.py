@@ -151,14 +151,29 @@ def _count_patterns(lex: Lexicon) -> tuple[tuple[str, re.Pattern[str]], ...]:
     )
 
 
+@cache
+def _dual_patterns(lex: Lexicon, section: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Return (key, pattern) for the nouns in the dual that a pack lists under ``section``
+    (Arabic "طائرتين مسيرتين", two drones; "جنديان", two soldiers): the noun is the number."""
+    return tuple(
+        (key, compile_any(nouns, bounded=True))
+        for key, nouns in lex.raw.get(section, {}).items()
+        if key != "about"
+    )
+
+
 def weapon_counts(sentence: str, lex: Lexicon) -> dict[str, int]:
-    """Return ``{"drones": 2, ...}`` for each weapon noun preceded by a number in ``sentence``."""
+    """Return ``{"drones": 2, ...}`` for each weapon noun preceded by a number in ``sentence``,
+    or written in the dual."""
     counts: dict[str, int] = {}
     for key, pattern in _count_patterns(lex):
         for found in pattern.finditer(sentence):
             value = number_before(sentence, found.start(), lex, skip=1)
             if value is not None and 0 < value <= _MAX_COUNT and key not in counts:
                 counts[key] = value
+    for key, pattern in _dual_patterns(lex, "dual_counts"):
+        if key not in counts and pattern.search(sentence):
+            counts[key] = 2
     return counts
 
 
@@ -192,4 +207,7 @@ def casualties(sentence: str, lex: Lexicon) -> dict[str, int]:
                 continue
             # ACLED codes the most conservative figure a report gives.
             found_counts[key] = min(value, found_counts.get(key, value))
+    for key, pattern in _dual_patterns(lex, "dual_casualties"):
+        if key not in found_counts and pattern.search(sentence):
+            found_counts[key] = 2
     return found_counts
