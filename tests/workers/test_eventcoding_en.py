@@ -477,3 +477,23 @@ def test_spanish_names_of_west_bank_towns_and_the_occupation_forces() -> None:
     assert [(m.place.name, [a.name for a in m.actors]) for m in found] == [
         ("Janīn", ["Israel Defense Forces"])
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "events"),
+    [
+        # Recalled in a relative clause, undated: what readers know, not this week's news.
+        ("en", "Mughniyeh, who was killed in a car bombing in Damascus, led operations.", 0),
+        ("fr", "Le commandant, qui a été tué dans une frappe aérienne à Bagdad, était connu.", 0),
+        ("es", "El comandante, quien murió en un bombardeo aéreo en Bagdad, era conocido.", 0),
+        ("ar", "عماد مغنية الذي قتل في انفجار سيارة مفخخة بدمشق كان في اجتماع.", 0),
+        # Dated, it is an event (background history counts when dated).
+        ("en", "Mughniyeh, who was killed in a car bombing in Damascus in 2008, led it.", 1),
+        # The act of the main clause stays.
+        ("en", "A car bomb that wounded Mughniyeh exploded in Damascus.", 1),
+    ],
+)
+def test_an_undated_act_recalled_in_a_relative_clause_is_no_event(
+    language: str, text: str, events: int
+) -> None:
+    assert len(extract_events(text, language=language, published_at=PUB)) == events

@@ -62,6 +62,11 @@ class _Reading:
 def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _Reading | None:
     text = s.text
     cues = rules.candidate_cues(text, lex)
+    if cues and not found_dates:
+        # An undated act told in a relative clause ("X, who was killed in a car bombing in
+        # Damascus, ...") is what the reader already knows, not news: dated this week it would
+        # be a new event for every story that recalls it.
+        cues = [c for c in cues if not rules.in_relative_clause(text, c.start, lex)]
     if not cues:
         return None  # most sentences report no act: skip the costlier lookups
     actor_hits = actors.find(text, lex)

@@ -167,6 +167,36 @@ def choose(cues: list[Cue], *, parties: list[tuple[int, int]], counted: bool) ->
     return generic[0] if generic else None
 
 
+@cache
+def _relative(lex: Lexicon) -> re.Pattern[str] | None:
+    words = lex.raw.get("relative_markers", [])
+    if not words:
+        return None
+    return re.compile(rf"(?<!\w)(?:{'|'.join(words)})(?!\w)", re.IGNORECASE)
+
+
+#: How many words a relative clause may run before the act it tells.
+_RELATIVE_REACH = 6
+
+
+def in_relative_clause(sentence: str, start: int, lex: Lexicon) -> bool:
+    """Return True when the cue at ``start`` lies in a relative clause: a relative pronoun of
+    the language (``relative_markers``: "who", "qui", "الذي") at most six words before it, with
+    no comma or clause break between."""
+    pattern = _relative(lex)
+    if pattern is None:
+        return False
+    words = sentence[:start].split()
+    window = " ".join(words[-_RELATIVE_REACH:])
+    matches = list(pattern.finditer(window))
+    if not matches:
+        return False
+    between = window[matches[-1].end() :]
+    return not any(mark in between for mark in (",", "،", ";", "؛", ":")) and not (
+        lex.clause_break.search(between)
+    )
+
+
 def intercepted(sentence: str, lex: Lexicon) -> bool:
     """Return True when the sentence says the weapons were intercepted or shot down."""
     return lex.intercepted.search(sentence) is not None
