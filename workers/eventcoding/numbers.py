@@ -144,19 +144,26 @@ def number_after(sentence: str, pos: int, lex: Lexicon) -> int | None:
     return value
 
 
+#: A count key, its pattern and the literals one of which each of its matches contains.
+_DualPattern = tuple[str, re.Pattern[str], tuple[str, ...] | None]
+
+
 @cache
-def _count_patterns(lex: Lexicon) -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _count_patterns(lex: Lexicon) -> tuple[_DualPattern, ...]:
+    """Return (key, pattern, literals) for the weapon nouns of each count key."""
     return tuple(
-        (key, compile_any(nouns, bounded=True)) for key, nouns in lex.raw["counts"].items()
+        (key, compile_any(nouns, bounded=True), literal_keys(nouns))
+        for key, nouns in lex.raw["counts"].items()
     )
 
 
 @cache
-def _dual_patterns(lex: Lexicon, section: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Return (key, pattern) for the nouns in the dual that a pack lists under ``section``
-    (Arabic "طائرتين مسيرتين", two drones; "جنديان", two soldiers): the noun is the number."""
+def _dual_patterns(lex: Lexicon, section: str) -> tuple[_DualPattern, ...]:
+    """Return (key, pattern, literals) for the nouns in the dual that a pack lists under
+    ``section`` (Arabic "طائرتين مسيرتين", two drones; "جنديان", two soldiers): the noun is the
+    number."""
     return tuple(
-        (key, compile_any(nouns, bounded=True))
+        (key, compile_any(nouns, bounded=True), literal_keys(nouns))
         for key, nouns in lex.raw.get(section, {}).items()
         if key != "about"
     )
@@ -166,13 +173,16 @@ def weapon_counts(sentence: str, lex: Lexicon) -> dict[str, int]:
     """Return ``{"drones": 2, ...}`` for each weapon noun preceded by a number in ``sentence``,
     or written in the dual."""
     counts: dict[str, int] = {}
-    for key, pattern in _count_patterns(lex):
+    lowered = sentence.lower()
+    for key, pattern, literals in _count_patterns(lex):
+        if not may_match(literals, lowered):
+            continue  # no weapon noun of this key: its regex cannot match
         for found in pattern.finditer(sentence):
             value = number_before(sentence, found.start(), lex, skip=1)
             if value is not None and 0 < value <= _MAX_COUNT and key not in counts:
                 counts[key] = value
-    for key, pattern in _dual_patterns(lex, "dual_counts"):
-        if key not in counts and pattern.search(sentence):
+    for key, pattern, literals in _dual_patterns(lex, "dual_counts"):
+        if key not in counts and may_match(literals, lowered) and pattern.search(sentence):
             counts[key] = 2
     return counts
 
@@ -207,7 +217,7 @@ def casualties(sentence: str, lex: Lexicon) -> dict[str, int]:
                 continue
             # ACLED codes the most conservative figure a report gives.
             found_counts[key] = min(value, found_counts.get(key, value))
-    for key, pattern in _dual_patterns(lex, "dual_casualties"):
-        if key not in found_counts and pattern.search(sentence):
+    for key, pattern, literals in _dual_patterns(lex, "dual_casualties"):
+        if key not in found_counts and may_match(literals, lowered) and pattern.search(sentence):
             found_counts[key] = 2
     return found_counts

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from . import actors, numbers
-from .lexicon import Lexicon, shared
+from .lexicon import Lexicon, literal_keys, may_match, shared
 from .sentences import clauses, comma_scope
 
 #: How far after a cue its object is looked for ("attacked [two military] bases").
@@ -52,11 +52,17 @@ def untyped(armed_target: bool) -> dict[str, Any]:
 
 
 @cache
-def _unreal(lex: Lexicon) -> re.Pattern[str]:
-    """Return one pattern for the hypothetical, future and habitual markers (one search per
-    clause instead of three)."""
-    parts = (lex.hypothetical, lex.future, lex.habitual)
-    return re.compile("|".join(f"(?:{p.pattern})" for p in parts), parts[0].flags)
+def _unreal(lex: Lexicon) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
+    """Return the hypothetical, future and habitual patterns, each with the literals one of
+    which its every match contains (a clause without any skips that pattern)."""
+    return tuple(
+        (pattern, literal_keys(lex.raw[name]))
+        for name, pattern in (
+            ("hypothetical", lex.hypothetical),
+            ("future", lex.future),
+            ("habitual", lex.habitual),
+        )
+    )
 
 
 def happened(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
@@ -73,7 +79,12 @@ def happened(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
         if c_start <= start < c_end:
             if lex.negation.search(sentence, max(left, c_start), start):
                 return False
-            return _unreal(lex).search(sentence[c_start:c_end]) is None
+            clause = sentence[c_start:c_end]
+            lowered = clause.lower()
+            return not any(
+                may_match(keys, lowered) and pattern.search(clause) is not None
+                for pattern, keys in _unreal(lex)
+            )
     return lex.negation.search(sentence, left, start) is None
 
 
@@ -197,8 +208,15 @@ def in_relative_clause(sentence: str, start: int, lex: Lexicon) -> bool:
     )
 
 
+@cache
+def _intercepted_keys(lex: Lexicon) -> tuple[str, ...] | None:
+    return literal_keys(lex.raw["intercepted"])
+
+
 def intercepted(sentence: str, lex: Lexicon) -> bool:
     """Return True when the sentence says the weapons were intercepted or shot down."""
+    if not may_match(_intercepted_keys(lex), sentence.lower()):
+        return False
     return lex.intercepted.search(sentence) is not None
 
 
