@@ -497,3 +497,22 @@ def test_an_undated_act_recalled_in_a_relative_clause_is_no_event(
     language: str, text: str, events: int
 ) -> None:
     assert len(extract_events(text, language=language, published_at=PUB)) == events
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Since October 8, more than 400 people have been killed in Lebanon by airstrikes."),
+        ("es", "Desde el 8 de octubre, más de 400 personas han muerto en Líbano por bombardeos."),
+        ("ar", "قتل أكثر من 400 شخص في لبنان بالغارات منذ بدء الحرب."),
+    ],
+)
+def test_a_running_toll_since_a_date_is_no_event(language: str, text: str) -> None:
+    assert extract_events(text, language=language, published_at=PUB) == []
+
+
+def test_arabic_mundhu_with_a_number_is_ago() -> None:
+    found = extract_events(
+        "انفجرت عبوة ناسفة في كركوك منذ ثلاثة أيام.", language="ar", published_at=PUB
+    )
+    assert [(m.event_date, m.date_precision) for m in found] == [("2020-12-30", "day")]

@@ -383,3 +383,50 @@ def test_rockets_and_missiles_on_curated_areas(
     # An area is a region below its province: geo_precision 2.
     assert (m.place.name, m.place.country_code, m.place.geo_precision) == (place, country, 2)
     assert {(a.name, a.role) for a in m.actors} == actors
+
+
+def test_an_article_of_strikes_and_replies_keeps_each_act_in_its_place() -> None:
+    text = (
+        "Trois personnes ont été tuées vendredi après-midi dans une frappe de drone israélien "
+        "qui a visé une voiture dans la ville de Bint Jbeil, au sud du Liban. "
+        "Selon l'Agence nationale d'information, le drone a tiré deux missiles sur le véhicule. "
+        "En riposte, le Hezbollah a annoncé avoir ciblé avec des roquettes Katioucha une "
+        "caserne de l'armée israélienne à Kiryat Shmona. "
+        "Jeudi, deux civils avaient été blessés par des tirs d'artillerie israéliens sur Khiam. "
+        "Depuis le 8 octobre, plus de 400 personnes ont été tuées au Liban par les attaques "
+        "israéliennes."
+    )
+    events = merge.merge_mentions(extract_events(text, language="fr", published_at=PUB))
+    got = [
+        (
+            g[0].sub_event_type,
+            g[0].place.name,
+            sorted((a.name, a.role) for a in g[0].actors),
+            g[0].fatalities,
+            g[0].injured,
+            len(g),
+        )
+        for g in events
+    ]
+    assert got == [
+        # The drone's missiles are the strike's second mention, not a missile attack in Lebanon.
+        ("Air/drone strike", "Bent Jbaïl", [("Israel Defense Forces", "actor")], 3, None, 2),
+        (
+            "Shelling/artillery/missile attack",
+            "Qiryat Shmona",
+            [("Hezbollah", "actor"), ("Israel Defense Forces", "target")],
+            None,
+            None,
+            1,
+        ),
+        # The other side's act does not take the previous act's place.
+        (
+            "Shelling/artillery/missile attack",
+            "Khiam",
+            [("Israel Defense Forces", "actor")],
+            None,
+            2,
+            1,
+        ),
+        # "Since 8 October, more than 400 killed" is a running toll, not an event.
+    ]

@@ -275,7 +275,9 @@ def extract(
         previous = [
             m
             for p, m in out
-            if _same_act(p, r) and 0 < r.sentence.index - p.sentence.index <= _INHERIT_WINDOW
+            if _same_act(p, r)
+            and 0 < r.sentence.index - p.sentence.index <= _INHERIT_WINDOW
+            and _same_side(m.actors, r.actors)
         ]
         prior = previous[-1] if previous else None
         places = r.places or (
@@ -350,6 +352,15 @@ def extract(
                 out.append((r, mention))
     mentions = _one_crowd_type([m for _, m in _organised(out, lex)])
     return sorted(mentions, key=lambda m: (m.start, m.place.name))
+
+
+def _same_side(earlier: tuple[Actor, ...], later: tuple[Actor, ...]) -> bool:
+    """Return False when both acts name their actor and no actor is shared: "Hezbollah fired
+    rockets at Kiryat Shmona. Israeli artillery shelled Khiam." are two acts, and the second
+    must not take the first one's place."""
+    a = {x.name for x in earlier if x.role == "actor"}
+    b = {x.name for x in later if x.role == "actor"}
+    return not a or not b or bool(a & b)
 
 
 def _same_act(earlier: _Reading, later: _Reading) -> bool:
