@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schemas.events import EventMention
-from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events
+from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events, merge
 
 PUB = "2021-01-02T10:30:00+03:00"  # a Saturday
 
@@ -88,3 +88,31 @@ def test_counts_places_and_actors() -> None:
     roles = {(a.name, a.role) for a in claimed.actors}
     assert roles == {("Islamic Resistance in Iraq", "actor"), ("US forces", "target")}
     assert claimed.place.geo_precision == 2  # "cerca de": near the town
+
+
+def test_a_dated_series_of_strikes_retold_by_a_bare_noun_is_one_event() -> None:
+    text = (
+        "Al menos doce civiles murieron el viernes en una serie de ataques aéreos rusos "
+        "contra la ciudad de Idlib. "
+        "Los bombardeos alcanzaron un mercado popular y una escuela en el centro de la ciudad."
+    )
+    found = extract_events(text, language="es", published_at=PUB)
+    assert len(merge.merge_mentions(found)) == 1
+    assert {(m.sub_event_type, m.place.name) for m in found} == {("Air/drone strike", "Idlib")}
+    assert [a.name for a in found[0].actors] == ["Russian forces"]
+    # Undated, a series of attacks is a habit, not an act.
+    text = "Una serie de ataques contra bases estadounidenses en Irak preocupa a Washington."
+    assert extract_events(text, language="es", published_at=PUB) == []
+
+
+def test_a_group_named_after_the_levant_is_no_place_in_damascus() -> None:
+    text = (
+        "Combatientes de Hayat Tahrir al Sham atacaron el viernes posiciones del ejército "
+        "sirio cerca de Saraqib."
+    )
+    m = one(text)
+    assert m.place.name == "Saraqib"
+    assert {(a.name, a.role) for a in m.actors} == {
+        ("Hayat Tahrir al-Sham", "actor"),
+        ("Syrian army", "target"),
+    }

@@ -61,7 +61,7 @@ class _Reading:
 
 def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _Reading | None:
     text = s.text
-    cues = rules.candidate_cues(text, lex)
+    cues = rules.candidate_cues(text, lex, dated=any(d.precision == "day" for d in found_dates))
     if cues and not found_dates:
         # An undated act told in a relative clause ("X, who was killed in a car bombing in
         # Damascus, ...") is what the reader already knows, not news: dated this week it would
@@ -280,6 +280,13 @@ def extract(
             and _same_side(m.actors, r.actors)
         ]
         prior = previous[-1] if previous else None
+        if prior is None and not r.places and r.date is None:
+            kin = _kin(r, out)
+            if kin is not None:
+                # "Los bombardeos alcanzaron un mercado", right after "ataques aéreos … contra
+                # Idlib": the act named again, without place or date, is that act told again.
+                out.append((r, _retold(kin, r, source)))
+                continue
         places = r.places or (
             [prior.place] if prior else [fallback_place] if fallback_place else []
         )
@@ -352,6 +359,38 @@ def extract(
                 out.append((r, mention))
     mentions = _one_crowd_type([m for _, m in _organised(out, lex)])
     return sorted(mentions, key=lambda m: (m.start, m.place.name))
+
+
+def _kin(r: _Reading, out: list[tuple[_Reading, EventMention]]) -> EventMention | None:
+    """Return the latest mention of the last two sentences of ``r``'s PLOVER event whose
+    actors ``r`` does not contradict, if any."""
+    plover = rules.type_table()[str(r.cue.sub_event_type)]["plover"]
+    kin = [
+        m
+        for p, m in out
+        if 0 < r.sentence.index - p.sentence.index <= _ATTACH_WINDOW
+        and m.plover_event == plover
+        and _same_side(m.actors, r.actors)
+    ]
+    return kin[-1] if kin else None
+
+
+def _retold(anchor: EventMention, r: _Reading, source: str) -> EventMention:
+    """Return ``anchor`` as told again by ``r``'s sentence: its type, place and date, the
+    sentence's own words, counts and casualties."""
+    return replace(
+        anchor,
+        sentence=source[r.sentence.start : r.sentence.end],
+        start=r.sentence.start,
+        end=r.sentence.end,
+        actors=r.actors or anchor.actors,
+        counts=dict(r.counts),
+        fatalities=r.casualties.get("fatalities"),
+        injured=r.casualties.get("injured"),
+        intercepted=r.intercepted,
+        confidence=round(anchor.confidence - 0.2, 2),
+        date_text=None,
+    )
 
 
 def _same_side(earlier: tuple[Actor, ...], later: tuple[Actor, ...]) -> bool:

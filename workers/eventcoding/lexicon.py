@@ -235,6 +235,8 @@ class Lexicon:
     hypothetical: re.Pattern[str]
     future: re.Pattern[str]
     habitual: re.Pattern[str]
+    #: "A series of attacks": a habit unless the sentence gives the day ("on Tuesday").
+    series: re.Pattern[str]
     intercepted: re.Pattern[str]
     clause_break: re.Pattern[str]
     related: re.Pattern[str]
@@ -344,6 +346,7 @@ def lexicon(language: str) -> Lexicon:
         hypothetical=compile_any(raw["hypothetical"]),
         future=compile_any(raw["future"]),
         habitual=compile_any(raw["habitual"]),
+        series=compile_any(raw.get("series", {}).get("patterns", [])),
         intercepted=compile_any(raw["intercepted"]),
         clause_break=compile_any(raw["clause_breaks"]),
         related=re.compile(rf"(?:^|\s)(?:{related})\s*[:\-–—]?", _FLAGS),

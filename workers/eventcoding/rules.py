@@ -65,14 +65,15 @@ def _unreal(lex: Lexicon) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None
     )
 
 
-def happened(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
+def happened(sentence: str, start: int, end: int, lex: Lexicon, *, dated: bool = False) -> bool:
     """Return False when the cue at ``start:end`` is negated, hypothetical, future or habitual.
 
     A negation counts only before the cue, in its comma-delimited phrase and its clause: a
     negator governs what follows it ("لم يقع انفجار", "no rockets were fired"), while one
     after the act says what it did not cause ("exploded without causing casualties", "n'a
     pas fait de victimes") or belongs to another clause ("they blocked the road while the
-    militants denied any role"). The other markers scope over the cue's whole clause.
+    militants denied any role"). The other markers scope over the cue's whole clause; a
+    "series of attacks" only when the sentence gives no day (``dated``).
     """
     left = comma_scope(sentence, start, end)[0]
     for c_start, c_end in clauses(sentence, lex):
@@ -81,6 +82,8 @@ def happened(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
                 return False
             clause = sentence[c_start:c_end]
             lowered = clause.lower()
+            if not dated and lex.series.search(clause):
+                return False
             return not any(
                 may_match(keys, lowered) and pattern.search(clause) is not None
                 for pattern, keys in _unreal(lex)
@@ -132,17 +135,18 @@ def refine(cue: Cue, text: str, lex: Lexicon) -> Cue:
     return cue
 
 
-def candidate_cues(sentence: str, lex: Lexicon) -> list[Cue]:
-    """Return the cues of ``sentence`` whose act happened: typed ones, else one generic cue."""
+def candidate_cues(sentence: str, lex: Lexicon, *, dated: bool = False) -> list[Cue]:
+    """Return the cues of ``sentence`` whose act happened: typed ones, else one generic cue
+    (``dated``: the sentence gives the day, so a "series of strikes" is an act)."""
     typed = [
         refine(c, sentence, lex)
         for c in _typed_cues(sentence, lex)
-        if happened(sentence, c.start, c.end, lex)
+        if happened(sentence, c.start, c.end, lex, dated=dated)
     ]
     if typed:
         return typed
     for m in lex.generic_attack.finditer(sentence):
-        if happened(sentence, m.start(), m.end(), lex):
+        if happened(sentence, m.start(), m.end(), lex, dated=dated):
             return [Cue(None, False, None, m.start(), m.end())]
     return []
 
