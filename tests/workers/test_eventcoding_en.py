@@ -516,3 +516,22 @@ def test_arabic_mundhu_with_a_number_is_ago() -> None:
         "انفجرت عبوة ناسفة في كركوك منذ ثلاثة أيام.", language="ar", published_at=PUB
     )
     assert [(m.event_date, m.date_precision) for m in found] == [("2020-12-30", "day")]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        ("Police found and defused a roadside bomb in Kirkuk on Friday.", "Disrupted weapons use"),
+        ("A roadside bomb was defused by police in Kirkuk on Friday.", "Disrupted weapons use"),
+        ("Security forces seized 20 rockets in Basra on Friday.", "Disrupted weapons use"),
+        # Finding the launch pad after the rockets hit disrupts nothing.
+        (
+            "Two rockets hit Baghdad airport on Friday and police later found the launch pad.",
+            "Shelling/artillery/missile attack",
+        ),
+    ],
+)
+def test_weapons_found_are_disrupted_but_an_attack_followed_by_a_find_is_the_attack(
+    text: str, sub_type: str
+) -> None:
+    assert one(text).sub_event_type == sub_type
