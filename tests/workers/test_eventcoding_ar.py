@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schemas.events import EventMention
-from workers.eventcoding import SUPPORTED_LANGUAGES, actors, extract_events, gazetteer
+from workers.eventcoding import SUPPORTED_LANGUAGES, actors, extract_events, gazetteer, merge
 from workers.eventcoding.lexicon import lexicon
 from workers.eventcoding.numbers import casualties, table_number
 
@@ -364,3 +364,36 @@ def test_the_dual_is_a_count_of_two(
 ) -> None:
     m = one(text)
     assert (m.fatalities, m.injured, m.counts) == (fatalities, injured, counts)
+
+
+def test_strikes_and_a_reply_in_one_arabic_article_stay_apart() -> None:
+    text = (
+        "شنت الطائرات الحربية الإسرائيلية فجر اليوم سلسلة غارات على بلدة عيتا الشعب في جنوب "
+        "لبنان، ما أدى إلى استشهاد مواطنين اثنين وإصابة ثلاثة آخرين. "
+        "وأعلنت المقاومة الإسلامية في بيان أنها استهدفت ثكنة زرعيت الإسرائيلية بالأسلحة "
+        "الصاروخية ردا على الاعتداءات. "
+        "وكانت مسيرة إسرائيلية قد استهدفت أمس دراجة نارية في بلدة الخيام."
+    )
+    events = merge.merge_mentions(extract_events(text, language="ar", published_at=PUB))
+    assert [
+        (
+            g[0].sub_event_type,
+            g[0].place.name,
+            sorted((a.name, a.role) for a in g[0].actors),
+            g[0].fatalities,
+            g[0].injured,
+        )
+        for g in events
+    ] == [
+        ("Air/drone strike", "Aita al-Shaab", [("Israel Defense Forces", "actor")], 2, 3),
+        # The reply is the other side's act, in Israel: not a second mention of the strikes.
+        (
+            "Shelling/artillery/missile attack",
+            "Zar'it",
+            [("Hezbollah", "actor"), ("Israel Defense Forces", "target")],
+            None,
+            None,
+        ),
+        # "مسيرة إسرائيلية" is an Israeli drone, not a march.
+        ("Air/drone strike", "Khiam", [("Israel Defense Forces", "actor")], None, None),
+    ]

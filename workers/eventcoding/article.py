@@ -11,15 +11,17 @@ event of unknown weapon when its own words (or another sentence about the person
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from schemas.events import Actor, EventMention, Place
 
 from . import actors, dates, gazetteer, numbers, rules, syntax
 from .dates import DateRef
-from .lexicon import Lexicon
+from .lexicon import Lexicon, compile_any
 from .sentences import Sentence, split
 
 #: Same-length replacements, so offsets into the normalised text are offsets into the original.
@@ -230,10 +232,27 @@ def _compatible_date(a: DateRef | None, b: DateRef) -> bool:
 
 
 def _shares_party(generic: _Reading, typed: _Reading) -> bool:
-    """Return True unless both sentences name targets and none in common."""
+    """Return True unless both sentences name targets and none in common, or one's target is
+    the other's actor (the other side's act, not the same one told again)."""
     g = {a.name for a in generic.actors if a.role == "target"}
     t = {a.name for a in typed.actors if a.role == "target"}
+    if {a.name for a in typed.actors if a.role == "actor"} & g:
+        return False
+    if {a.name for a in generic.actors if a.role == "actor"} & t:
+        return False
     return not g or not t or bool(g & t)
+
+
+@cache
+def _reply(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of the language's words for a reply ("en riposte", "ردا على")."""
+    return compile_any(lex.raw.get("retaliation", {}).get("patterns", []), bounded=True)
+
+
+def _is_reply(r: _Reading, lex: Lexicon) -> bool:
+    """Return True when ``r``'s sentence says its act answers another: a reply is an act of
+    its own, never the previous act told again."""
+    return _reply(lex).search(r.sentence.text) is not None
 
 
 def extract(
@@ -280,7 +299,7 @@ def extract(
             and _same_side(m.actors, r.actors)
         ]
         prior = previous[-1] if previous else None
-        if prior is None and not r.places and r.date is None:
+        if prior is None and not r.places and r.date is None and not _is_reply(r, lex):
             kin = _kin(r, out)
             if kin is not None:
                 # "Los bombardeos alcanzaron un mercado", right after "ataques aéreos … contra
@@ -325,6 +344,7 @@ def extract(
                 r.date, DateRef(dt.date.fromisoformat(m.event_date), m.date_precision, None)
             )
             and _shares_party(r, p)
+            and not _is_reply(r, lex)
         ]
         if near:
             _, i = min(near)
