@@ -430,3 +430,22 @@ def test_an_article_of_strikes_and_replies_keeps_each_act_in_its_place() -> None
         ),
         # "Since 8 October, more than 400 killed" is a running toll, not an event.
     ]
+
+
+def test_a_protest_told_over_four_sentences_is_one_event_where_it_happened() -> None:
+    text = (
+        "Des milliers de manifestants se sont rassemblés vendredi devant le siège du gouvernorat "
+        "à Nassiriya, dans le sud de l'Irak. "
+        "Les forces de sécurité ont tiré à balles réelles pour disperser la foule, tuant deux "
+        "manifestants et en blessant une vingtaine. "
+        "Des protestataires ont ensuite incendié des pneus et bloqué la route menant à Bassora."
+    )
+    found = extract_events(text, language="fr", published_at=PUB)
+    events = merge.merge_mentions(found)
+    assert len(events) == 1
+    # The road "leading to Basra" is no place of the act.
+    assert {(m.sub_event_type, m.place.name) for m in found} == {
+        ("Excessive force against protesters", "Nasiriyah")
+    }
+    # "une vingtaine" is twenty, not one.
+    assert [(m.fatalities, m.injured) for m in found][1] == (2, 20)

@@ -109,12 +109,13 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
     """Set ``r``'s places (and minor towns, major places, ambiguity) from its sentence, towns
     in the ``focus`` countries first."""
     text = r.sentence.text
-    all_hits = gazetteer.find(text, lex, list(r.exclude), focus)
+    found = gazetteer.find(text, lex, list(r.exclude), focus)
+    r.countries = frozenset(h.entry.country for h in found if not h.ambiguous)
+    all_hits = [h for h in found if not h.destination]
     hits = gazetteer.split_coordinated(text, all_hits, lex)
     r.places = [h.place() for h in hits]
     r.minor = frozenset(h.entry.name for h in hits if h.entry.minor)
     r.ambiguous = any(h.ambiguous for h in all_hits)
-    r.countries = frozenset(h.entry.country for h in all_hits if not h.ambiguous)
     # Without a village the sentence's places are its major ones; with one, they are the
     # places left when the village is not counted.
     majors = [h for h in all_hits if not h.entry.minor] if r.minor else None

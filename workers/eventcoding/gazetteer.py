@@ -58,6 +58,9 @@ class Hit:
     #: Towns of other countries share the name ("Tripoli", "Saïda"): the article's countries
     #: may choose another one (:func:`find` with ``focus``).
     ambiguous: bool = False
+    #: Named as where something leads ("la route menant à Bassora", "the road to Basra"):
+    #: no place of the act.
+    destination: bool = False
 
     def place(self) -> Place:
         """Return the schema Place (a "near X" town is district-level, precision 2)."""
@@ -363,6 +366,7 @@ class _Context:
     province_after: re.Pattern[str]
     region_before: re.Pattern[str]
     near_before: re.Pattern[str]
+    destination_before: re.Pattern[str]
     #: A comma or the language's "and" ("et", "y", "و" written onto the next word).
     coordination: re.Pattern[str]
     locative_before: re.Pattern[str]
@@ -392,6 +396,9 @@ def _context(lex: Lexicon) -> _Context:
         region_before=re.compile(rf"(?:{'|'.join(raw['region_markers'])})\s*$", flags),
         coordination=re.compile("|".join([",", "،", *raw["coordination"]]), flags),
         near_before=re.compile(rf"(?:{'|'.join(raw['near_markers'])})\s*$", flags),
+        destination_before=re.compile(
+            rf"(?:{'|'.join(raw.get('destination_markers', ['(?!)']))})\s*$", flags
+        ),
         locative_before=re.compile(rf"(?:{'|'.join(raw['locative_markers'])})\s*$", flags),
         adjective_phrase=re.compile(phrase, flags),
         adjectives=tuple((re.compile(rf"^(?:{a})$", flags), c) for a, c in adjs.items()),
@@ -506,7 +513,8 @@ def find(
                 )
             near = ctx.near_before.search(before) is not None
             countries = {e.country for e in entries if e.kind in ("town", "province")}
-            hits.append(Hit(entry, start, end, near, len(countries) > 1))
+            destination = ctx.destination_before.search(before) is not None
+            hits.append(Hit(entry, start, end, near, len(countries) > 1, destination))
             resume = i + n
             break
     for m in ctx.adjective_phrase.finditer(sentence):

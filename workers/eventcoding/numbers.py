@@ -133,14 +133,16 @@ def number_after(sentence: str, pos: int, lex: Lexicon) -> int | None:
     while lead < min(4, len(words) - 1) and words[lead].lower().strip(",،") in skip:
         lead += 1
     words = words[lead : lead + 4]
+    # A vague phrase of several words first: "une vingtaine" is 20, not "une" (1).
+    for n in range(len(words), 1, -1):
+        value = _vague_value(" ".join(words[:n]), lex)
+        if value is not None:
+            return value
     value = parse_number(
         " ".join(words), lex.language, at_end=False, table=lex.raw.get("number_words")
     )
-    if value is None:
-        for n in range(len(words), 0, -1):
-            value = _vague_value(" ".join(words[:n]), lex)
-            if value is not None:
-                break
+    if value is None and words:
+        value = _vague_value(words[0], lex)
     return value
 
 
