@@ -535,3 +535,8 @@ def test_weapons_found_are_disrupted_but_an_attack_followed_by_a_find_is_the_att
     text: str, sub_type: str
 ) -> None:
     assert one(text).sub_event_type == sub_type
+
+
+def test_us_and_british_warplanes_are_both_actors() -> None:
+    m = one("US and British warplanes struck the port of Hodeidah on Friday.")
+    assert {(a.name, a.role) for a in m.actors} == {("US forces", "actor"), ("UK forces", "actor")}
