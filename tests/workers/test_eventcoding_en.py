@@ -540,3 +540,16 @@ def test_weapons_found_are_disrupted_but_an_attack_followed_by_a_find_is_the_att
 def test_us_and_british_warplanes_are_both_actors() -> None:
     m = one("US and British warplanes struck the port of Hodeidah on Friday.")
     assert {(a.name, a.role) for a in m.actors} == {("US forces", "actor"), ("UK forces", "actor")}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "A car bomb exploded on Haifa Street in Baghdad on Friday."),
+        ("ar", "انفجرت سيارة مفخخة في شارع حيفا ببغداد أمس."),
+        ("fr", "Une voiture piégée a explosé vendredi rue de Damas à Bagdad."),
+    ],
+)
+def test_a_street_named_after_a_town_is_in_its_own_town(language: str, text: str) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.place.name for m in found] == ["Baghdad"]

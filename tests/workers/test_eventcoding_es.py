@@ -116,3 +116,19 @@ def test_a_group_named_after_the_levant_is_no_place_in_damascus() -> None:
         ("Hayat Tahrir al-Sham", "actor"),
         ("Syrian army", "target"),
     }
+
+
+def test_a_protest_its_square_and_its_arrests_are_one_event_in_its_town() -> None:
+    text = (
+        "Miles de personas marcharon el viernes por el centro de Bogotá contra la reforma. "
+        "La policía antidisturbios lanzó gases lacrimógenos contra los manifestantes que "
+        "intentaban llegar a la Plaza de Bolívar. "
+        "Al menos 15 personas resultaron heridas y 30 fueron detenidas, según la Alcaldía."
+    )
+    found = extract_events(text, language="es", published_at=PUB)
+    assert len(merge.merge_mentions(found)) == 1
+    # The square named after Bolívar is in Bogotá, not the department of Bolívar; the arrests
+    # are the police's intervention in the march.
+    assert {(m.sub_event_type, m.place.name) for m in found} == {
+        ("Protest with intervention", "Bogotá")
+    }

@@ -386,11 +386,14 @@ def _kin(r: _Reading, out: list[tuple[_Reading, EventMention]]) -> EventMention 
     """Return the latest mention of the last two sentences of ``r``'s PLOVER event whose
     actors ``r`` does not contradict, if any."""
     plover = rules.type_table()[str(r.cue.sub_event_type)]["plover"]
+    # Arrests right after a crowd's act are how the police intervened in it (ACLED's protest
+    # with intervention), not arrests somewhere in the country.
+    kinds = {plover, "PROTEST"} if plover == "ARREST" else {plover}
     kin = [
         m
         for p, m in out
         if 0 < r.sentence.index - p.sentence.index <= _ATTACH_WINDOW
-        and m.plover_event == plover
+        and m.plover_event in kinds
         and _same_side(m.actors, r.actors)
     ]
     return kin[-1] if kin else None

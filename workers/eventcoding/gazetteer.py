@@ -367,6 +367,8 @@ class _Context:
     region_before: re.Pattern[str]
     near_before: re.Pattern[str]
     destination_before: re.Pattern[str]
+    street_before: re.Pattern[str]
+    street_after: re.Pattern[str]
     #: A comma or the language's "and" ("et", "y", "و" written onto the next word).
     coordination: re.Pattern[str]
     locative_before: re.Pattern[str]
@@ -396,6 +398,12 @@ def _context(lex: Lexicon) -> _Context:
         region_before=re.compile(rf"(?:{'|'.join(raw['region_markers'])})\s*$", flags),
         coordination=re.compile("|".join([",", "،", *raw["coordination"]]), flags),
         near_before=re.compile(rf"(?:{'|'.join(raw['near_markers'])})\s*$", flags),
+        street_before=re.compile(
+            rf"(?:{'|'.join(raw.get('street_markers', ['(?!)']))})\s*$", flags
+        ),
+        street_after=re.compile(
+            rf"\s+(?:{'|'.join(raw.get('street_markers_after', ['(?!)']))})(?!\w)", flags
+        ),
         destination_before=re.compile(
             rf"(?:{'|'.join(raw.get('destination_markers', ['(?!)']))})\s*$", flags
         ),
@@ -477,6 +485,11 @@ def find(
             if not capitalised or _overlaps(start, end, exclude):
                 continue
             before = sentence[max(0, start - 40) : start]
+            if ctx.street_before.search(before) or ctx.street_after.match(sentence, end):
+                # "Plaza de Bolívar", "rue de Paris", "شارع بغداد": a street or a square named
+                # after a place or a person is inside the town, not that place.
+                resume = i + n
+                break
             named_province = (
                 ctx.province_before.search(before) is not None
                 or ctx.province_after.match(sentence, end) is not None
