@@ -449,3 +449,17 @@ def test_a_protest_told_over_four_sentences_is_one_event_where_it_happened() -> 
     }
     # "une vingtaine" is twenty, not one.
     assert [(m.fatalities, m.injured) for m in found][1] == (2, 20)
+
+
+def test_a_clash_told_by_its_toll_next_is_the_same_clash_with_its_dead() -> None:
+    text = (
+        "Les forces du Hachd al-Chaabi ont repoussé dans la nuit de jeudi à vendredi une "
+        "attaque des terroristes de Daech contre leurs positions dans la province de Diyala. "
+        "Quatre combattants du Hachd ont été tués et six autres blessés dans les affrontements."
+    )
+    found = extract_events(text, language="fr", published_at=PUB)
+    assert len(merge.merge_mentions(found)) == 1
+    assert [(m.place.name, m.fatalities, m.injured) for m in found] == [
+        ("Diyala", None, None),
+        ("Diyala", 4, 6),
+    ]

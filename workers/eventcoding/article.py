@@ -86,8 +86,9 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
     cue = rules.choose(cues, parties=parties, counted=bool(counts or casualties))
     if cue is None:
         return None
-    if casualties is None:
-        casualties = numbers.casualties(text, lex)
+    # Once the act stands, its toll may sit further from its figure than a gate would allow
+    # ("Quatre combattants du Hachd ont été tués").
+    casualties = numbers.casualties(text, lex, reach=4)
     # What is left of the actors' names are no places ("Iraqi forces" is not Iraq).
     exclude = tuple((h.start, h.end) for h in actor_hits if not h.target_only)
     reading = _Reading(
@@ -378,8 +379,38 @@ def extract(
             mention = _untyped(r, out, fallback_place, version, source)
             if mention is not None:
                 out.append((r, mention))
+    out = _placed_by_earlier(out, fallback_place, source, lex)
     mentions = _one_crowd_type([m for _, m in _organised(out, lex)])
     return sorted(mentions, key=lambda m: (m.start, m.place.name))
+
+
+def _placed_by_earlier(
+    out: list[tuple[_Reading, EventMention]],
+    fallback: Place | None,
+    source: str,
+    lex: Lexicon,
+) -> list[tuple[_Reading, EventMention]]:
+    """Return ``out`` with each typed act that only got the article's country (no place or
+    date of its own) told again as the act of its kind just before it, when that one stood on
+    a sentence read later (an attack word with a named group: "les Hachd ont repoussé une
+    attaque de Daech à Diyala. Quatre combattants ont été tués dans les affrontements")."""
+    if fallback is None:
+        return out
+    fixed: list[tuple[_Reading, EventMention]] = []
+    for r, m in out:
+        if (
+            r.cue.sub_event_type is not None
+            and not r.places
+            and r.date is None
+            and m.place == fallback
+            and not _is_reply(r, lex)
+        ):
+            kin = _kin(r, [(p, k) for p, k in out if k.place != fallback])
+            if kin is not None:
+                fixed.append((r, _retold(kin, r, source)))
+                continue
+        fixed.append((r, m))
+    return fixed
 
 
 def _kin(r: _Reading, out: list[tuple[_Reading, EventMention]]) -> EventMention | None:

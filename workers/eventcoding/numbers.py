@@ -203,8 +203,12 @@ def _casualty_patterns(lex: Lexicon) -> tuple[_CasualtyPattern, ...]:
     return tuple(out)
 
 
-def casualties(sentence: str, lex: Lexicon) -> dict[str, int]:
-    """Return ``{"fatalities": n, "injured": m}`` for what ``sentence`` states (lowest figure)."""
+def casualties(sentence: str, lex: Lexicon, *, reach: int = 2) -> dict[str, int]:
+    """Return ``{"fatalities": n, "injured": m}`` for what ``sentence`` states (lowest figure).
+
+    ``reach``: how many words may stand between a figure and the casualty phrase after it (a
+    noun phrase: "Quatre combattants du Hachd ont été tués" needs four).
+    """
     found_counts: dict[str, int] = {}
     lowered = sentence.lower()
     for key, before, pattern, literals in _casualty_patterns(lex):
@@ -212,7 +216,7 @@ def casualties(sentence: str, lex: Lexicon) -> dict[str, int]:
             continue  # none of the phrases' literals occurs: the regex cannot match
         for found in pattern.finditer(sentence):
             if before:
-                value = number_before(sentence, found.start(), lex, skip=2)
+                value = number_before(sentence, found.start(), lex, skip=reach)
             else:
                 value = number_after(sentence, found.end(), lex)
             if value is None or not 0 < value <= _MAX_COUNT:
