@@ -553,3 +553,35 @@ def test_us_and_british_warplanes_are_both_actors() -> None:
 def test_a_street_named_after_a_town_is_in_its_own_town(language: str, text: str) -> None:
     found = extract_events(text, language=language, published_at=PUB)
     assert [m.place.name for m in found] == ["Baghdad"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "fatalities", "injured"),
+    [
+        (
+            "en",
+            "At least 18 Palestinians, including six children, were killed in Gaza on Friday.",
+            18,
+            None,
+        ),
+        (
+            "fr",
+            "Douze personnes, dont trois enfants, ont été tuées vendredi dans une frappe à Gaza.",
+            12,
+            None,
+        ),
+        ("es", "Diez personas, entre ellas tres niños, murieron el viernes en Gaza.", 10, None),
+        (
+            "en",
+            "Israeli tanks shelled Khan Younis on Friday, wounding at least five people.",
+            None,
+            5,
+        ),
+        ("ar", "أسفر انفجار عبوة ناسفة في كركوك أمس عن مقتل ما لا يقل عن خمسة أشخاص.", 5, None),
+    ],
+)
+def test_a_toll_is_its_total_not_a_subset_and_qualifiers_are_no_number(
+    language: str, text: str, fatalities: int | None, injured: int | None
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [(m.fatalities, m.injured) for m in found] == [(fatalities, injured)]

@@ -124,16 +124,36 @@ def date_words(lex: Lexicon) -> frozenset[str]:
     return frozenset(w.lower() for w in [*dates["weekdays"], *dates.get("before_numbers", [])])
 
 
+@cache
+def _qualifiers(lex: Lexicon) -> tuple[str, ...]:
+    """Return the pack's number qualifiers ("at least", "au moins"), longest first."""
+    found = [q.lower() for q in lex.raw.get("number_qualifiers", [])]
+    return tuple(sorted(found, key=len, reverse=True))
+
+
 def number_after(sentence: str, pos: int, lex: Lexicon) -> int | None:
     """Return the count written just after ``pos`` ("tuant trois personnes" -> 3), over a date
-    between them ("ont tué mardi trois personnes", "قتل اول من امس 4 جنود")."""
+    between them ("ont tué mardi trois personnes", "قتل اول من امس 4 جنود") and a qualifier
+    ("killed at least five", "tuant au moins trois")."""
     words = sentence[pos : pos + _WINDOW].split()
     skip = date_words(lex)
     lead = 0
     while lead < min(4, len(words) - 1) and words[lead].lower().strip(",،") in skip:
         lead += 1
-    words = words[lead : lead + 4]
-    # A vague phrase of several words first: "une vingtaine" is 20, not "une" (1).
+    words = words[lead : lead + 6]
+    lowered = " ".join(words).lower()
+    for qualifier in _qualifiers(lex):
+        if lowered.startswith(qualifier + " "):
+            value = _count_at(words[len(qualifier.split()) :][:4], lex)
+            if value is not None:
+                return value
+            break
+    return _count_at(words[:4], lex)
+
+
+def _count_at(words: list[str], lex: Lexicon) -> int | None:
+    """Return the count ``words`` start with: a vague phrase of several words first ("une
+    vingtaine" is 20, not "une", 1), then number words or figures, then a one-word vague one."""
     for n in range(len(words), 1, -1):
         value = _vague_value(" ".join(words[:n]), lex)
         if value is not None:
@@ -203,6 +223,20 @@ def _casualty_patterns(lex: Lexicon) -> tuple[_CasualtyPattern, ...]:
     return tuple(out)
 
 
+@cache
+def _subset(lex: Lexicon) -> re.Pattern[str]:
+    markers = "|".join(lex.raw.get("subset_markers", [])) or "(?!)"
+    return re.compile(rf"[,،(]\s*(?:{markers})(?!\w)[^,،()]*[,،)]?\s*$", re.IGNORECASE)
+
+
+def _before_subset(sentence: str, end: int, lex: Lexicon) -> int:
+    """Return where the figure of the casualty phrase at ``end`` is read back from: before a
+    subset clause ("At least 18 Palestinians, including six children, were killed": 18)."""
+    start = max(0, end - 80)
+    found = _subset(lex).search(sentence[start:end])
+    return start + found.start() if found else end
+
+
 def casualties(sentence: str, lex: Lexicon, *, reach: int = 2) -> dict[str, int]:
     """Return ``{"fatalities": n, "injured": m}`` for what ``sentence`` states (lowest figure).
 
@@ -216,7 +250,8 @@ def casualties(sentence: str, lex: Lexicon, *, reach: int = 2) -> dict[str, int]
             continue  # none of the phrases' literals occurs: the regex cannot match
         for found in pattern.finditer(sentence):
             if before:
-                value = number_before(sentence, found.start(), lex, skip=reach)
+                end = _before_subset(sentence, found.start(), lex)
+                value = number_before(sentence, end, lex, skip=reach)
             else:
                 value = number_after(sentence, found.end(), lex)
             if value is None or not 0 < value <= _MAX_COUNT:
