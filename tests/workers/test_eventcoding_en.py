@@ -585,3 +585,21 @@ def test_a_toll_is_its_total_not_a_subset_and_qualifiers_are_no_number(
 ) -> None:
     found = extract_events(text, language=language, published_at=PUB)
     assert [(m.fatalities, m.injured) for m in found] == [(fatalities, injured)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "date"),
+    [
+        ("en", "A mortar round landed near the US embassy in Baghdad overnight.", "2021-01-01"),
+        (
+            "fr",
+            "Une roquette est tombée la nuit dernière près de l'ambassade américaine à Bagdad.",
+            "2021-01-01",
+        ),
+        ("ar", "سقطت قذيفة هاون الليلة الماضية قرب السفارة الأمريكية في بغداد.", "2021-01-01"),
+        ("ar", "سقطت قذيفة هاون الليلة قبل الماضية قرب السفارة الأمريكية في بغداد.", "2020-12-31"),
+    ],
+)
+def test_last_night_is_the_day_before_publication(language: str, text: str, date: str) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [(m.event_date, m.date_precision) for m in found] == [(date, "day")]
