@@ -463,3 +463,22 @@ def test_a_clash_told_by_its_toll_next_is_the_same_clash_with_its_dead() -> None
         ("Diyala", None, None),
         ("Diyala", 4, 6),
     ]
+
+
+def test_a_syrian_report_keeps_its_news_agency_out_of_yemen() -> None:
+    text = (
+        "L'armée syrienne a repoussé vendredi une offensive des terroristes de Hayat Tahrir "
+        "al-Cham sur l'ouest de la province d'Alep, tuant des dizaines d'assaillants, selon "
+        "l'agence SANA. "
+        "Des avions de combat russes et syriens ont frappé vendredi des positions terroristes "
+        "à Idleb. "
+        "L'agence SANA a indiqué qu'un soldat syrien a été tué vendredi par une mine à Deraa."
+    )
+    found = extract_events(text, language="fr", published_at=PUB)
+    assert [(m.sub_event_type, m.place.country_code, m.place.admin1_code) for m in found] == [
+        ("Armed clash", "SY", "SY-HL"),
+        ("Air/drone strike", "SY", "SY-ID"),
+        ("Remote explosive/landmine/IED", "SY", "SY-DR"),
+    ]
+    assert found[0].fatalities == 10  # "des dizaines": ACLED's conservative 10
+    assert ("Russian forces", "actor") in {(a.name, a.role) for a in found[1].actors}

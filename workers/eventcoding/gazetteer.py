@@ -484,6 +484,10 @@ def find(
             )
             if not capitalised or _overlaps(start, end, exclude):
                 continue
+            first = sentence[tokens[i][0] : tokens[i][1]]
+            if n > 1 and len(first) >= 3 and first.isupper() and not sentence[start:end].isupper():
+                # An acronym followed by a word ("SANA a indiqué") is no "Sana'a".
+                continue
             before = sentence[max(0, start - 40) : start]
             if ctx.street_before.search(before) or ctx.street_after.match(sentence, end):
                 # "Plaza de Bolívar", "rue de Paris", "شارع بغداد": a street or a square named
