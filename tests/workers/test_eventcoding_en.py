@@ -603,3 +603,14 @@ def test_a_toll_is_its_total_not_a_subset_and_qualifiers_are_no_number(
 def test_last_night_is_the_day_before_publication(language: str, text: str, date: str) -> None:
     found = extract_events(text, language=language, published_at=PUB)
     assert [(m.event_date, m.date_precision) for m in found] == [(date, "day")]
+
+
+def test_the_act_is_placed_by_its_own_clause() -> None:
+    text = (
+        "The Israeli military said it hit targets in Khan Younis on Friday, hours after rockets "
+        "were fired at Sderot."
+    )
+    found = extract_events(text, language="en", published_at=PUB)
+    assert [(m.sub_event_type, m.place.name) for m in found] == [
+        ("Shelling/artillery/missile attack", "Sderot")
+    ]

@@ -22,7 +22,7 @@ from schemas.events import Actor, EventMention, Place
 from . import actors, dates, gazetteer, numbers, rules, syntax
 from .dates import DateRef
 from .lexicon import Lexicon, compile_any
-from .sentences import Sentence, split
+from .sentences import Sentence, clauses, split
 
 #: Same-length replacements, so offsets into the normalised text are offsets into the original.
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
@@ -112,7 +112,9 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
     text = r.sentence.text
     found = gazetteer.find(text, lex, list(r.exclude), focus)
     r.countries = frozenset(h.entry.country for h in found if not h.ambiguous)
-    all_hits = [h for h in found if not h.destination]
+    all_hits = _in_cue_clause(
+        text, [h for h in found if not h.destination], (r.cue.start, r.cue.end), lex
+    )
     hits = gazetteer.split_coordinated(text, all_hits, lex)
     r.places = [h.place() for h in hits]
     r.minor = frozenset(h.entry.name for h in hits if h.entry.minor)
@@ -125,6 +127,24 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
         if majors is None
         else (h.place() for h in gazetteer.split_coordinated(text, majors, lex))
     )
+
+
+def _in_cue_clause(
+    text: str, hits: list[gazetteer.Hit], cue: tuple[int, int], lex: Lexicon
+) -> list[gazetteer.Hit]:
+    """Return ``hits`` less the towns and sites of other clauses when the cue's own clause
+    names one: "The military struck Yaroun on Sunday, hours after rockets were fired at
+    Metula" places the rockets at Metula and the strike at Yaroun, each by its clause."""
+    spans = clauses(text, lex)
+    if len(spans) < 2:
+        return hits
+    own = next(((a, b) for a, b in spans if a <= cue[0] < b), None)
+    if own is None:
+        return hits
+    inside = [h for h in hits if own[0] <= h.start < own[1]]
+    if not any(h.entry.kind != "country" for h in inside):
+        return hits
+    return [h for h in hits if h in inside or h.entry.kind == "country"]
 
 
 def _refocus(readings: list[_Reading], text: str, title: str, lex: Lexicon) -> None:
