@@ -12,6 +12,7 @@ from workers.eventcoding.lexicon import (
     lexicon,
     literal_keys,
 )
+from workers.eventcoding.sentences import MAX_SENTENCE, split
 
 SENTENCES = {
     "en": [
@@ -101,3 +102,26 @@ def test_key_index_short_and_shared_literals() -> None:
     assert index.active("--ab--") == {0, 2}
     assert index.active("xyzw") == {0, 1, 2}
     assert index.active("nothing") == {2}
+
+
+@pytest.mark.parametrize("language", sorted(available_languages()))
+def test_a_line_without_full_stops_is_read_in_bounded_pieces(language: str) -> None:
+    # A page without sentence ends (a flattened table, a hostile page) must not become one
+    # sentence: every cue of it would search all of it (a 22,000-word line took 167 s).
+    words = {
+        "en": "the army attacked rebels with rockets near Baghdad, and killed people ",
+        "fr": "l'armée a attaqué des rebelles avec des roquettes près de Bagdad ",
+        "es": "el ejército atacó a los rebeldes con cohetes cerca de Bagdad ",
+        "ar": "هاجم الجيش المسلحين بالصواريخ قرب بغداد، وقتل مدنيين ",
+    }[language]
+    text = words * 600
+    pieces = split(text, lexicon(language))
+    assert len(pieces) > 1
+    assert all(len(p.text) <= MAX_SENTENCE for p in pieces)
+    assert all(text[p.start : p.end] == p.text for p in pieces)
+    assert [p.index for p in pieces] == list(range(len(pieces)))
+    if "," in words or "،" in words:
+        # Cut at a clause mark where there is one, else at a space.
+        assert all(p.text.rstrip().endswith((",", "،")) for p in pieces[:-1])
+    else:
+        assert all(text[p.end] == " " for p in pieces[:-1])

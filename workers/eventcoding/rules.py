@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from . import actors, numbers
 from .lexicon import Lexicon, literal_keys, may_match, shared
 from .sentences import clauses, comma_scope
 
+#: How far before a cue a negation is looked for (about twenty words).
+_NEGATION_REACH = 150
 #: How far after a cue its object is looked for ("attacked [two military] bases").
 _AFTER_WINDOW = 80
 
@@ -65,6 +67,20 @@ def _unreal(lex: Lexicon) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None
     )
 
 
+@lru_cache(maxsize=256)
+def _unreal_clause(clause: str, lex: Lexicon, dated: bool) -> bool:
+    """Return True when ``clause`` is hypothetical, future or habitual (or a series of attacks
+    in an undated sentence). Cached: every cue of a clause asks the same question, and a long
+    clause with many cues would otherwise be searched once per cue."""
+    if not dated and lex.series.search(clause):
+        return True
+    lowered = clause.lower()
+    return any(
+        may_match(keys, lowered) and pattern.search(clause) is not None
+        for pattern, keys in _unreal(lex)
+    )
+
+
 def happened(sentence: str, start: int, end: int, lex: Lexicon, *, dated: bool = False) -> bool:
     """Return False when the cue at ``start:end`` is negated, hypothetical, future or habitual.
 
@@ -75,19 +91,14 @@ def happened(sentence: str, start: int, end: int, lex: Lexicon, *, dated: bool =
     militants denied any role"). The other markers scope over the cue's whole clause; a
     "series of attacks" only when the sentence gives no day (``dated``).
     """
-    left = comma_scope(sentence, start, end)[0]
+    # A negator governs the words near it: at most _NEGATION_REACH characters back (a comma
+    # scope can be a whole run-on sentence).
+    left = max(comma_scope(sentence, start, end)[0], start - _NEGATION_REACH)
     for c_start, c_end in clauses(sentence, lex):
         if c_start <= start < c_end:
             if lex.negation.search(sentence, max(left, c_start), start):
                 return False
-            clause = sentence[c_start:c_end]
-            lowered = clause.lower()
-            if not dated and lex.series.search(clause):
-                return False
-            return not any(
-                may_match(keys, lowered) and pattern.search(clause) is not None
-                for pattern, keys in _unreal(lex)
-            )
+            return not _unreal_clause(sentence[c_start:c_end], lex, dated)
     return lex.negation.search(sentence, left, start) is None
 
 
