@@ -132,3 +132,8 @@ def test_a_protest_its_square_and_its_arrests_are_one_event_in_its_town() -> Non
     assert {(m.sub_event_type, m.place.name) for m in found} == {
         ("Protest with intervention", "Bogotá")
     }
+
+
+def test_gaza_towns_by_their_spanish_names() -> None:
+    m = one("Al menos 25 palestinos murieron el viernes en bombardeos israelíes contra Yabalia.")
+    assert (m.place.name, m.fatalities) == ("Jabālyā", 25)
