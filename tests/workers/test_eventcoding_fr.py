@@ -482,3 +482,11 @@ def test_a_syrian_report_keeps_its_news_agency_out_of_yemen() -> None:
     ]
     assert found[0].fatalities == 10  # "des dizaines": ACLED's conservative 10
     assert ("Russian forces", "actor") in {(a.name, a.role) for a in found[1].actors}
+
+
+def test_skipped_words_may_carry_a_hyphen_or_an_elision() -> None:
+    m = one(
+        "Des avions de guerre américano-britanniques ont mené vendredi trois raids contre "
+        "l'aéroport de Hodeïda."
+    )
+    assert (m.sub_event_type, m.place.admin1_code) == ("Air/drone strike", "YE-HU")

@@ -273,7 +273,11 @@ def compile_any(patterns: list[str], *, bounded: bool = False) -> re.Pattern[str
 
     With ``bounded`` every alternative must start and end at a word boundary.
     """
-    parts = [p.replace("APOS", "['’]") for p in patterns] or ["(?!x)x"]
+    # A skipped word may carry a hyphen or an elision ("américano-britanniques", "l'aéroport",
+    # "Iranian-backed"): "(?:\w+ )" in a pattern skips such words too.
+    parts = [
+        p.replace("APOS", "['’]").replace(r"(?:\w+ )", r"(?:[\w'’-]+ )") for p in patterns
+    ] or ["(?!x)x"]
     if bounded:
         parts = [rf"(?<![\w-])(?:{p})(?![\w-])" for p in parts]
     try:
