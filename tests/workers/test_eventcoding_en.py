@@ -614,3 +614,17 @@ def test_the_act_is_placed_by_its_own_clause() -> None:
     assert [(m.sub_event_type, m.place.name) for m in found] == [
         ("Shelling/artillery/missile attack", "Sderot")
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # The negation runs into the act's own words.
+        ("en", "No rockets were fired at Baghdad airport on Friday."),
+        ("fr", "Aucune frappe n'a visé Bagdad vendredi."),
+        # Spanish "no" before a verb in the simple past.
+        ("es", "El ejército no bombardeó Idlib el viernes."),
+    ],
+)
+def test_negated_acts_in_every_language_are_no_events(language: str, text: str) -> None:
+    assert extract_events(text, language=language, published_at=PUB) == []

@@ -81,6 +81,13 @@ def _unreal_clause(clause: str, lex: Lexicon, dated: bool) -> bool:
     )
 
 
+def _negated(sentence: str, left: int, start: int, end: int, lex: Lexicon) -> bool:
+    """Return True when a negation begins between ``left`` and the cue at ``start:end`` (it
+    may run into the cue: "No rockets were fired")."""
+    found = lex.negation.search(sentence, left, end)
+    return found is not None and found.start() < start
+
+
 def happened(sentence: str, start: int, end: int, lex: Lexicon, *, dated: bool = False) -> bool:
     """Return False when the cue at ``start:end`` is negated, hypothetical, future or habitual.
 
@@ -96,10 +103,10 @@ def happened(sentence: str, start: int, end: int, lex: Lexicon, *, dated: bool =
     left = max(comma_scope(sentence, start, end)[0], start - _NEGATION_REACH)
     for c_start, c_end in clauses(sentence, lex):
         if c_start <= start < c_end:
-            if lex.negation.search(sentence, max(left, c_start), start):
+            if _negated(sentence, max(left, c_start), start, end, lex):
                 return False
             return not _unreal_clause(sentence[c_start:c_end], lex, dated)
-    return lex.negation.search(sentence, left, start) is None
+    return not _negated(sentence, left, start, end, lex)
 
 
 def _typed_cues(sentence: str, lex: Lexicon) -> list[Cue]:
