@@ -628,3 +628,28 @@ def test_the_act_is_placed_by_its_own_clause() -> None:
 )
 def test_negated_acts_in_every_language_are_no_events(language: str, text: str) -> None:
     assert extract_events(text, language=language, published_at=PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "events"),
+    [
+        ("en", "Iraqi forces foiled a suicide attack in Kirkuk on Friday.", 0),
+        ("fr", "Les forces irakiennes ont déjoué un attentat-suicide à Kirkouk vendredi.", 0),
+        ("es", "Las fuerzas iraquíes frustraron un atentado suicida en Kirkuk el viernes.", 0),
+        ("en", "Protesters are expected to rally in Beirut on Saturday.", 0),
+        ("fr", "Des manifestations sont prévues samedi à Beyrouth.", 0),
+        ("ar", "هددت حماس بإطلاق صواريخ على تل أبيب.", 0),
+        ("en", "A bomb killed four soldiers in Kirkuk on Friday, police said.", 1),
+        ("ar", "تبنى تنظيم داعش الهجوم الانتحاري الذي وقع أمس في بغداد.", 1),
+    ],
+)
+def test_foiled_announced_and_threatened_acts_are_no_events(
+    language: str, text: str, events: int
+) -> None:
+    assert len(extract_events(text, language=language, published_at=PUB)) == events
+
+
+def test_as_a_result_of_opens_the_causes_own_clause() -> None:
+    # The future ("are expected to") is the departure's, not the deal's.
+    text = "Thousands are expected to leave Zabadani as a result of the deal."
+    assert rules.classify([text], lexicon("en")) == "Agreement"
