@@ -653,3 +653,31 @@ def test_as_a_result_of_opens_the_causes_own_clause() -> None:
     # The future ("are expected to") is the departure's, not the deal's.
     text = "Thousands are expected to leave Zabadani as a result of the deal."
     assert rules.classify([text], lexicon("en")) == "Agreement"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "sub_type", "fatalities"),
+    [
+        ("es", "El Ejército israelí mató el viernes a cinco palestinos en Yenín.", "Attack", 5),
+        ("ar", "قتل خمسة فلسطينيين برصاص الجيش الإسرائيلي في جنين أمس.", "Attack", 5),
+        (
+            "fr",
+            "Cinq Palestiniens ont été tués vendredi par des tirs de l'armée israélienne à Jénine.",
+            "Attack",
+            5,
+        ),
+        (
+            "es",
+            "Milicianos proiraníes lanzaron el viernes dos drones contra la base de Ain al Asad.",
+            "Air/drone strike",
+            None,
+        ),
+    ],
+)
+def test_killings_by_forces_name_the_forces_as_actor(
+    language: str, text: str, sub_type: str, fatalities: int | None
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [(m.sub_event_type, m.fatalities) for m in found] == [(sub_type, fatalities)]
+    if fatalities:
+        assert [(a.name, a.role) for a in found[0].actors] == [("Israel Defense Forces", "actor")]
