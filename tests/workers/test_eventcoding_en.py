@@ -681,3 +681,8 @@ def test_killings_by_forces_name_the_forces_as_actor(
     assert [(m.sub_event_type, m.fatalities) for m in found] == [(sub_type, fatalities)]
     if fatalities:
         assert [(a.name, a.role) for a in found[0].actors] == [("Israel Defense Forces", "actor")]
+
+
+def test_a_datelines_day_is_no_toll() -> None:
+    m = one("MOSUL, Iraq, Jan 1 (AP) — Gunmen killed three policemen at a checkpoint on Friday.")
+    assert m.fatalities == 3

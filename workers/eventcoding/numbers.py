@@ -104,8 +104,11 @@ def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> in
     words = sentence[max(0, pos - _WINDOW) : pos].split()[-6:]
     for drop in range(skip + 1):
         head = words[: len(words) - drop]
-        if not head or any(ch.isdigit() for w in words[len(head) :] for ch in w):
+        skipped = words[len(head) :]
+        if not head or any(ch.isdigit() for w in skipped for ch in w):
             break  # never skip over an ordinal or a figure ("un 11eme convoi")
+        if any(not any(ch.isalpha() for ch in w) or w.startswith("(") for w in skipped):
+            break  # nor over a dash or a credit: "Jan 1 (AP) — Gunmen killed" has no 1
         value = parse_number(
             " ".join(head[-4:]), lex.language, at_end=True, table=lex.raw.get("number_words")
         )
