@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schemas.events import EventMention
-from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events, rules
+from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events, merge, rules
 from workers.eventcoding.lexicon import lexicon
 from workers.eventcoding.sentences import split
 
@@ -686,3 +686,14 @@ def test_killings_by_forces_name_the_forces_as_actor(
 def test_a_datelines_day_is_no_toll() -> None:
     m = one("MOSUL, Iraq, Jan 1 (AP) — Gunmen killed three policemen at a checkpoint on Friday.")
     assert m.fatalities == 3
+
+
+def test_an_attack_word_elsewhere_does_not_join_an_act_in_another_province() -> None:
+    text = (
+        "Turkish artillery shelled villages around Tal Tamr in northeast Syria on Friday. "
+        "In Raqqa, unknown gunmen assassinated a local council member on Friday."
+    )
+    found = extract_events(text, language="en", published_at=PUB)
+    # "Tal Tamr" is no "Tall" (a town near Damascus), and Raqqa's killing is its own act.
+    assert {m.place.name for m in found} == {"Tall Tamr", "Ar Raqqah"}
+    assert len(merge.merge_mentions(found)) == 2

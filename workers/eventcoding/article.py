@@ -253,6 +253,14 @@ def _compatible_date(a: DateRef | None, b: DateRef) -> bool:
     return a0 <= b1 + dt.timedelta(days=1) and b0 <= a1 + dt.timedelta(days=1)
 
 
+def _near_place(a: Place, b: Place) -> bool:
+    """Return True when two places may be one act's: the same place, or one province
+    ("In Raqqa, gunmen assassinated…" does not join a shelling at Tal Tamr)."""
+    if a.country_code != b.country_code:
+        return False
+    return a.name == b.name or (a.admin1_code is not None and a.admin1_code == b.admin1_code)
+
+
 def _shares_party(generic: _Reading, typed: _Reading) -> bool:
     """Return True unless both sentences name targets and none in common, or one's target is
     the other's actor (the other side's act, not the same one told again)."""
@@ -367,6 +375,7 @@ def extract(
             )
             and _shares_party(r, p)
             and not _is_reply(r, lex)
+            and (not r.places or _near_place(r.places[0], m.place))
         ]
         if near:
             _, i = min(near)

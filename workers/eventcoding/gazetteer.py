@@ -437,6 +437,13 @@ def _first_words() -> dict[str, int]:
     return longest
 
 
+@cache
+def _name_prefixes() -> frozenset[str]:
+    """Return the normalised words that begin many place names (``places.json``)."""
+    names = shared("places").get("name_prefixes", {}).get("names", [])
+    return frozenset(normalize(n) for n in names)
+
+
 def find(
     sentence: str,
     lex: Lexicon,
@@ -488,6 +495,11 @@ def find(
             if n > 1 and len(first) >= 3 and first.isupper() and not sentence[start:end].isupper():
                 # An acronym followed by a word ("SANA a indiqué") is no "Sana'a".
                 continue
+            if " ".join(words[i : i + n]) in _name_prefixes() and i + n < len(tokens):
+                follower = sentence[tokens[i + n][0]]
+                if follower.isupper() or (words[i + n] in _ARTICLES and i + n + 1 < len(tokens)):
+                    # "Tal Tamr", "Ras al-Ain": the start of a longer name we lack.
+                    continue
             before = sentence[max(0, start - 40) : start]
             if ctx.street_before.search(before) or ctx.street_after.match(sentence, end):
                 # "Plaza de Bolívar", "rue de Paris", "شارع بغداد": a street or a square named
