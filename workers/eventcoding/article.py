@@ -258,7 +258,9 @@ def _near_place(a: Place, b: Place) -> bool:
     ("In Raqqa, gunmen assassinated…" does not join a shelling at Tal Tamr)."""
     if a.country_code != b.country_code:
         return False
-    return a.name == b.name or (a.admin1_code is not None and a.admin1_code == b.admin1_code)
+    if a.admin1_code is None or b.admin1_code is None:
+        return True  # a whole country ("en Irak") contradicts none of its towns
+    return a.name == b.name or a.admin1_code == b.admin1_code
 
 
 def _shares_party(generic: _Reading, typed: _Reading) -> bool:
