@@ -697,3 +697,15 @@ def test_an_attack_word_elsewhere_does_not_join_an_act_in_another_province() -> 
     # "Tal Tamr" is no "Tall" (a town near Damascus), and Raqqa's killing is its own act.
     assert {m.place.name for m in found} == {"Tall Tamr", "Ar Raqqah"}
     assert len(merge.merge_mentions(found)) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("An Israeli airstrike hit a house in Jabalia on Friday.", "PS-NGZ"),
+        ("An Israeli airstrike hit a house in Nuseirat on Friday.", "PS-DEB"),
+        ("Israeli troops arrested ten Palestinians in Jenin on Friday.", "PS-JEN"),
+    ],
+)
+def test_palestinian_towns_carry_their_governorate(text: str, code: str) -> None:
+    assert one(text).place.admin1_code == code

@@ -9,6 +9,7 @@ common words are skipped. Country names come from pycountry in English and Frenc
 from __future__ import annotations
 
 import gettext
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -250,8 +251,11 @@ def index() -> dict[str, tuple[Entry, ...]]:
                 bucket.append(entry)
 
     towns_by_name: dict[str, Entry] = {}
+    seats = _seats(places.get("nearest_seat_admin1", {}))
     for town in shared("towns")["towns"]:
         code = places["geonames_admin1"].get(town["country"], {}).get(town["geonames_admin1"])
+        if code is None and town["country"] in seats:
+            code = _nearest_seat(seats[town["country"]], town["lat"], town["lon"])
         entry = Entry(
             town["name"],
             "town",
@@ -320,6 +324,25 @@ def index() -> dict[str, tuple[Entry, ...]]:
         if any(e.kind == "country" for e in entries):
             table[key] = [e for e in entries if e.kind not in ("town", "province")]
     return {k: tuple(v) for k, v in table.items()}
+
+
+def _seats(spec: dict[str, Any]) -> dict[str, list[tuple[float, float, str]]]:
+    """Return, per country of ``places.json``'s ``nearest_seat_admin1``, the (lat, lon, ISO
+    code) of its governorate seats, read from the towns snapshot."""
+    coords = {t["name"]: (t["lat"], t["lon"]) for t in shared("towns")["towns"]}
+    out: dict[str, list[tuple[float, float, str]]] = {}
+    for country, by_town in spec.items():
+        if country == "about":
+            continue
+        out[country] = [(*coords[name], code) for name, code in by_town.items()]
+    return out
+
+
+def _nearest_seat(seats: list[tuple[float, float, str]], lat: float, lon: float) -> str:
+    """Return the ISO code of the seat nearest ``lat``, ``lon`` (small areas: plane distance
+    with longitudes scaled to the latitude is enough)."""
+    scale = math.cos(math.radians(lat))
+    return min(seats, key=lambda s: (s[0] - lat) ** 2 + ((s[1] - lon) * scale) ** 2)[2]
 
 
 def _with_admin1(entry: Entry, province_names: dict[str, str]) -> Entry:
