@@ -490,3 +490,35 @@ def test_skipped_words_may_carry_a_hyphen_or_an_elision() -> None:
         "l'aéroport de Hodeïda."
     )
     assert (m.sub_event_type, m.place.admin1_code) == ("Air/drone strike", "YE-HU")
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # The region after ", dans" locates the airport: one act, not a second in Kurdistan.
+        (
+            "Un drone a visé vendredi l'aéroport international d'Erbil, dans la région autonome "
+            "du Kurdistan irakien.",
+            ["Erbil International Airport"],
+        ),
+        # An enumeration stays three places in three provinces.
+        (
+            "Des roquettes ont frappé vendredi Bagdad, Babil et Bassora.",
+            ["Babil", "Baghdad", "Basrah"],
+        ),
+    ],
+)
+def test_a_region_in_apposition_is_no_second_place(text: str, places: list[str]) -> None:
+    assert (
+        sorted(m.place.name for m in extract_events(text, language="fr", published_at=PUB))
+        == places
+    )
+
+
+def test_the_coalition_led_by_the_united_states_is_us_forces_and_kataeb_hezbollah() -> None:
+    m = one(
+        "Une frappe américaine a visé vendredi des positions des Kataëb Hezbollah près "
+        "d'al-Qaïm, où sont stationnées des forces de la coalition dirigée par les États-Unis."
+    )
+    assert ("Kataib Hezbollah", "target") in {(a.name, a.role) for a in m.actors}
+    assert "United States" not in {a.name for a in m.actors}

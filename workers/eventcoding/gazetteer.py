@@ -587,6 +587,10 @@ def most_specific(hits: list[Hit]) -> list[Hit]:
     return [best[0]]
 
 
+#: A comma followed by "in" (any of the four languages): what follows locates what precedes.
+_APPOSITION = re.compile(r"\s*[,،]\s*(?:dans|en|in|within|inside|en el|en la|في|داخل)\b")
+
+
 def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]:
     """Return the places joined by commas or the language's "and" (``coordination``) that lie
     in different provinces ("à Bagdad et à Babil": two events, ACLED's rule), else the single
@@ -595,9 +599,19 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
     if len(below_country) < 2:
         return most_specific(hits)
     chain = [below_country[0]]
+    ctx = _context(lex)
     for hit in below_country[1:]:
         between = sentence[chain[-1].end : hit.start]
-        if len(between) <= 30 and _context(lex).coordination.search(between):
+        if len(between) > 30:
+            continue
+        # A comma and "in" before a wider place is an apposition, its region ("l'aéroport
+        # d'Erbil, dans la région autonome du Kurdistan"), not a second place of the act;
+        # "Bagdad, Babil et Bassora" stays an enumeration.
+        apposition = (
+            _APPOSITION.match(between) is not None
+            and RANK[hit.entry.kind] > RANK[chain[-1].entry.kind]
+        )
+        if ctx.coordination.search(between) and not apposition:
             chain.append(hit)
     admin1 = {h.entry.admin1_code or h.entry.name for h in chain}
     return chain if len(admin1) == len(chain) > 1 else most_specific(hits)
