@@ -16,24 +16,17 @@ combined. Nothing here ships: it is a yardstick for the rules.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_events import ARABIC, _extract
+from eval_events import ARABIC, BadInput, gsr_detected, gsr_rows, prf
 
 
 def _prf(gold: list[bool], pred: list[bool]) -> str:
     """Return "P R F1" of ``pred`` against ``gold`` as a fixed-width string."""
-    tp = sum(1 for g, p in zip(gold, pred, strict=True) if g and p)
-    fp = sum(1 for g, p in zip(gold, pred, strict=True) if p and not g)
-    fn = sum(1 for g, p in zip(gold, pred, strict=True) if g and not p)
-    prec = tp / max(1, tp + fp)
-    rec = tp / max(1, tp + fn)
-    f1 = 2 * prec * rec / max(1e-9, prec + rec)
-    return f"{prec:5.2f} {rec:5.2f} {f1:5.2f}"
+    return " ".join(f"{x:5.2f}" for x in prf(gold, pred))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,23 +49,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"{'file':8} {'rows':>5} {'yes':>4}  {'detector':30} {'P':>5} {'R':>5} {'F1':>5}")
     for name in ("assault", "protest"):
-        path = ARABIC / f"{name}_gsr.csv"
         try:
-            with path.open(encoding="utf-8") as fh:
-                rows = [r for r in csv.DictReader(fh) if r.get("label") != "ambiguous"]
-        except OSError as exc:
-            print(f"cannot read {path}: {exc}", file=sys.stderr)
+            plover, rows = gsr_rows(ARABIC / f"{name}_gsr.csv")
+        except BadInput as exc:
+            print(exc, file=sys.stderr)
             return 2
-        plover = rows[0]["event_type"].upper()
         texts = [r["text"] for r in rows]
         gold = [r["label"] == "yes" for r in rows]
-        rules = [
-            any(
-                m.plover_event == plover
-                for m in _extract(t, language="ar", published_at="2008-01-01T12:00:00+03:00")
-            )
-            for t in texts
-        ]
+        rules = gsr_detected(texts, plover)
         print(f"{name:8} {len(rows):>5} {sum(gold):>4}  {'rules':30} {_prf(gold, rules)}")
         for seed in range(args.seeds):
             model = make_pipeline(

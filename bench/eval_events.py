@@ -289,34 +289,56 @@ def arabic(folder: Path) -> None:
     table = rules.type_table()
     print(f"{'file':10} {'rows':>5} {'yes':>4}  {'what':22} {'P':>5} {'R':>5} {'F1':>5}")
     for name in ("assault", "protest"):
-        path = folder / f"{name}_gsr.csv"
-        try:
-            with path.open(encoding="utf-8") as fh:
-                rows = [r for r in csv.DictReader(fh) if r.get("label") != "ambiguous"]
-        except OSError as exc:
-            raise BadInput(f"cannot read {path}: {exc}") from exc
-        if not rows or "text" not in rows[0]:
-            raise BadInput(f"{path}: expected columns label, text, event_type")
-        plover = rows[0]["event_type"].upper()
+        plover, rows = gsr_rows(folder / f"{name}_gsr.csv")
         gold = [r["label"] == "yes" for r in rows]
         by_type = []
-        by_pipeline = []
         for r in rows:
             sub = rules.classify([s.text for s in split(r["text"], lex)], lex)
             by_type.append(sub is not None and table[sub]["plover"] == plover)
-            found = _extract(r["text"], language="ar", published_at="2008-01-01T12:00:00+03:00")
-            by_pipeline.append(any(m.plover_event == plover for m in found))
+        by_pipeline = gsr_detected([r["text"] for r in rows], plover)
         for what, pred in (("type classifier", by_type), ("events (need a place)", by_pipeline)):
-            tp = sum(1 for g, p in zip(gold, pred, strict=True) if g and p)
-            fp = sum(1 for g, p in zip(gold, pred, strict=True) if p and not g)
-            fn = sum(1 for g, p in zip(gold, pred, strict=True) if g and not p)
-            prec = tp / max(1, tp + fp)
-            rec = tp / max(1, tp + fn)
-            f1 = 2 * prec * rec / max(1e-9, prec + rec)
+            prec, rec, f1 = prf(gold, pred)
             print(
                 f"{name:10} {len(rows):>5} {sum(gold):>4}  {what:22} "
                 f"{prec:5.2f} {rec:5.2f} {f1:5.2f}"
             )
+
+
+def gsr_rows(path: Path) -> tuple[str, list[dict[str, str]]]:
+    """Return the PLOVER event of an Arabic GSR file and its rows, "ambiguous" ones left out.
+
+    Raises BadInput naming the file when it cannot be read or lacks the columns.
+    """
+    try:
+        with path.open(encoding="utf-8") as fh:
+            rows = [r for r in csv.DictReader(fh) if r.get("label") != "ambiguous"]
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc}") from exc
+    if not rows or "text" not in rows[0]:
+        raise BadInput(f"{path}: expected columns label, text, event_type")
+    return rows[0]["event_type"].upper(), rows
+
+
+def gsr_detected(texts: list[str], plover: str) -> list[bool]:
+    """Return, for each Arabic sentence, whether an extracted event has the PLOVER event
+    ``plover`` (it needs a place and a date, like a stored event)."""
+    return [
+        any(
+            m.plover_event == plover
+            for m in _extract(t, language="ar", published_at="2008-01-01T12:00:00+03:00")
+        )
+        for t in texts
+    ]
+
+
+def prf(gold: list[bool], pred: list[bool]) -> tuple[float, float, float]:
+    """Return precision, recall and F1 of the detections ``pred`` against ``gold``."""
+    tp = sum(1 for g, p in zip(gold, pred, strict=True) if g and p)
+    fp = sum(1 for g, p in zip(gold, pred, strict=True) if p and not g)
+    fn = sum(1 for g, p in zip(gold, pred, strict=True) if g and not p)
+    prec = tp / max(1, tp + fp)
+    rec = tp / max(1, tp + fn)
+    return prec, rec, 2 * prec * rec / max(1e-9, prec + rec)
 
 
 def _hipe_documents(path: Path) -> list[tuple[str, list[tuple[int, int]]]]:

@@ -59,6 +59,9 @@ class _Reading:
     ambiguous: bool = False
     #: Countries of the sentence's places that only one country has a town of that name.
     countries: frozenset[str] = frozenset()
+    #: The sentence says its act answers another ("en riposte", "ردا على"): a reply is an act
+    #: of its own, never the previous act told again.
+    reply: bool = False
 
 
 def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _Reading | None:
@@ -101,6 +104,7 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
         casualties=casualties,
         intercepted=rules.intercepted(text, lex),
         exclude=exclude,
+        reply=_reply(lex).search(text) is not None,
     )
     _locate(reading, lex, frozenset())
     return reading
@@ -281,12 +285,6 @@ def _reply(lex: Lexicon) -> re.Pattern[str]:
     return compile_any(lex.raw.get("retaliation", {}).get("patterns", []), bounded=True)
 
 
-def _is_reply(r: _Reading, lex: Lexicon) -> bool:
-    """Return True when ``r``'s sentence says its act answers another: a reply is an act of
-    its own, never the previous act told again."""
-    return _reply(lex).search(r.sentence.text) is not None
-
-
 def extract(
     text: str,
     lex: Lexicon,
@@ -331,7 +329,7 @@ def extract(
             and _same_side(m.actors, r.actors)
         ]
         prior = previous[-1] if previous else None
-        if prior is None and not r.places and r.date is None and not _is_reply(r, lex):
+        if prior is None and not r.places and r.date is None and not r.reply:
             kin = _kin(r, out)
             if kin is not None:
                 # "Los bombardeos alcanzaron un mercado", right after "ataques aéreos … contra
@@ -376,7 +374,7 @@ def extract(
                 r.date, DateRef(dt.date.fromisoformat(m.event_date), m.date_precision, None)
             )
             and _shares_party(r, p)
-            and not _is_reply(r, lex)
+            and not r.reply
             and (not r.places or _near_place(r.places[0], m.place))
         ]
         if near:
@@ -388,20 +386,7 @@ def extract(
                     anchor_reading,
                     replace(anchor_mention, actors=claimed + anchor_mention.actors),
                 )
-            joined = replace(
-                out[i][1],
-                sentence=source[r.sentence.start : r.sentence.end],
-                start=r.sentence.start,
-                end=r.sentence.end,
-                actors=r.actors or anchor_mention.actors,
-                counts=dict(r.counts) or {},
-                fatalities=r.casualties.get("fatalities"),
-                injured=r.casualties.get("injured"),
-                intercepted=r.intercepted,
-                confidence=round(anchor_mention.confidence - 0.2, 2),
-                date_text=r.date.text if r.date else None,
-            )
-            out.append((r, joined))
+            out.append((r, _retold(out[i][1], r, source)))
         elif (
             r.casualties.get("fatalities")
             or any(a.type == "person" and a.role == "target" for a in r.actors)
@@ -410,7 +395,7 @@ def extract(
             mention = _untyped(r, out, fallback_place, version, source)
             if mention is not None:
                 out.append((r, mention))
-    out = _placed_by_earlier(out, fallback_place, source, lex)
+    out = _placed_by_earlier(out, fallback_place, source)
     mentions = _one_crowd_type([m for _, m in _organised(out, lex)])
     return sorted(mentions, key=lambda m: (m.start, m.place.name))
 
@@ -419,7 +404,6 @@ def _placed_by_earlier(
     out: list[tuple[_Reading, EventMention]],
     fallback: Place | None,
     source: str,
-    lex: Lexicon,
 ) -> list[tuple[_Reading, EventMention]]:
     """Return ``out`` with each typed act that only got the article's country (no place or
     date of its own) told again as the act of its kind just before it, when that one stood on
@@ -434,7 +418,7 @@ def _placed_by_earlier(
             and not r.places
             and r.date is None
             and m.place == fallback
-            and not _is_reply(r, lex)
+            and not r.reply
         ):
             kin = _kin(r, [(p, k) for p, k in out if k.place != fallback])
             if kin is not None:
@@ -463,7 +447,7 @@ def _kin(r: _Reading, out: list[tuple[_Reading, EventMention]]) -> EventMention 
 
 def _retold(anchor: EventMention, r: _Reading, source: str) -> EventMention:
     """Return ``anchor`` as told again by ``r``'s sentence: its type, place and date, the
-    sentence's own words, counts and casualties."""
+    sentence's own words, actors (else the anchor's), counts, casualties and date words."""
     return replace(
         anchor,
         sentence=source[r.sentence.start : r.sentence.end],
@@ -475,7 +459,7 @@ def _retold(anchor: EventMention, r: _Reading, source: str) -> EventMention:
         injured=r.casualties.get("injured"),
         intercepted=r.intercepted,
         confidence=round(anchor.confidence - 0.2, 2),
-        date_text=None,
+        date_text=r.date.text if r.date else None,
     )
 
 

@@ -394,6 +394,8 @@ class _Context:
     street_after: re.Pattern[str]
     #: A comma or the language's "and" ("et", "y", "و" written onto the next word).
     coordination: re.Pattern[str]
+    #: A comma and the language's "in" ("dans", "في"): what follows locates what precedes.
+    apposition: re.Pattern[str]
     locative_before: re.Pattern[str]
     adjective_phrase: re.Pattern[str]
     adjectives: tuple[tuple[re.Pattern[str], str], ...]
@@ -420,6 +422,9 @@ def _context(lex: Lexicon) -> _Context:
         ),
         region_before=re.compile(rf"(?:{'|'.join(raw['region_markers'])})\s*$", flags),
         coordination=re.compile("|".join([",", "،", *raw["coordination"]]), flags),
+        apposition=re.compile(
+            rf"\s*[,،]\s*(?:{'|'.join(raw.get('apposition_markers', ['(?!)']))})(?!\w)", flags
+        ),
         near_before=re.compile(rf"(?:{'|'.join(raw['near_markers'])})\s*$", flags),
         street_before=re.compile(
             rf"(?:{'|'.join(raw.get('street_markers', ['(?!)']))})\s*$", flags
@@ -587,10 +592,6 @@ def most_specific(hits: list[Hit]) -> list[Hit]:
     return [best[0]]
 
 
-#: A comma followed by "in" (any of the four languages): what follows locates what precedes.
-_APPOSITION = re.compile(r"\s*[,،]\s*(?:dans|en|in|within|inside|en el|en la|في|داخل)\b")
-
-
 def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]:
     """Return the places joined by commas or the language's "and" (``coordination``) that lie
     in different provinces ("à Bagdad et à Babil": two events, ACLED's rule), else the single
@@ -608,7 +609,7 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
         # d'Erbil, dans la région autonome du Kurdistan"), not a second place of the act;
         # "Bagdad, Babil et Bassora" stays an enumeration.
         apposition = (
-            _APPOSITION.match(between) is not None
+            ctx.apposition.match(between) is not None
             and RANK[hit.entry.kind] > RANK[chain[-1].entry.kind]
         )
         if ctx.coordination.search(between) and not apposition:

@@ -170,11 +170,11 @@ def _count_at(words: list[str], lex: Lexicon) -> int | None:
 
 
 #: A count key, its pattern and the literals one of which each of its matches contains.
-_DualPattern = tuple[str, re.Pattern[str], tuple[str, ...] | None]
+_KeyedPattern = tuple[str, re.Pattern[str], tuple[str, ...] | None]
 
 
 @cache
-def _count_patterns(lex: Lexicon) -> tuple[_DualPattern, ...]:
+def _count_patterns(lex: Lexicon) -> tuple[_KeyedPattern, ...]:
     """Return (key, pattern, literals) for the weapon nouns of each count key."""
     return tuple(
         (key, compile_any(nouns, bounded=True), literal_keys(nouns))
@@ -183,7 +183,7 @@ def _count_patterns(lex: Lexicon) -> tuple[_DualPattern, ...]:
 
 
 @cache
-def _dual_patterns(lex: Lexicon, section: str) -> tuple[_DualPattern, ...]:
+def _dual_patterns(lex: Lexicon, section: str) -> tuple[_KeyedPattern, ...]:
     """Return (key, pattern, literals) for the nouns in the dual that a pack lists under
     ``section`` (Arabic "طائرتين مسيرتين", two drones; "جنديان", two soldiers): the noun is the
     number."""

@@ -219,7 +219,11 @@ def in_relative_clause(sentence: str, start: int, lex: Lexicon) -> bool:
     pattern = _relative(lex)
     if pattern is None:
         return False
-    words = sentence[:start].split()
+    # Six words fit in the last 200 characters; reading back further would cost every cue of
+    # a long sentence the whole sentence.
+    words = sentence[max(0, start - 200) : start].split()
+    if start > 200:
+        words = words[1:]  # the first may be cut
     window = " ".join(words[-_RELATIVE_REACH:])
     matches = list(pattern.finditer(window))
     if not matches:
