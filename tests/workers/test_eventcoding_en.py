@@ -709,3 +709,82 @@ def test_an_attack_word_elsewhere_does_not_join_an_act_in_another_province() -> 
 )
 def test_palestinian_towns_carry_their_governorate(text: str, code: str) -> None:
     assert one(text).place.admin1_code == code
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        (
+            "en",
+            "Israeli jets struck Khan Younis on Friday, killing five people, while Hezbollah"
+            " fired rockets at Metula in northern Israel, wounding two.",
+            [
+                ("Air/drone strike", "Khān Yūnis", "Israel Defense Forces", 5, None),
+                ("Shelling/artillery/missile attack", "Metula", "Hezbollah", None, 2),
+            ],
+        ),
+        (
+            "fr",
+            "Des avions israéliens ont bombardé Khan Younès, tandis que des chars ont pilonné"
+            " Rafah.",
+            [
+                ("Air/drone strike", "Khān Yūnis", "Israel Defense Forces", None, None),
+                ("Shelling/artillery/missile attack", "Rafaḩ", None, None, None),
+            ],
+        ),
+        (
+            "es",
+            "Un coche bomba mató a tres personas en Kirkuk, mientras que en Mosul hombres"
+            " armados asesinaron a dos policías.",
+            [
+                ("Remote explosive/landmine/IED", "Kirkuk", None, 3, None),
+                # Gunmen against the police: ACLED's armed clash.
+                ("Armed clash", "Mosul", None, 2, None),
+            ],
+        ),
+        (
+            "ar",
+            "قتل خمسة أشخاص في انفجار سيارة مفخخة في كركوك أمس، فيما أسفر انفجار عبوة ناسفة"
+            " عن مقتل ثلاثة في الموصل.",
+            [
+                ("Remote explosive/landmine/IED", "Kirkuk", None, 5, None),
+                ("Remote explosive/landmine/IED", "Mosul", None, 3, None),
+            ],
+        ),
+    ],
+)
+def test_clauses_that_report_acts_at_places_of_their_own_are_events_of_their_own(
+    language: str, text: str, expected: list[tuple[str, str, str | None, int | None, int | None]]
+) -> None:
+    # One sentence, two acts: each clause keeps its own type, place, actor and toll (one
+    # clause's dead are not the other's, its attacker not the other's target).
+    found = extract_events(text, language=language, published_at=PUB)
+    got = [
+        (
+            m.sub_event_type,
+            m.place.name,
+            next((a.name for a in m.actors if a.role == "actor"), None),
+            m.fatalities,
+            m.injured,
+        )
+        for m in found
+    ]
+    assert got == expected
+    assert {m.event_date for m in found} == {found[0].event_date}  # the sentence's date
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The second clause names no place: the crowd's own act, one event.
+        "Police fired tear gas at protesters in Baghdad while they threw stones.",
+        # Both clauses at one place: one act told twice.
+        "Jets struck Khan Younis on Friday while tanks shelled Khan Younis.",
+        # A village whose country the article never names is no place of its own.
+        "Israeli jets struck Khan Younis on Friday while Hezbollah fired rockets at Metula.",
+        # Not a joining word: the clause tells the circumstance of one act.
+        "Two soldiers were killed by a roadside bomb in Kirkuk while patrolling near Hawija.",
+    ],
+)
+def test_clauses_without_places_of_their_own_stay_one_act(text: str) -> None:
+    assert len(extract_events(text, language="en", published_at=PUB)) == 1

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from schemas.events import Actor, EventMention, Place
@@ -62,6 +63,9 @@ class _Reading:
     #: The sentence says its act answers another ("en riposte", "ردا على"): a reply is an act
     #: of its own, never the previous act told again.
     reply: bool = False
+    #: For one clause of a sentence read clause by clause (:func:`_parallel`), the sentence
+    #: read as one act, which stands instead when the clauses turn out not to be apart.
+    whole: _Reading | None = None
 
 
 def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _Reading | None:
@@ -108,6 +112,81 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
     )
     _locate(reading, lex, frozenset())
     return reading
+
+
+@cache
+def _parallel_breaks(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of the words that join two reports in one sentence
+    (``parallel_acts``: "while", "tandis que", "بينما", a semicolon)."""
+    return compile_any(lex.raw.get("parallel_acts", {}).get("patterns", []))
+
+
+#: What is left at the edges of a clause cut at a joining word.
+_CLAUSE_EDGES = " ,;:\u060c\u061b"
+
+
+def _parallel(whole: _Reading, lex: Lexicon, found: list[DateRef], nlp: Any) -> list[_Reading]:
+    """Return the readings of ``whole``'s sentence: one per clause when the sentence joins
+    clauses that each report an act at places of their own, none shared ("Israeli jets struck
+    Khan Younis, while Hezbollah fired rockets at Metula" is two acts, as ACLED codes them);
+    else ``whole`` alone, the sentence read as one act.
+
+    Each clause is read as a sentence of its own (cue, actors, counts, places, its own date or
+    else the sentence's), so that one clause's toll or party is not the other's.
+    """
+    s = whole.sentence
+    cuts = [m.start() for m in _parallel_breaks(lex).finditer(s.text) if m.start() > 0]
+    if not cuts:
+        return [whole]
+    parts: list[_Reading] = []
+    bounds = [0, *cuts, len(s.text)]
+    for a, b in pairwise(bounds):
+        chunk = s.text[a:b]
+        lead = len(chunk) - len(chunk.lstrip(_CLAUSE_EDGES))
+        clause = chunk[lead:].rstrip(_CLAUSE_EDGES)
+        if not clause:
+            continue
+        start = a + lead
+        sub = Sentence(clause, s.start + start, s.start + start + len(clause), s.paragraph, s.index)
+        own = [replace(d, start=d.start - start) for d in found if a <= d.start < b]
+        reading = _read(sub, lex, own or found, nlp)
+        if reading is not None:
+            parts.append(reading)
+    if len(parts) < 2:
+        return [whole]
+    if not _apart(parts):
+        return [whole]
+    for r in parts:
+        r.whole = whole
+    return parts
+
+
+def _apart(parts: list[_Reading]) -> bool:
+    """Return True when every clause reading of ``parts`` names a place below the country
+    level and no two name the same one: acts told apart, not one act told twice."""
+    named = [{p.name for p in r.places if p.admin1_code} for r in parts]
+    return all(named) and sum(len(n) for n in named) == len(set().union(*named))
+
+
+def _rejoin(readings: list[_Reading]) -> list[_Reading]:
+    """Return ``readings`` with the clauses of a sentence read as one act again when, once
+    the article's countries have decided its villages (:func:`_corroborate`), they no longer
+    name places of their own."""
+    out: list[_Reading] = []
+    i = 0
+    while i < len(readings):
+        whole = readings[i].whole
+        if whole is None:
+            out.append(readings[i])
+            i += 1
+            continue
+        j = i
+        while j < len(readings) and readings[j].whole is whole:
+            j += 1
+        group = readings[i:j]
+        out.extend(group if _apart(group) else [whole])
+        i = j
+    return out
 
 
 def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
@@ -310,11 +389,15 @@ def extract(
         found = dates.find_dates(s.text, lex, pub, anchor)
         reading = _read(s, lex, found, nlp)
         if reading is not None:
-            readings.append(reading)
+            readings.extend(_parallel(reading, lex, found, nlp))
         anchor = dates.best_date(found, 0) or anchor
     title_places = [h.place() for h in gazetteer.find((title or "").translate(_SPACES), lex, [])]
-    _refocus(readings, text, (title or "").translate(_SPACES), lex)
-    _corroborate(readings, title_places)
+    # The sentences read clause by clause are decided with the article's places, their
+    # readings as one act too, in case the clauses are joined again.
+    wholes = list({id(r.whole): r.whole for r in readings if r.whole is not None}.values())
+    _refocus(readings + wholes, text, (title or "").translate(_SPACES), lex)
+    _corroborate(readings + wholes, title_places)
+    readings = _rejoin(readings)
     fallback_place = _article_country(readings, title_places)
     publication = DateRef(pub, "week", None)
 
