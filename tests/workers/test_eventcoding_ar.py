@@ -397,3 +397,20 @@ def test_strikes_and_a_reply_in_one_arabic_article_stay_apart() -> None:
         # "مسيرة إسرائيلية" is an Israeli drone, not a march.
         ("Air/drone strike", "Khiam", [("Israel Defense Forces", "actor")], None, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        # "اعتصم بالصمت" is "kept silent", not a sit-in; the verb alone still is one.
+        ("اعتصم الوزير بالصمت امس في بيروت.", 0),
+        ("اعتصم العمال امس في بيروت.", 1),
+        # An intention or a schedule is no act yet.
+        ("أعلن الحزب عزمه تنظيم مسيرة احتجاجية امام البرلمان في بيروت.", 0),
+        ("من المقرر ان تنطلق مسيرة احتجاجية امام البرلمان في بيروت.", 0),
+        # A schedule in a relative clause after the act is its subject's, not the act's.
+        ("انفجرت خمس قذائف هاون قرب مقر رئيس الوزراء في مقديشو الذي من المقرر ان يجتمع لاحقا.", 1),
+    ],
+)
+def test_idioms_intentions_and_schedules(text: str, events: int) -> None:
+    assert len(extract_events(text, language="ar", published_at=PUB)) == events

@@ -788,3 +788,22 @@ def test_clauses_that_report_acts_at_places_of_their_own_are_events_of_their_own
 )
 def test_clauses_without_places_of_their_own_stay_one_act(text: str) -> None:
     assert len(extract_events(text, language="en", published_at=PUB)) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "events"),
+    [
+        # What a relative clause after the act says will happen is its subject's future.
+        (
+            "en",
+            "Five mortar shells exploded near the residence of the prime minister in Mogadishu,"
+            " who is scheduled to meet the envoy later.",
+            1,
+        ),
+        ("en", "Five mortar shells are scheduled to be fired at Mogadishu.", 0),
+        ("fr", "Une manifestation était prévue à Bagdad samedi.", 0),
+        ("es", "Una manifestación estaba prevista en Bagdad el sábado.", 0),
+    ],
+)
+def test_a_schedule_scopes_over_its_own_clause(language: str, text: str, events: int) -> None:
+    assert len(extract_events(text, language=language, published_at=PUB)) == events

@@ -105,7 +105,12 @@ def happened(sentence: str, start: int, end: int, lex: Lexicon, *, dated: bool =
         if c_start <= start < c_end:
             if _negated(sentence, max(left, c_start), start, end, lex):
                 return False
-            return not _unreal_clause(sentence[c_start:c_end], lex, dated)
+            # A relative clause after the act speaks of whom it names, not of the act: "mortars
+            # exploded near the residence of the premier, who is due to meet the envoy later".
+            relative = _relative(lex)
+            after = relative.search(sentence, end, c_end) if relative is not None else None
+            scope_end = c_end if after is None else after.start()
+            return not _unreal_clause(sentence[c_start:scope_end], lex, dated)
     return not _negated(sentence, left, start, end, lex)
 
 
