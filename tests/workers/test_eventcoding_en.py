@@ -7,6 +7,7 @@ import pytest
 from schemas.events import EventMention
 from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events, merge, rules
 from workers.eventcoding.lexicon import lexicon
+from workers.eventcoding.numbers import casualties
 from workers.eventcoding.sentences import split
 
 PUB = "2021-01-02T10:30:00+03:30"  # a Saturday
@@ -807,3 +808,34 @@ def test_clauses_without_places_of_their_own_stay_one_act(text: str) -> None:
 )
 def test_a_schedule_scopes_over_its_own_clause(language: str, text: str, events: int) -> None:
     assert len(extract_events(text, language=language, published_at=PUB)) == events
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # One victim named by a singular noun is a toll of one.
+        ("en", "A soldier was killed in Baghdad.", {"fatalities": 1}),
+        ("en", "Gunmen shot dead a policeman in Baghdad.", {"fatalities": 1}),
+        ("en", "The Israeli army killed a Palestinian teenager near Jenin.", {"fatalities": 1}),
+        ("es", "Un soldado murió en Bagdad.", {"fatalities": 1}),
+        ("ar", "أسفر الانفجار عن مقتل شرطي وإصابة امرأة بجروح.", {"fatalities": 1, "injured": 1}),
+        # The killer is no victim, and a figure after a singular noun is the toll.
+        ("en", "The soldier killed two gunmen.", {"fatalities": 2}),
+        ("ar", "قتل مسلح ثلاثة أشخاص.", {}),
+        # A figure elsewhere in the sentence wins over the one person.
+        (
+            "ar",
+            "أسفر الانفجار عن إصابة قائد الشرطة إضافة إلى إصابة ستة عناصر من حماية الموكب.",
+            {"injured": 6},
+        ),
+        # Skipped words do not make a victim: "The Syrian [army killed and] wounded".
+        ("en", "The Syrian army killed and wounded scores of fighters.", {}),
+        # A death the crowd protests is its grievance, not the protest's toll.
+        ("ar", "تظاهر المئات في أثينا احتجاجا على مقتل فتى برصاص الشرطة.", {}),
+        ("ar", "تظاهر المئات احتجاجا على مقتل 3 متظاهرين.", {}),
+    ],
+)
+def test_one_person_named_is_a_toll_of_one(
+    language: str, text: str, expected: dict[str, int]
+) -> None:
+    assert casualties(text, lexicon(language), reach=4) == expected

@@ -99,8 +99,11 @@ def _vague_value(prefix: str, lex: Lexicon) -> int | None:
     return None
 
 
-def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> int | None:
-    """Return the count written just before ``pos``, allowing ``skip`` words in between."""
+def number_before(
+    sentence: str, pos: int, lex: Lexicon, *, skip: int = 1, persons: bool = False
+) -> int | None:
+    """Return the count written just before ``pos``, allowing ``skip`` words in between;
+    with ``persons``, one person named there ("A soldier [was killed]") counts as 1."""
     words = sentence[max(0, pos - _WINDOW) : pos].split()[-6:]
     for drop in range(skip + 1):
         head = words[: len(words) - drop]
@@ -114,9 +117,56 @@ def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> in
         )
         if value is None:
             value = _vague_value(" ".join(head), lex)
+        if value is None and persons and not skipped and _one_person_before(head, lex):
+            value = 1
         if value is not None:
             return value
     return None
+
+
+@cache
+def _single(lex: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the pack's articles and singular person nouns (``single_victims``), lower-cased."""
+    raw = lex.raw.get("single_victims", {})
+    return (
+        frozenset(w.lower() for w in raw.get("articles", [])),
+        frozenset(w.lower() for w in raw.get("nouns", [])),
+    )
+
+
+def _bare(word: str) -> str:
+    return word.lower().strip(',;:.!?()«»"\u060c')
+
+
+def _one_person_at(words: list[str], lex: Lexicon) -> bool:
+    """Return True when ``words`` start with one person ("a policeman", "an Israeli soldier",
+    Arabic "جندي"), not followed by a figure ("قتل مسلح ثلاثة": the gunman killed three)."""
+    articles, nouns = _single(lex)
+    if not nouns or not words:
+        return False
+    if articles:
+        if _bare(words[0]) not in articles:
+            return False
+        # One word may qualify the noun: "a young man", "a Palestinian teenager".
+        return any(_bare(w) in nouns for w in words[1:3])
+    if _bare(words[0]) not in nouns:
+        return False
+    following = " ".join(words[1:2])
+    return parse_number(following, lex.language, at_end=False, table=_table(lex)) is None
+
+
+def _one_person_before(words: list[str], lex: Lexicon) -> bool:
+    """Return True when ``words`` end with one person: "A soldier", "the young man" (only in
+    languages whose nouns take an article; the figure stands before the noun elsewhere)."""
+    articles, nouns = _single(lex)
+    if not articles or not words or _bare(words[-1]) not in nouns:
+        return False
+    return any(_bare(w) in articles for w in words[-3:-1])
+
+
+def _table(lex: Lexicon) -> Mapping[str, Any] | None:
+    table: Mapping[str, Any] | None = lex.raw.get("number_words")
+    return table
 
 
 @cache
@@ -134,7 +184,7 @@ def _qualifiers(lex: Lexicon) -> tuple[str, ...]:
     return tuple(sorted(found, key=len, reverse=True))
 
 
-def number_after(sentence: str, pos: int, lex: Lexicon) -> int | None:
+def number_after(sentence: str, pos: int, lex: Lexicon, *, persons: bool = False) -> int | None:
     """Return the count written just after ``pos`` ("tuant trois personnes" -> 3), over a date
     between them ("ont tué mardi trois personnes", "قتل اول من امس 4 جنود") and a qualifier
     ("killed at least five", "tuant au moins trois")."""
@@ -147,14 +197,14 @@ def number_after(sentence: str, pos: int, lex: Lexicon) -> int | None:
     lowered = " ".join(words).lower()
     for qualifier in _qualifiers(lex):
         if lowered.startswith(qualifier + " "):
-            value = _count_at(words[len(qualifier.split()) :][:4], lex)
+            value = _count_at(words[len(qualifier.split()) :][:4], lex, persons=persons)
             if value is not None:
                 return value
             break
-    return _count_at(words[:4], lex)
+    return _count_at(words[:4], lex, persons=persons)
 
 
-def _count_at(words: list[str], lex: Lexicon) -> int | None:
+def _count_at(words: list[str], lex: Lexicon, *, persons: bool = False) -> int | None:
     """Return the count ``words`` start with: a vague phrase of several words first ("une
     vingtaine" is 20, not "une", 1), then number words or figures, then a one-word vague one."""
     for n in range(len(words), 1, -1):
@@ -166,6 +216,8 @@ def _count_at(words: list[str], lex: Lexicon) -> int | None:
     )
     if value is None and words:
         value = _vague_value(words[0], lex)
+    if value is None and persons and _one_person_at(words, lex):
+        value = 1
     return value
 
 
@@ -232,6 +284,16 @@ def _subset(lex: Lexicon) -> re.Pattern[str]:
     return re.compile(rf"[,،(]\s*(?:{markers})(?!\w)[^,،()]*[,،)]?\s*$", re.IGNORECASE)
 
 
+@cache
+def _grievance(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of the words that make a death the crowd's grievance, not the act's
+    toll ("احتجاجا على مقتل", "protesting the killing"), anchored where the toll phrase starts."""
+    markers = lex.raw.get("grievance_markers", {}).get("patterns", [])
+    if not markers:
+        return re.compile("(?!)")
+    return re.compile(rf"(?<!\w)(?:{'|'.join(markers)})\s*$", re.IGNORECASE)
+
+
 def _before_subset(sentence: str, end: int, lex: Lexicon) -> int:
     """Return where the figure of the casualty phrase at ``end`` is read back from: before a
     subset clause ("At least 18 Palestinians, including six children, were killed": 18)."""
@@ -247,16 +309,31 @@ def casualties(sentence: str, lex: Lexicon, *, reach: int = 2) -> dict[str, int]
     noun phrase: "Quatre combattants du Hachd ont été tués" needs four).
     """
     found_counts: dict[str, int] = {}
+    #: Keys for which the sentence names one victim by a singular noun ("a policeman").
+    singles: set[str] = set()
     lowered = sentence.lower()
     for key, before, pattern, literals in _casualty_patterns(lex):
         if not may_match(literals, lowered):
             continue  # none of the phrases' literals occurs: the regex cannot match
         for found in pattern.finditer(sentence):
+            if _grievance(lex).search(sentence, max(0, found.start() - 40), found.start()):
+                continue
             if before:
                 end = _before_subset(sentence, found.start(), lex)
                 value = number_before(sentence, end, lex, skip=reach)
+                # "A soldier was killed": one person; but "the soldier killed two gunmen"
+                # names the killer, and the figure after is the toll.
+                one = (
+                    value is None
+                    and number_after(sentence, found.end(), lex) is None
+                    and number_before(sentence, end, lex, skip=reach, persons=True) == 1
+                )
             else:
                 value = number_after(sentence, found.end(), lex)
+                one = value is None and number_after(sentence, found.end(), lex, persons=True) == 1
+            if one:
+                singles.add(key)
+                continue
             if value is None or not 0 < value <= _MAX_COUNT:
                 continue
             # ACLED codes the most conservative figure a report gives.
@@ -264,4 +341,8 @@ def casualties(sentence: str, lex: Lexicon, *, reach: int = 2) -> dict[str, int]
     for key, pattern, literals in _dual_patterns(lex, "dual_casualties"):
         if key not in found_counts and may_match(literals, lowered) and pattern.search(sentence):
             found_counts[key] = 2
+    # One person is the toll only where no figure is given: "the commander was wounded ...
+    # and six guards were wounded" is not a toll of one.
+    for key in singles:
+        found_counts.setdefault(key, 1)
     return found_counts
