@@ -839,3 +839,39 @@ def test_one_person_named_is_a_toll_of_one(
     language: str, text: str, expected: dict[str, int]
 ) -> None:
     assert casualties(text, lexicon(language), reach=4) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "Gunmen killed two policemen in Mosul on Friday, and a roadside bomb wounded three"
+            " soldiers in Kirkuk, police said.",
+        ),
+        (
+            "fr",
+            "Des hommes armés ont tué deux policiers à Mossoul vendredi, et une bombe a blessé"
+            " trois soldats à Kirkouk.",
+        ),
+        (
+            "es",
+            "Hombres armados mataron a dos policías en Mosul el viernes, y una bomba hirió a tres"
+            " soldados en Kirkuk.",
+        ),
+        ("ar", "قتل مسلحون شرطيين في الموصل امس، وأصيب ثلاثة جنود بانفجار عبوة ناسفة في كركوك."),
+    ],
+)
+def test_a_roundup_joined_by_and_is_two_events(language: str, text: str) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    got = [(m.place.name, m.fatalities, m.injured) for m in found]
+    assert got == [("Mosul", 2, None), ("Kirkuk", None, 3)]
+    assert found[1].sub_event_type == "Remote explosive/landmine/IED"
+
+
+def test_a_province_and_its_town_in_two_clauses_are_one_act() -> None:
+    text = (
+        "وفي الديوانية، تظاهر الآلاف احتجاجا على تشكيل المجالس، وتجمع المتظاهرون أمام المبنى"
+        " القديم لمحافظة الديوانية."
+    )
+    assert len(extract_events(text, language="ar", published_at=PUB)) == 1

@@ -28,6 +28,8 @@ from .sentences import Sentence, clauses, split
 #: Same-length replacements, so offsets into the normalised text are offsets into the original.
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
 _ATTACH_WINDOW = 2
+#: ACLED's geo_precision of a province (or a whole country).
+_PROVINCE = 3
 _INHERIT_WINDOW = 3
 _ARMED = frozenset({"state_forces", "militia", "rebel"})
 #: ACLED's crowd events: the protesters or rioters are their actor 1.
@@ -163,9 +165,26 @@ def _parallel(whole: _Reading, lex: Lexicon, found: list[DateRef], nlp: Any) -> 
 
 def _apart(parts: list[_Reading]) -> bool:
     """Return True when every clause reading of ``parts`` names a place below the country
-    level and no two name the same one: acts told apart, not one act told twice."""
-    named = [{p.name for p in r.places if p.admin1_code} for r in parts]
-    return all(named) and sum(len(n) for n in named) == len(set().union(*named))
+    level and no two name the same one, or a province and a town in it: acts told apart, not
+    one act told twice ("in Diwaniyah, thousands marched …, and the protesters gathered at the
+    old building of Diwaniyah province")."""
+    named = [[p for p in r.places if p.admin1_code] for r in parts]
+    if not all(named):
+        return False
+    return not any(
+        _same_ground(a, b)
+        for i, mine in enumerate(named)
+        for theirs in named[i + 1 :]
+        for a in mine
+        for b in theirs
+    )
+
+
+def _same_ground(a: Place, b: Place) -> bool:
+    """Return True when ``a`` and ``b`` are one place, or a province and a place in it."""
+    return a.name == b.name or (
+        a.admin1_code == b.admin1_code and _PROVINCE in (a.geo_precision, b.geo_precision)
+    )
 
 
 def _rejoin(readings: list[_Reading]) -> list[_Reading]:
