@@ -875,3 +875,67 @@ def test_a_province_and_its_town_in_two_clauses_are_one_act() -> None:
         " القديم لمحافظة الديوانية."
     )
     assert len(extract_events(text, language="ar", published_at=PUB)) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "place"),
+    [
+        # The dateline is where the report was filed: the act's own place wins ...
+        (
+            "en",
+            "SANAA, Jan 1 (Reuters) — Houthi drones struck a cargo ship in the Red Sea on Friday.",
+            "Red Sea (off Yemen)",
+        ),
+        ("fr", "BEYROUTH (AFP) - Une frappe de drone israélienne a visé Tyr vendredi.", "Tyre"),
+        ("ar", "بيروت - وكالات الانباء: شنت طائرات إسرائيلية غارة على صور امس.", "Tyre"),
+        # ... and stands when the text gives no other.
+        ("en", "MOSUL, Iraq (AP) — A car bomb exploded near a market on Friday.", "Mosul"),
+    ],
+)
+def test_a_dateline_is_the_place_only_when_the_act_has_none(
+    language: str, text: str, place: str
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.place.name for m in found] == [place]
+
+
+def test_a_strike_hours_after_another_is_an_act_of_its_own() -> None:
+    text = (
+        "The Houthis said on Friday they had targeted a cargo ship in the Red Sea with two drones,"
+        " hours after US warplanes struck positions around Hodeidah."
+    )
+    found = extract_events(text, language="en", published_at=PUB)
+    got = [
+        (m.sub_event_type, m.place.name, [a.name for a in m.actors if a.role == "actor"])
+        for m in found
+    ]
+    # The bare "targeted" with two drones counted is a drone strike, and it does not join the
+    # other clause's act.
+    assert got == [
+        ("Air/drone strike", "Red Sea (off Yemen)", ["Ansar Allah (Houthis)"]),
+        ("Air/drone strike", "Al Ḩudaydah", ["US forces"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "actor"),
+    [
+        (
+            "en",
+            "A roadside bomb killed two soldiers in Abyan on Friday, a local official said,"
+            " blaming al-Qaeda in the Arabian Peninsula.",
+            "AQAP",
+        ),
+        (
+            "es",
+            "Un coche bomba mató a dos soldados en Kirkuk el viernes; el gobierno culpó al"
+            " Estado Islámico.",
+            "Islamic State",
+        ),
+    ],
+)
+def test_whom_the_report_blames_is_the_attributed_actor(
+    language: str, text: str, actor: str
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert {(a.name, a.role) for a in found[0].actors} == {(actor, "actor")}

@@ -45,6 +45,7 @@ class _Compiled:
     target_before: re.Pattern[str]
     source_before: re.Pattern[str]
     source_after: re.Pattern[str]
+    blamed_before: re.Pattern[str]
     passive: re.Pattern[str]
 
 
@@ -69,6 +70,9 @@ def _compiled(lex: Lexicon) -> _Compiled:
         ),
         source_after=re.compile(
             rf"\s*(?:{'|'.join(roles.get('source_after', ['(?!)']))})", re.IGNORECASE
+        ),
+        blamed_before=re.compile(
+            rf"(?:{'|'.join(roles.get('blamed_before', ['(?!)']))})\s*$", re.IGNORECASE
         ),
         passive=compile_any(roles["passive"]),
     )
@@ -124,8 +128,10 @@ def _marked_role(
         return "actor"
     c = _compiled(lex)
     before = sentence[max(0, hit.start - _LOOKBACK) : hit.start]
-    # "revendiqué par X", "l'attaque de Washington": the agent is marked, whatever the order.
-    if c.actor_before.search(before):
+    # "revendiqué par X", "l'attaque de Washington": the agent is marked, whatever the order;
+    # so is whom the report blames ("blaming al-Qaeda", "accuse les Kataeb Hezbollah d'avoir
+    # mené"), the attributed actor, never the act's target.
+    if c.actor_before.search(before) or c.blamed_before.search(before):
         return "actor"
     if c.target_before.search(before) or hit.type == "person":
         return "target"

@@ -212,7 +212,7 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
     """Set ``r``'s places (and minor towns, major places, ambiguity) from its sentence, towns
     in the ``focus`` countries first."""
     text = r.sentence.text
-    found = gazetteer.find(text, lex, list(r.exclude), focus)
+    found = _past_dateline(text, gazetteer.find(text, lex, list(r.exclude), focus))
     r.countries = frozenset(h.entry.country for h in found if not h.ambiguous)
     all_hits = _in_cue_clause(
         text, [h for h in found if not h.destination], (r.cue.start, r.cue.end), lex
@@ -229,6 +229,30 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
         if majors is None
         else (h.place() for h in gazetteer.split_coordinated(text, majors, lex))
     )
+
+
+#: A wire dateline at the start of a sentence: "SANAA, March 4 (Reuters) —", "Gaza City
+#: (AFP) -", "بيروت - وكالات الانباء": where the report was filed.
+_DATELINE = re.compile(
+    r"^(?:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’. -]{2,40}(?:,[^—–\n]{0,40}?)?\s*(?:\([^)\n]{1,30}\)\s*)?"
+    r"|[A-ZÀ-ÖØ-Þ][\w'’. -]{1,40}(?:,[^—–(\n]{0,40}?)?\s*\([^)\n]{1,30}\)\s*"
+    r"|[\u0600-\u06ff]+(?: [\u0600-\u06ff]+)?\s+)"
+    r"[—–\u0640-]{1,2}\s"
+)
+
+
+def _past_dateline(text: str, hits: list[gazetteer.Hit]) -> list[gazetteer.Hit]:
+    """Return ``hits`` without the places of the sentence's dateline when the sentence names
+    a town or site of its own: the dateline says where the report was filed ("SANAA — … a
+    cargo ship in the Red Sea"), and is the act's place only when the text gives no other
+    ("MOSUL, Iraq (AP) — A car bomb exploded near a market")."""
+    found = _DATELINE.match(text)
+    if found is None:
+        return hits
+    after = [h for h in hits if h.start >= found.end()]
+    if not any(h.entry.kind != "country" for h in after):
+        return hits
+    return after
 
 
 def _in_cue_clause(
@@ -291,13 +315,14 @@ def _article_country(readings: list[_Reading], title_places: list[Place]) -> Pla
 def _mention(
     r: _Reading, place: Place, date: DateRef, *, inherited: bool, version: str, source: str
 ) -> EventMention:
-    if r.cue.sub_event_type is not None:
-        info = rules.type_table()[r.cue.sub_event_type]
+    typed = r.cue.sub_event_type or rules.by_weapon(r.counts)
+    if typed is not None:
+        info = rules.type_table()[typed]
         event_type, sub, plover, mode = (
             info["event_type"],
-            r.cue.sub_event_type,
+            typed,
             info["plover"],
-            r.cue.mode,
+            r.cue.mode if r.cue.sub_event_type else info["mode"],
         )
         confidence = 0.75 if r.cue.strong else 0.5
     else:
@@ -472,6 +497,8 @@ def extract(
             for i, (p, m) in enumerate(out)
             if p.cue.sub_event_type is not None
             and abs(p.sentence.index - r.sentence.index) <= _ATTACH_WINDOW
+            # Another clause of the same sentence, read apart, tells another act.
+            and (r.whole is None or p.whole is not r.whole)
             and _compatible_date(
                 r.date, DateRef(dt.date.fromisoformat(m.event_date), m.date_precision, None)
             )

@@ -47,6 +47,13 @@ def needs_party() -> frozenset[str]:
     return frozenset(shared("types")["needs_party"]["sub_event_types"])
 
 
+def by_weapon(counts: dict[str, int]) -> str | None:
+    """Return the sub-type the counted weapons make of a bare attack word (``types.json``
+    "weapon_counts": two drones, an air/drone strike), None when none is counted."""
+    table: dict[str, str] = shared("types")["weapon_counts"]
+    return next((table[k] for k in counts if k != "about" and k in table), None)
+
+
 def untyped(armed_target: bool) -> dict[str, Any]:
     """Return ACLED's default coding for an attack whose weapon the text does not give."""
     defaults: dict[str, Any] = shared("types")["untyped_assault"]
