@@ -522,3 +522,55 @@ def test_the_coalition_led_by_the_united_states_is_us_forces_and_kataeb_hezbolla
     )
     assert ("Kataib Hezbollah", "target") in {(a.name, a.role) for a in m.actors}
     assert "United States" not in {a.name for a in m.actors}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "Une bombe a explosé vendredi sur l'autoroute entre Nassiriya et Diwaniya."),
+        ("en", "A roadside bomb exploded on Friday on the road between Nasiriyah and Diwaniyah."),
+        ("ar", "انفجرت عبوة ناسفة امس على الطريق العام بين الناصرية والديوانية."),
+    ],
+)
+def test_an_act_between_two_towns_is_one_event_near_the_first(language: str, text: str) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [(m.place.name, m.place.geo_precision) for m in found] == [("Nasiriyah", 2)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "sub_type"),
+    [
+        (
+            "fr",
+            "Des centaines de manifestants se sont rassemblés vendredi à Bagdad pour dénoncer les"
+            " frappes américaines.",
+            "Peaceful protest",
+        ),
+        (
+            "en",
+            "Hundreds of people rallied in Sanaa on Friday to denounce the US air strikes.",
+            "Peaceful protest",
+        ),
+        (
+            "es",
+            "Cientos de personas se manifestaron el viernes en Bagdad para denunciar los"
+            " bombardeos estadounidenses.",
+            "Peaceful protest",
+        ),
+        ("ar", "تظاهر المئات في بغداد امس احتجاجا على الغارات الأمريكية.", "Peaceful protest"),
+    ],
+)
+def test_what_a_crowd_denounces_is_its_grievance_not_an_act(
+    language: str, text: str, sub_type: str
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.sub_event_type for m in found] == [sub_type]
+
+
+def test_a_drone_strike_called_israeli_after_its_weapon_is_the_idfs() -> None:
+    found = extract_events(
+        "Trois personnes ont été tuées samedi dans une frappe de drone israélienne à Nabatiyé.",
+        language="fr",
+        published_at=PUB,
+    )
+    assert [a.name for a in found[0].actors if a.role == "actor"] == ["Israel Defense Forces"]

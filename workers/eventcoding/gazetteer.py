@@ -396,6 +396,8 @@ class _Context:
     coordination: re.Pattern[str]
     #: A comma and the language's "in" ("dans", "في"): what follows locates what precedes.
     apposition: re.Pattern[str]
+    #: "between" ("entre", "بين") a few words before a name: the act lies between two places.
+    between_before: re.Pattern[str]
     locative_before: re.Pattern[str]
     adjective_phrase: re.Pattern[str]
     adjectives: tuple[tuple[re.Pattern[str], str], ...]
@@ -426,6 +428,10 @@ def _context(lex: Lexicon) -> _Context:
             rf"\s*[,،]\s*(?:{'|'.join(raw.get('apposition_markers', ['(?!)']))})(?!\w)", flags
         ),
         near_before=re.compile(rf"(?:{'|'.join(raw['near_markers'])})\s*$", flags),
+        between_before=re.compile(
+            rf"(?<!\w)(?:{'|'.join(raw.get('between_markers', ['(?!)']))})\s+(?:\S+\s+){{0,3}}$",
+            flags,
+        ),
         street_before=re.compile(
             rf"(?:{'|'.join(raw.get('street_markers', ['(?!)']))})\s*$", flags
         ),
@@ -614,5 +620,11 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
         )
         if ctx.coordination.search(between) and not apposition:
             chain.append(hit)
+    if len(chain) == 2 and ctx.between_before.search(
+        sentence[max(0, chain[0].start - 40) : chain[0].start]
+    ):
+        # "the highway between Nasiriyah and Diwaniyah": one act on the way between them,
+        # placed near the first, as ACLED places an act on a road (geo_precision 2).
+        return [replace(chain[0], near=True)]
     admin1 = {h.entry.admin1_code or h.entry.name for h in chain}
     return chain if len(admin1) == len(chain) > 1 else most_specific(hits)

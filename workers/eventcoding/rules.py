@@ -165,18 +165,40 @@ def refine(cue: Cue, text: str, lex: Lexicon) -> Cue:
     return cue
 
 
+@cache
+def _grievance(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of a grievance ("pour dénoncer les", "احتجاجا على") ending at most
+    two words before a cue (``grievance_markers``)."""
+    markers = lex.raw.get("grievance_markers", {}).get("patterns", [])
+    if not markers:
+        return re.compile("(?!)")
+    return re.compile(
+        rf"(?<!\w)(?:{'|'.join(markers)})\s*(?:[\w'’-]+\s+){{0,2}}$", re.IGNORECASE
+    )
+
+
+def _grieved(sentence: str, start: int, lex: Lexicon) -> bool:
+    """Return True when the cue at ``start`` names what a crowd denounces, not an act of the
+    sentence ("rallied to denounce the US strikes", "تظاهروا احتجاجا على الغارات")."""
+    return _grievance(lex).search(sentence, max(0, start - 60), start) is not None
+
+
 def candidate_cues(sentence: str, lex: Lexicon, *, dated: bool = False) -> list[Cue]:
     """Return the cues of ``sentence`` whose act happened: typed ones, else one generic cue
-    (``dated``: the sentence gives the day, so a "series of strikes" is an act)."""
+    (``dated``: the sentence gives the day, so a "series of strikes" is an act); an act a
+    crowd denounces is its grievance, not a cue."""
     typed = [
         refine(c, sentence, lex)
         for c in _typed_cues(sentence, lex)
         if happened(sentence, c.start, c.end, lex, dated=dated)
+        and not _grieved(sentence, c.start, lex)
     ]
     if typed:
         return typed
     for m in lex.generic_attack.finditer(sentence):
-        if happened(sentence, m.start(), m.end(), lex, dated=dated):
+        if happened(sentence, m.start(), m.end(), lex, dated=dated) and not _grieved(
+            sentence, m.start(), lex
+        ):
             return [Cue(None, False, None, m.start(), m.end())]
     return []
 
