@@ -939,3 +939,57 @@ def test_whom_the_report_blames_is_the_attributed_actor(
 ) -> None:
     found = extract_events(text, language=language, published_at=PUB)
     assert {(a.name, a.role) for a in found[0].actors} == {(actor, "actor")}
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "events"),
+    [
+        # A negated claim is not a negated act.
+        ("en", "No group has claimed responsibility for the car bombing in Baghdad on Friday.", 1),
+        (
+            "fr",
+            "Aucun groupe n'a revendiqué l'attentat à la voiture piégée de vendredi à Bagdad.",
+            1,
+        ),
+        (
+            "es",
+            "Ningún grupo ha reivindicado el atentado con coche bomba del viernes en Bagdad.",
+            1,
+        ),
+        ("ar", "ولم تعلن أي جهة مسؤوليتها عن انفجار السيارة المفخخة في بغداد امس.", 1),
+        (
+            "en",
+            "Islamic State has not claimed responsibility for the car bombing in Baghdad on"
+            " Friday.",
+            1,
+        ),
+        # A negated act stays negated.
+        ("en", "No car bomb exploded in Baghdad on Friday.", 0),
+    ],
+)
+def test_a_negated_claim_leaves_the_act(language: str, text: str, events: int) -> None:
+    assert len(extract_events(text, language=language, published_at=PUB)) == events
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Militants targeted Ain al-Asad air base with rockets on Friday."),
+        ("fr", "Des miliciens ont visé la base d'Aïn al-Asad avec des roquettes vendredi."),
+        ("es", "Milicianos atacaron la base de Ain al Asad con cohetes el viernes."),
+        ("ar", "استهدف مسلحون قاعدة عين الأسد بالصواريخ امس."),
+    ],
+)
+def test_an_attack_with_rockets_is_a_shelling(language: str, text: str) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.sub_event_type for m in found] == ["Shelling/artillery/missile attack"]
+
+
+def test_a_name_another_countrys_adjective_follows_is_that_countrys() -> None:
+    # "the Israeli Malkia post" is not al-Malikiyah in Syria.
+    found = extract_events(
+        "استهدف حزب الله امس موقع المالكية الإسرائيلي بالصواريخ الموجهة.",
+        language="ar",
+        published_at=PUB,
+    )
+    assert [m.place.country_code for m in found] == ["IL"]

@@ -560,6 +560,17 @@ def find(
                     -e.population,
                 ),
             )
+            foreign = _foreign_adjective(sentence, tokens, i + n, ctx, entry.country)
+            if foreign is not None:
+                # "موقع المالكية الإسرائيلي" (the Israeli Malkia post) is not Syria's
+                # al-Malikiyah: a name its own words give another country is that country's
+                # place of the name, or one the gazetteer lacks (then the country stands).
+                theirs = [e for e in entries if e.country == foreign]
+                if not theirs:
+                    hits.append(Hit(entry_for_country(foreign), start, end))
+                    resume = i + n
+                    break
+                entry = min(theirs, key=lambda e: (RANK[e.kind], e.minor, -e.population))
             if entry.kind == "province" and entry.lat is None:
                 # An ISO 3166-2 province has no coordinates: its namesake town's stand in.
                 town = next(
@@ -586,6 +597,18 @@ def find(
         if code and not _overlaps(m.start("adj"), m.end("adj"), exclude):
             hits.append(Hit(entry_for_country(code), m.start("adj"), m.end("adj")))
     return hits
+
+
+def _foreign_adjective(
+    sentence: str, tokens: list[tuple[int, int, str]], after: int, ctx: _Context, country: str
+) -> str | None:
+    """Return the country of the adjective right after a name (token ``after``) when it is
+    not ``country`` ("المالكية الإسرائيلي"), else None."""
+    if after >= len(tokens):
+        return None
+    word = sentence[tokens[after][0] : tokens[after][1]]
+    code = next((c for p, c in ctx.adjectives if p.match(word)), None)
+    return code if code is not None and code != country else None
 
 
 def most_specific(hits: list[Hit]) -> list[Hit]:

@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from . import actors, numbers
-from .lexicon import Lexicon, literal_keys, may_match, shared
+from .lexicon import Lexicon, compile_any, literal_keys, may_match, shared
 from .sentences import clauses, comma_scope
 
 #: How far before a cue a negation is looked for (about twenty words).
@@ -88,11 +88,20 @@ def _unreal_clause(clause: str, lex: Lexicon, dated: bool) -> bool:
     )
 
 
+@cache
+def _claim(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of the words of a claim of responsibility (``claim_words``)."""
+    return compile_any(lex.raw.get("claim_words", []) or ["(?!)"], bounded=True)
+
+
 def _negated(sentence: str, left: int, start: int, end: int, lex: Lexicon) -> bool:
     """Return True when a negation begins between ``left`` and the cue at ``start:end`` (it
-    may run into the cue: "No rockets were fired")."""
+    may run into the cue: "No rockets were fired"); a negated claim is not a negated act ("no
+    group claimed responsibility for the attack", "لم تعلن أي جهة مسؤوليتها عن الهجوم")."""
     found = lex.negation.search(sentence, left, end)
-    return found is not None and found.start() < start
+    if found is None or found.start() >= start:
+        return False
+    return _claim(lex).search(sentence, found.end(), start) is None
 
 
 def happened(sentence: str, start: int, end: int, lex: Lexicon, *, dated: bool = False) -> bool:
