@@ -978,6 +978,8 @@ def test_a_negated_claim_leaves_the_act(language: str, text: str, events: int) -
         ("fr", "Des miliciens ont visé la base d'Aïn al-Asad avec des roquettes vendredi."),
         ("es", "Milicianos atacaron la base de Ain al Asad con cohetes el viernes."),
         ("ar", "استهدف مسلحون قاعدة عين الأسد بالصواريخ امس."),
+        # "موقع" (a military post) before the act is no grievance word.
+        ("ar", "وقال مصدر أمني إن موقعا عسكريا تعرض لهجوم بالصواريخ في الموصل امس."),
     ],
 )
 def test_an_attack_with_rockets_is_a_shelling(language: str, text: str) -> None:
