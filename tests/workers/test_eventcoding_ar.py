@@ -414,3 +414,11 @@ def test_strikes_and_a_reply_in_one_arabic_article_stay_apart() -> None:
 )
 def test_idioms_intentions_and_schedules(text: str, events: int) -> None:
     assert len(extract_events(text, language="ar", published_at=PUB)) == events
+
+
+def test_a_figure_of_speech_is_no_report() -> None:
+    text = (
+        "سمح ذلك للايرانيين بجعل 140 الف جندي امريكي في العراق بمثابة الرهينة، بدلا من ان يكونوا"
+        " عنصر ضغط."
+    )
+    assert extract_events(text, language="ar", published_at=PUB) == []

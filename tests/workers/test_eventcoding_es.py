@@ -137,3 +137,36 @@ def test_a_protest_its_square_and_its_arrests_are_one_event_in_its_town() -> Non
 def test_gaza_towns_by_their_spanish_names() -> None:
     m = one("Al menos 25 palestinos murieron el viernes en bombardeos israelíes contra Yabalia.")
     assert (m.place.name, m.fatalities) == ("Jabālyā", 25)
+
+
+def test_a_claim_before_another_act_names_the_actor_of_the_act_before() -> None:
+    text = (
+        "Un dron armado se estrelló el viernes contra la base aérea de Ain al Asad, en Al Anbar."
+        " La Resistencia Islámica en Irak reivindicó el ataque en un comunicado, en el que"
+        " también se atribuyó el lanzamiento de cohetes contra la base de Harir."
+    )
+    found = extract_events(text, language="es", published_at=PUB)
+    got = [(m.place.name, [a.name for a in m.actors if a.role == "actor"]) for m in found]
+    assert got == [
+        ("Ain al-Asad air base", ["Islamic Resistance in Iraq"]),
+        ("Harir air base", ["Islamic Resistance in Iraq"]),
+    ]
+
+
+def test_one_soldier_wounded_and_us_warplanes() -> None:
+    wounded = extract_events(
+        "Un soldado estadounidense resultó herido el viernes en un ataque con cohetes contra una"
+        " base en Deir ez Zor.",
+        language="es",
+        published_at=PUB,
+    )
+    assert [(m.injured, [(a.name, a.role) for a in m.actors]) for m in wounded] == [
+        (1, [("US forces", "target")])
+    ]
+    strike = extract_events(
+        "Aviones de combate estadounidenses bombardearon el viernes instalaciones de Kataib"
+        " Hezbolá cerca de Al Qaim.",
+        language="es",
+        published_at=PUB,
+    )
+    assert [a.name for a in strike[0].actors if a.role == "actor"] == ["US forces"]

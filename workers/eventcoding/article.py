@@ -524,9 +524,38 @@ def extract(
             mention = _untyped(r, out, fallback_place, version, source)
             if mention is not None:
                 out.append((r, mention))
+    out = _claims_lent(out, lex)
     out = _placed_by_earlier(out, fallback_place, source)
     mentions = _one_crowd_type([m for _, m in _organised(out, lex)])
     return sorted(mentions, key=lambda m: (m.start, m.place.name))
+
+
+def _claims_lent(
+    out: list[tuple[_Reading, EventMention]], lex: Lexicon
+) -> list[tuple[_Reading, EventMention]]:
+    """Return ``out`` with the claimant of a sentence that claims "the attack" before it tells
+    another act of its own ("La Resistencia Islámica reivindicó el ataque …, en el que también
+    se atribuyó el lanzamiento de cohetes contra Harir") set as the actor of the act told just
+    before, when that act has none: the claim names who did it."""
+    fixed = list(out)
+    for r, m in out:
+        if r.cue.sub_event_type is None:
+            continue
+        claimed = tuple(a for a in m.actors if a.role == "actor")
+        text = r.sentence.text
+        generic = lex.generic_attack.search(text, 0, r.cue.start)
+        if not claimed or generic is None:
+            continue
+        if rules.claim_words(lex).search(text, 0, generic.start()) is None:
+            continue
+        for i in range(len(fixed) - 1, -1, -1):
+            p, earlier = fixed[i]
+            gap = r.sentence.index - p.sentence.index
+            if 0 < gap <= _ATTACH_WINDOW and p.cue.sub_event_type is not None:
+                if not any(a.role == "actor" for a in earlier.actors):
+                    fixed[i] = (p, replace(earlier, actors=claimed + earlier.actors))
+                break
+    return fixed
 
 
 def _placed_by_earlier(

@@ -89,7 +89,7 @@ def _unreal_clause(clause: str, lex: Lexicon, dated: bool) -> bool:
 
 
 @cache
-def _claim(lex: Lexicon) -> re.Pattern[str]:
+def claim_words(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of the words of a claim of responsibility (``claim_words``)."""
     return compile_any(lex.raw.get("claim_words", []) or ["(?!)"], bounded=True)
 
@@ -101,7 +101,7 @@ def _negated(sentence: str, left: int, start: int, end: int, lex: Lexicon) -> bo
     found = lex.negation.search(sentence, left, end)
     if found is None or found.start() >= start:
         return False
-    return _claim(lex).search(sentence, found.end(), start) is None
+    return claim_words(lex).search(sentence, found.end(), start) is None
 
 
 def happened(sentence: str, start: int, end: int, lex: Lexicon, *, dated: bool = False) -> bool:
@@ -181,9 +181,7 @@ def _grievance(lex: Lexicon) -> re.Pattern[str]:
     markers = lex.raw.get("grievance_markers", {}).get("patterns", [])
     if not markers:
         return re.compile("(?!)")
-    return re.compile(
-        rf"(?<!\w)(?:{'|'.join(markers)})\s*(?:[\w'’-]+\s+){{0,2}}$", re.IGNORECASE
-    )
+    return re.compile(rf"(?<!\w)(?:{'|'.join(markers)})\s*(?:[\w'’-]+\s+){{0,2}}$", re.IGNORECASE)
 
 
 def _grieved(sentence: str, start: int, lex: Lexicon) -> bool:
