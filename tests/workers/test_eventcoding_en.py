@@ -995,3 +995,34 @@ def test_a_name_another_countrys_adjective_follows_is_that_countrys() -> None:
         published_at=PUB,
     )
     assert [m.place.country_code for m in found] == ["IL"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Israeli forces killed four Palestinians in Jenin on Friday."),
+        ("fr", "Les forces israéliennes ont tué quatre Palestiniens à Jénine vendredi."),
+        ("ar", "قتلت القوات الإسرائيلية أربعة فلسطينيين في جنين امس."),
+    ],
+)
+def test_forces_that_killed_people_named_by_nationality_attacked_them(
+    language: str, text: str
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [(m.sub_event_type, m.place.name) for m in found] == [("Attack", "Janīn")]
+    assert [a.name for a in found[0].actors if a.role == "actor"] == ["Israel Defense Forces"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The earthquake killed 50 people in Herat on Friday."),
+        ("en", "Three people were killed in a car crash in Baghdad on Friday."),
+        ("fr", "Trois personnes ont été tuées vendredi dans un accident de la route à Bagdad."),
+        ("es", "Tres personas murieron el viernes en un accidente de tráfico en Bagdad."),
+        ("ar", "لقي ثلاثة أشخاص مصرعهم امس في حادث سير في بغداد."),
+        ("ar", "قتل ثلاثة أشخاص امس في انفجار اسطوانة غاز في بغداد."),
+    ],
+)
+def test_deaths_from_natural_or_accidental_causes_are_no_events(language: str, text: str) -> None:
+    assert extract_events(text, language=language, published_at=PUB) == []

@@ -235,6 +235,9 @@ class Lexicon:
     hypothetical: re.Pattern[str]
     future: re.Pattern[str]
     habitual: re.Pattern[str]
+    #: Natural and accidental causes ("earthquake", "car crash", "حادث سير"): their deaths are
+    #: no political violence.
+    accidental: re.Pattern[str]
     #: "A series of attacks": a habit unless the sentence gives the day ("on Tuesday").
     series: re.Pattern[str]
     intercepted: re.Pattern[str]
@@ -352,6 +355,7 @@ def lexicon(language: str) -> Lexicon:
         hypothetical=compile_any(raw["hypothetical"]),
         future=compile_any(raw["future"]),
         habitual=compile_any(raw["habitual"]),
+        accidental=compile_any(raw.get("accidental", {}).get("patterns", []), bounded=True),
         series=compile_any(raw.get("series", {}).get("patterns", [])),
         intercepted=compile_any(raw["intercepted"]),
         clause_break=compile_any(raw["clause_breaks"]),

@@ -62,23 +62,27 @@ def untyped(armed_target: bool) -> dict[str, Any]:
 
 @cache
 def _unreal(lex: Lexicon) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...]:
-    """Return the hypothetical, future and habitual patterns, each with the literals one of
-    which its every match contains (a clause without any skips that pattern)."""
-    return tuple(
-        (pattern, literal_keys(lex.raw[name]))
-        for name, pattern in (
-            ("hypothetical", lex.hypothetical),
-            ("future", lex.future),
-            ("habitual", lex.habitual),
-        )
+    """Return the hypothetical, future, habitual and accidental patterns, each with the
+    literals one of which its every match contains (a clause without any skips that pattern)."""
+    accidental = lex.raw.get("accidental", {}).get("patterns", [])
+    return (
+        *(
+            (pattern, literal_keys(lex.raw[name]))
+            for name, pattern in (
+                ("hypothetical", lex.hypothetical),
+                ("future", lex.future),
+                ("habitual", lex.habitual),
+            )
+        ),
+        (lex.accidental, literal_keys(accidental) if accidental else ()),
     )
 
 
 @lru_cache(maxsize=256)
 def _unreal_clause(clause: str, lex: Lexicon, dated: bool) -> bool:
-    """Return True when ``clause`` is hypothetical, future or habitual (or a series of attacks
-    in an undated sentence). Cached: every cue of a clause asks the same question, and a long
-    clause with many cues would otherwise be searched once per cue."""
+    """Return True when ``clause`` is hypothetical, future, habitual or accidental (or a series
+    of attacks in an undated sentence). Cached: every cue of a clause asks the same question,
+    and a long clause with many cues would otherwise be searched once per cue."""
     if not dated and lex.series.search(clause):
         return True
     lowered = clause.lower()
