@@ -1026,3 +1026,67 @@ def test_forces_that_killed_people_named_by_nationality_attacked_them(
 )
 def test_deaths_from_natural_or_accidental_causes_are_no_events(language: str, text: str) -> None:
     assert extract_events(text, language=language, published_at=PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "Israeli forces killed four Palestinians in Jenin on Thursday. Hours later, settlers"
+            " set fire to cars in Huwara.",
+        ),
+        (
+            "fr",
+            "Les forces israéliennes ont tué quatre Palestiniens à Jénine jeudi. Quelques heures"
+            " plus tard, des colons ont incendié des voitures à Huwara.",
+        ),
+        (
+            "es",
+            "Las fuerzas israelíes mataron a cuatro palestinos en Yenín el jueves. Horas más"
+            " tarde, colonos incendiaron coches en Huwara.",
+        ),
+    ],
+)
+def test_hours_later_is_the_day_of_the_act_before(language: str, text: str) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.event_date for m in found] == ["2020-12-31", "2020-12-31"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "place"),
+    [
+        ("en", "In Gaza, thousands of people marched in Khan Younis on Friday.", "Khān Yūnis"),
+        (
+            "fr",
+            "À Gaza, des milliers de personnes ont manifesté à Khan Younès vendredi.",
+            "Khān Yūnis",
+        ),
+        # A frame alone is the place.
+        ("en", "In Mosul, gunmen killed two policemen near the university on Friday.", "Mosul"),
+    ],
+)
+def test_the_place_that_opens_a_sentence_frames_the_act_named_after_it(
+    language: str, text: str, place: str
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.place.name for m in found] == [place]
+
+
+def test_a_raid_on_a_refugee_camp_is_no_clash_with_a_military_camp() -> None:
+    found = extract_events(
+        "Israeli forces killed four Palestinians during a raid on the Jenin refugee camp on"
+        " Friday.",
+        language="en",
+        published_at=PUB,
+    )
+    assert [m.sub_event_type for m in found] == ["Attack"]
+
+
+def test_israeli_artillery_shelling_in_arabic_is_the_idfs() -> None:
+    found = extract_events(
+        "استشهد ثلاثة فلسطينيين امس بقصف مدفعي إسرائيلي استهدف منزلا في خان يونس.",
+        language="ar",
+        published_at=PUB,
+    )
+    assert [a.name for a in found[0].actors if a.role == "actor"] == ["Israel Defense Forces"]

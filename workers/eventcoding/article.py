@@ -212,7 +212,9 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
     """Set ``r``'s places (and minor towns, major places, ambiguity) from its sentence, towns
     in the ``focus`` countries first."""
     text = r.sentence.text
-    found = _past_dateline(text, gazetteer.find(text, lex, list(r.exclude), focus))
+    found = _past_frame(
+        text, _past_dateline(text, gazetteer.find(text, lex, list(r.exclude), focus)), lex
+    )
     r.countries = frozenset(h.entry.country for h in found if not h.ambiguous)
     all_hits = _in_cue_clause(
         text, [h for h in found if not h.destination], (r.cue.start, r.cue.end), lex
@@ -253,6 +255,26 @@ def _past_dateline(text: str, hits: list[gazetteer.Hit]) -> list[gazetteer.Hit]:
     if not any(h.entry.kind != "country" for h in after):
         return hits
     return after
+
+
+def _past_frame(text: str, hits: list[gazetteer.Hit], lex: Lexicon) -> list[gazetteer.Hit]:
+    """Return ``hits`` without the scene-setting place that opens the sentence ("In Gaza,
+    thousands marched in Khan Younis", "وفي قطاع غزة، استشهد … في حي الشجاعية") when the
+    sentence names a town or site after it: the frame is the region, the act's place follows."""
+    if len(hits) < 2:
+        return hits
+    first = min(hits, key=lambda h: h.start)
+    opening = text[: first.start]
+    if (
+        len(opening.split()) > 4
+        or not gazetteer.locative(text, first.start, lex)
+        or not text[first.end :].lstrip().startswith((",", "\u060c"))
+    ):
+        return hits
+    rest = [h for h in hits if h.start > first.end]
+    if not any(h.entry.kind != "country" for h in rest):
+        return hits
+    return [h for h in hits if h is not first]
 
 
 def _in_cue_clause(

@@ -66,6 +66,8 @@ class _Patterns:
     year: re.Pattern[str]
     relative: tuple[tuple[str, re.Pattern[str]], ...]
     earlier: re.Pattern[str]
+    #: "hours later", "le même jour", "بعد ساعات": the day of the narrative's last date.
+    same_day: re.Pattern[str]
     #: "il y a deux ans", "3 days ago", "قبل عامين": a span back from publication.
     ago: re.Pattern[str]
     ago_units: dict[str, tuple[str, int | None]]
@@ -78,6 +80,7 @@ class _Patterns:
     weekday_keys: tuple[str, ...] | None
     relative_keys: tuple[tuple[str, ...] | None, ...]
     earlier_keys: tuple[str, ...] | None
+    same_day_keys: tuple[str, ...] | None
 
 
 @cache
@@ -108,6 +111,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
         year=c(rf"(?<!\w){d['year_prefix']}\s+(?P<year>(?:19|20)\d\d)(?!\d)"),
         relative=tuple((name, compile_any(d[name], bounded=True)) for name in _RELATIVE),
         earlier=compile_any(d["earlier"], bounded=True),
+        same_day=compile_any(d.get("same_day", []), bounded=True),
         ago=re.compile(rf"(?<!\w){d['ago']['pattern']}(?!\w)", re.IGNORECASE),
         ago_units={k.lower(): (v[0], v[1]) for k, v in d["ago"]["units"].items()},
         ago_one=frozenset(w.lower() for w in d["ago"]["one"]),
@@ -117,6 +121,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
         weekday_keys=literal_keys(d["weekdays"]),
         relative_keys=tuple(literal_keys(d[name]) for name in _RELATIVE),
         earlier_keys=literal_keys(d["earlier"]),
+        same_day_keys=literal_keys(d.get("same_day", [])) if d.get("same_day") else (),
     )
 
 
@@ -199,6 +204,9 @@ def find_dates(sentence: str, lex: Lexicon, pub: dt.date, anchor: DateRef | None
     for m in p.year.finditer(sentence):
         if int(m.group("year")) <= pub.year:
             add(m, dt.date(int(m.group("year")), 1, 1), "year")
+    if anchor is not None and may_match(p.same_day_keys, lowered):
+        for m in p.same_day.finditer(sentence):
+            add(m, anchor.date, anchor.precision)
     if anchor is not None and may_match(p.earlier_keys, lowered):
         for m in p.earlier.finditer(sentence):
             if anchor.precision == "day":
