@@ -1090,3 +1090,27 @@ def test_israeli_artillery_shelling_in_arabic_is_the_idfs() -> None:
         published_at=PUB,
     )
     assert [a.name for a in found[0].actors if a.role == "actor"] == ["Israel Defense Forces"]
+
+
+def test_a_capital_that_speaks_or_is_accused_is_its_government_not_a_place() -> None:
+    found = extract_events(
+        "The SDF accused Ankara of a drone strike that killed two fighters in Amuda on Friday.",
+        language="en",
+        published_at=PUB,
+    )
+    assert [m.place.name for m in found] == ["‘Āmūdā"]
+    # The accuser reports the act: no party to it.
+    assert "Syrian Democratic Forces" not in {a.name for a in found[0].actors if a.role == "actor"}
+
+
+def test_an_attack_word_on_another_day_or_in_another_town_is_another_act() -> None:
+    text = (
+        "A Turkish drone struck a vehicle near Qamishli on Friday, killing three SDF fighters."
+        " The SDF said a power station in Amuda was hit in an attack on Thursday that killed a"
+        " guard."
+    )
+    found = extract_events(text, language="en", published_at=PUB)
+    assert [(m.place.name, m.event_date) for m in found] == [
+        ("Al Qāmishlī", "2021-01-01"),
+        ("‘Āmūdā", "2020-12-31"),
+    ]

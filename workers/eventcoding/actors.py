@@ -46,6 +46,8 @@ class _Compiled:
     source_before: re.Pattern[str]
     source_after: re.Pattern[str]
     blamed_before: re.Pattern[str]
+    #: The accusation words anywhere (``blamed_before`` without its anchor).
+    accusing: re.Pattern[str]
     passive: re.Pattern[str]
 
 
@@ -73,6 +75,9 @@ def _compiled(lex: Lexicon) -> _Compiled:
         ),
         blamed_before=re.compile(
             rf"(?:{'|'.join(roles.get('blamed_before', ['(?!)']))})\s*$", re.IGNORECASE
+        ),
+        accusing=re.compile(
+            rf"(?<!\w)(?:{'|'.join(roles.get('blamed_before', ['(?!)']))})", re.IGNORECASE
         ),
         passive=compile_any(roles["passive"]),
     )
@@ -149,6 +154,25 @@ def _is_source(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexi
     return hit.start >= trigger[1] and c.source_after.match(sentence, hit.end) is not None
 
 
+def speaker_or_accused(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
+    """Return True when the name at ``start:end`` speaks ("Damascus said") or is accused
+    ("accused Ankara of targeting"): a capital named so is its government, no place."""
+    c = _compiled(lex)
+    before = sentence[max(0, start - _LOOKBACK) : start]
+    return (
+        c.blamed_before.search(before) is not None
+        or c.source_after.match(sentence, end) is not None
+    )
+
+
+def _accuser(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> bool:
+    """Return True when an accusation stands between ``hit`` and the act ("The SDF accused
+    Ankara of targeting"): the accuser reports the act, it is no party to it."""
+    if hit.end > trigger[0]:
+        return False
+    return _compiled(lex).accusing.search(sentence, hit.end, trigger[0]) is not None
+
+
 def _positional_role(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> Role:
     """Return the role word order gives ``hit``: the subject of an active act is its actor.
 
@@ -197,7 +221,8 @@ def roles(
     sources = {
         i
         for i, hit in enumerate(hits)
-        if decided[i] is None and _is_source(sentence, hit, trigger, lex)
+        if (decided[i] is None and _is_source(sentence, hit, trigger, lex))
+        or _accuser(sentence, hit, trigger, lex)
     }
     open_ = [i for i, role in enumerate(decided) if role is None and i not in sources]
     spans = [(hits[i].start, hits[i].end) for i in open_]

@@ -212,9 +212,12 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
     """Set ``r``'s places (and minor towns, major places, ambiguity) from its sentence, towns
     in the ``focus`` countries first."""
     text = r.sentence.text
-    found = _past_frame(
-        text, _past_dateline(text, gazetteer.find(text, lex, list(r.exclude), focus)), lex
-    )
+    found = [
+        h
+        for h in gazetteer.find(text, lex, list(r.exclude), focus)
+        if h.entry.kind == "site" or not actors.speaker_or_accused(text, h.start, h.end, lex)
+    ]
+    found = _past_frame(text, _past_dateline(text, found), lex)
     r.countries = frozenset(h.entry.country for h in found if not h.ambiguous)
     all_hits = _in_cue_clause(
         text, [h for h in found if not h.destination], (r.cue.start, r.cue.end), lex
@@ -402,6 +405,19 @@ def _compatible_date(a: DateRef | None, b: DateRef) -> bool:
     return a0 <= b1 + dt.timedelta(days=1) and b0 <= a1 + dt.timedelta(days=1)
 
 
+def _other_day(date: DateRef | None, m: EventMention) -> bool:
+    """Return True when a sentence's own day differs from the day a mention's words give
+    ("a strike on Saturday" is not the drone strike "on Sunday" told before)."""
+    return (
+        date is not None
+        and date.text is not None
+        and date.precision == "day"
+        and m.date_text is not None
+        and m.date_precision == "day"
+        and date.date.isoformat() != m.event_date
+    )
+
+
 def _near_place(a: Place, b: Place) -> bool:
     """Return True when two places may be one act's: the same place, or one province
     ("In Raqqa, gunmen assassinated…" does not join a shelling at Tal Tamr)."""
@@ -409,6 +425,8 @@ def _near_place(a: Place, b: Place) -> bool:
         return False
     if a.admin1_code is None or b.admin1_code is None:
         return True  # a whole country ("en Irak") contradicts none of its towns
+    if a.name != b.name and a.geo_precision == b.geo_precision == 1:
+        return False  # two towns or sites: the strike on Amuda is not the one near Qamishli
     return a.name == b.name or a.admin1_code == b.admin1_code
 
 
@@ -524,6 +542,7 @@ def extract(
             and _compatible_date(
                 r.date, DateRef(dt.date.fromisoformat(m.event_date), m.date_precision, None)
             )
+            and not _other_day(r.date, m)
             and _shares_party(r, p)
             and not r.reply
             and (not r.places or _near_place(r.places[0], m.place))
