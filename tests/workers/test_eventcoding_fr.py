@@ -574,3 +574,23 @@ def test_a_drone_strike_called_israeli_after_its_weapon_is_the_idfs() -> None:
         published_at=PUB,
     )
     assert [a.name for a in found[0].actors if a.role == "actor"] == ["Israel Defense Forces"]
+
+
+def test_a_second_target_after_the_first_ones_region_is_a_second_place() -> None:
+    found = extract_events(
+        "La Résistance islamique en Irak a revendiqué vendredi deux attaques au drone contre la"
+        " base d'Aïn al-Asad, dans la province d'al-Anbar, et contre la base de Harir, au"
+        " Kurdistan irakien.",
+        language="fr",
+        published_at=PUB,
+    )
+    assert [m.place.name for m in found] == ["Ain al-Asad air base", "Harir air base"]
+
+
+def test_a_road_linking_two_towns_is_near_the_first() -> None:
+    found = extract_events(
+        "Un engin explosif a visé un convoi vendredi sur la route reliant Bagdad à Babel.",
+        language="fr",
+        published_at=PUB,
+    )
+    assert [(m.place.name, m.place.geo_precision) for m in found] == [("Baghdad", 2)]

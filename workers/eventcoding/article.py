@@ -223,6 +223,10 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
         text, [h for h in found if not h.destination], (r.cue.start, r.cue.end), lex
     )
     hits = gazetteer.split_coordinated(text, all_hits, lex)
+    if len(hits) == 1 and any(
+        h.destination and gazetteer.on_the_way(text, hits[0], h, lex) for h in found
+    ):
+        hits = [replace(hits[0], near=True)]  # "la route reliant Bagdad à Babel"
     r.places = [h.place() for h in hits]
     r.minor = frozenset(h.entry.name for h in hits if h.entry.minor)
     r.ambiguous = any(h.ambiguous for h in all_hits)

@@ -621,6 +621,17 @@ def most_specific(hits: list[Hit]) -> list[Hit]:
     return [best[0]]
 
 
+def on_the_way(sentence: str, first: Hit, second: Hit, lex: Lexicon) -> bool:
+    """Return True when the act lies on the way between ``first`` and ``second`` ("the highway
+    between Nasiriyah and Diwaniyah", "la route reliant Bagdad à Babel"): one act, placed
+    near the first, as ACLED places an act on a road (geo_precision 2)."""
+    return (
+        0 <= second.start - first.end <= 30
+        and _context(lex).between_before.search(sentence[max(0, first.start - 40) : first.start])
+        is not None
+    )
+
+
 def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]:
     """Return the places joined by commas or the language's "and" (``coordination``) that lie
     in different provinces ("à Bagdad et à Babil": two events, ACLED's rule), else the single
@@ -628,26 +639,25 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
     below_country = sorted((h for h in hits if h.entry.kind != "country"), key=lambda h: h.start)
     if len(below_country) < 2:
         return most_specific(hits)
-    chain = [below_country[0]]
     ctx = _context(lex)
+    first = below_country[0]
+    if on_the_way(sentence, first, below_country[1], lex):
+        return [replace(first, near=True)]
+    chain = [first]
+    previous = first
     for hit in below_country[1:]:
-        between = sentence[chain[-1].end : hit.start]
-        if len(between) > 30:
-            continue
+        # Measured from the place just before, in the chain or not: "contre la base d'Aïn
+        # al-Asad, dans la province d'al-Anbar, et contre la base de Harir".
+        between = sentence[previous.end : hit.start]
         # A comma and "in" before a wider place is an apposition, its region ("l'aéroport
         # d'Erbil, dans la région autonome du Kurdistan"), not a second place of the act;
         # "Bagdad, Babil et Bassora" stays an enumeration.
         apposition = (
             ctx.apposition.match(between) is not None
-            and RANK[hit.entry.kind] > RANK[chain[-1].entry.kind]
+            and RANK[hit.entry.kind] > RANK[previous.entry.kind]
         )
-        if ctx.coordination.search(between) and not apposition:
+        if len(between) <= 30 and ctx.coordination.search(between) and not apposition:
             chain.append(hit)
-    if len(chain) == 2 and ctx.between_before.search(
-        sentence[max(0, chain[0].start - 40) : chain[0].start]
-    ):
-        # "the highway between Nasiriyah and Diwaniyah": one act on the way between them,
-        # placed near the first, as ACLED places an act on a road (geo_precision 2).
-        return [replace(chain[0], near=True)]
+        previous = hit
     admin1 = {h.entry.admin1_code or h.entry.name for h in chain}
     return chain if len(admin1) == len(chain) > 1 else most_specific(hits)
