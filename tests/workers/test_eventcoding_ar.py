@@ -422,3 +422,26 @@ def test_a_figure_of_speech_is_no_report() -> None:
         " عنصر ضغط."
     )
     assert extract_events(text, language="ar", published_at=PUB) == []
+
+
+def test_arrests_of_a_protests_organizers_join_the_protest_before() -> None:
+    text = (
+        "خرج مئات المحتجين امس في مدينة البصرة للتظاهر أمام مبنى المحافظة."
+        " وقال ناشطون إن القوات الأمنية اعتقلت ستة من منظمي الاحتجاجات."
+    )
+    found = extract_events(text, language="ar", published_at=PUB)
+    # One crowd event: the arrests are how the police intervened, at the protest's place and
+    # day (the protest the organizers led is no second protest).
+    assert {(m.place.name, m.event_date) for m in found} == {("Basrah", "2021-01-01")}
+    assert {m.sub_event_type for m in found} == {"Protest with intervention"}
+
+
+def test_protesters_who_cut_a_road_linking_two_towns() -> None:
+    found = extract_events(
+        "وفي محافظة ذي قار، قطع محتجون امس طريقا رئيسيا يربط الناصرية بالبصرة.",
+        language="ar",
+        published_at=PUB,
+    )
+    assert [(m.sub_event_type, m.place.name, m.place.geo_precision) for m in found] == [
+        ("Peaceful protest", "Nasiriyah", 2)
+    ]

@@ -505,7 +505,7 @@ def extract(
             if kin is not None:
                 # "Los bombardeos alcanzaron un mercado", right after "ataques aéreos … contra
                 # Idlib": the act named again, without place or date, is that act told again.
-                out.append((r, _retold(kin, r, source)))
+                out.append((r, _intervened(_retold(kin, r, source), r)))
                 continue
         places = r.places or (
             [prior.place] if prior else [fallback_place] if fallback_place else []
@@ -643,9 +643,30 @@ def _kin(r: _Reading, out: list[tuple[_Reading, EventMention]]) -> EventMention 
         for p, m in out
         if 0 < r.sentence.index - p.sentence.index <= _ATTACH_WINDOW
         and m.plover_event in kinds
-        and _same_side(m.actors, r.actors)
+        # The police that arrest protesters are the crowd's other side, not its actor.
+        and (_same_side(m.actors, r.actors) or m.plover_event != plover)
     ]
     return kin[-1] if kin else None
+
+
+def _intervened(m: EventMention, r: _Reading) -> EventMention:
+    """Return ``m``, a crowd's act told again by ``r``, as a protest with intervention when
+    ``r`` tells arrests (ACLED: arrests at a peaceful protest are the authorities'
+    intervention in it)."""
+    table = rules.type_table()
+    if (
+        m.sub_event_type != "Peaceful protest"
+        or table[str(r.cue.sub_event_type)]["plover"] != "ARREST"
+    ):
+        return m
+    info = table["Protest with intervention"]
+    return replace(
+        m,
+        event_type=info["event_type"],
+        sub_event_type="Protest with intervention",
+        plover_event=info["plover"],
+        plover_mode=info["mode"],
+    )
 
 
 def _retold(anchor: EventMention, r: _Reading, source: str) -> EventMention:

@@ -181,16 +181,24 @@ def refine(cue: Cue, text: str, lex: Lexicon) -> Cue:
 @cache
 def _grievance(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of a grievance ("pour dénoncer les", "احتجاجا على") ending at most
-    two words before a cue (``grievance_markers``)."""
+    two words before a cue (``grievance_markers``), or of people named by the protest they
+    led ("organizers of the", "منظمي"; ``crowd_references``) right before it."""
     markers = lex.raw.get("grievance_markers", {}).get("patterns", [])
-    if not markers:
+    references = lex.raw.get("crowd_references", {}).get("patterns", [])
+    alternatives = []
+    if markers:
+        alternatives.append(rf"(?:{'|'.join(markers)})\s*(?:[\w'’-]+\s+){{0,2}}")
+    if references:
+        alternatives.append(rf"(?:{'|'.join(references)})\s*")
+    if not alternatives:
         return re.compile("(?!)")
-    return re.compile(rf"(?<!\w)(?:{'|'.join(markers)})\s*(?:[\w'’-]+\s+){{0,2}}$", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})$", re.IGNORECASE)
 
 
 def _grieved(sentence: str, start: int, lex: Lexicon) -> bool:
-    """Return True when the cue at ``start`` names what a crowd denounces, not an act of the
-    sentence ("rallied to denounce the US strikes", "تظاهروا احتجاجا على الغارات")."""
+    """Return True when the cue at ``start`` names what a crowd denounces, or the protest
+    whose organizers the sentence names, not an act of the sentence ("rallied to denounce the
+    US strikes", "تظاهروا احتجاجا على الغارات", "اعتقلت ستة من منظمي الاحتجاجات")."""
     return _grievance(lex).search(sentence, max(0, start - 60), start) is not None
 
 
