@@ -69,10 +69,16 @@ def verdict(conn: redis.Redis, db_url: str, expected: dict[str, int]) -> Verdict
 
 
 def pipeline_drained(conn: redis.Redis) -> bool:
-    """Return whether no job is queued, running or waiting for a retry on any stage."""
+    """Return whether no job is queued, taken, running or waiting for a retry on any stage.
+
+    "Taken" is RQ's intermediate list: a job a worker dequeued and had not started when
+    Redis went away sits there until recovery requeues it, and is not lost.
+    """
     for stage in STAGES:
         q = get_queue(conn, stage)
         if q.count or q.started_job_registry.get_job_count(cleanup=False):
+            return False
+        if conn.llen(q.intermediate_queue.key):
             return False
         if q.scheduled_job_registry.get_job_count(cleanup=False):
             return False
