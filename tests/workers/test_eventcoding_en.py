@@ -1114,3 +1114,22 @@ def test_an_attack_word_on_another_day_or_in_another_town_is_another_act() -> No
         ("Al Qāmishlī", "2021-01-01"),
         ("‘Āmūdā", "2020-12-31"),
     ]
+
+
+def test_a_country_the_sentence_names_outranks_the_dateline_city() -> None:
+    found = extract_events(
+        "OUAGADOUGOU (Wire) — Jihadists killed 12 civilians in an attack on a village in"
+        " northern Burkina Faso on Friday.",
+        language="en",
+        published_at=PUB,
+    )
+    assert [(m.place.name, m.place.geo_precision) for m in found] == [("Burkina Faso", 3)]
+
+
+def test_an_army_that_killed_terrorists_fought_an_armed_clash() -> None:
+    found = extract_events(
+        'The army said it had killed 25 "terrorists" near Djibo in Burkina Faso on Friday.',
+        language="en",
+        published_at=PUB,
+    )
+    assert [(m.sub_event_type, m.fatalities) for m in found] == [("Armed clash", 25)]

@@ -252,16 +252,15 @@ _DATELINE = re.compile(
 
 def _past_dateline(text: str, hits: list[gazetteer.Hit]) -> list[gazetteer.Hit]:
     """Return ``hits`` without the places of the sentence's dateline when the sentence names
-    a town or site of its own: the dateline says where the report was filed ("SANAA — … a
-    cargo ship in the Red Sea"), and is the act's place only when the text gives no other
-    ("MOSUL, Iraq (AP) — A car bomb exploded near a market")."""
+    a place of its own, a country included: the dateline says where the report was filed
+    ("SANAA — … a cargo ship in the Red Sea", "OUAGADOUGOU — … a village in northern Burkina
+    Faso"), and is the act's place only when the text gives no other ("MOSUL, Iraq (AP) — A
+    car bomb exploded near a market")."""
     found = _DATELINE.match(text)
     if found is None:
         return hits
     after = [h for h in hits if h.start >= found.end()]
-    if not any(h.entry.kind != "country" for h in after):
-        return hits
-    return after
+    return after or hits
 
 
 def _past_frame(text: str, hits: list[gazetteer.Hit], lex: Lexicon) -> list[gazetteer.Hit]:
