@@ -68,6 +68,9 @@ class _Reading:
     #: For one clause of a sentence read clause by clause (:func:`_parallel`), the sentence
     #: read as one act, which stands instead when the clauses turn out not to be apart.
     whole: _Reading | None = None
+    #: Where the sentence names places below the country (any clause): a sentence with fewer
+    #: than two cannot tell two acts at places of their own.
+    towns: tuple[int, ...] = ()
 
 
 def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _Reading | None:
@@ -140,15 +143,24 @@ def _parallel(whole: _Reading, lex: Lexicon, found: list[DateRef], nlp: Any) -> 
     cuts = [m.start() for m in _parallel_breaks(lex).finditer(s.text) if m.start() > 0]
     if not cuts:
         return [whole]
-    parts: list[_Reading] = []
     bounds = [0, *cuts, len(s.text)]
-    for a, b in pairwise(bounds):
+    # Only clauses with a place below the country and an act word can stand apart: the cheap
+    # tests first, since most joined sentences tell one act ("X and Y said").
+    with_towns = [(a, b) for a, b in pairwise(bounds) if any(a <= t < b for t in whole.towns)]
+    if len(with_towns) < 2:
+        return [whole]
+    clauses_: list[tuple[int, int, str]] = []
+    for a, b in with_towns:
         chunk = s.text[a:b]
         lead = len(chunk) - len(chunk.lstrip(_CLAUSE_EDGES))
         clause = chunk[lead:].rstrip(_CLAUSE_EDGES)
-        if not clause:
-            continue
-        start = a + lead
+        if clause and rules.candidate_cues(clause, lex):
+            clauses_.append((a, b, clause))
+    if len(clauses_) < 2:
+        return [whole]
+    parts: list[_Reading] = []
+    for a, b, clause in clauses_:
+        start = a + len(s.text[a:b]) - len(s.text[a:b].lstrip(_CLAUSE_EDGES))
         sub = Sentence(clause, s.start + start, s.start + start + len(clause), s.paragraph, s.index)
         own = [replace(d, start=d.start - start) for d in found if a <= d.start < b]
         reading = _read(sub, lex, own or found, nlp)
@@ -218,6 +230,7 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
         if h.entry.kind == "site" or not actors.speaker_or_accused(text, h.start, h.end, lex)
     ]
     found = _past_frame(text, _past_dateline(text, found), lex)
+    r.towns = tuple(h.start for h in found if h.entry.kind != "country")
     r.countries = frozenset(h.entry.country for h in found if not h.ambiguous)
     all_hits = _in_cue_clause(
         text, [h for h in found if not h.destination], (r.cue.start, r.cue.end), lex

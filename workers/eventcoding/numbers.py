@@ -85,25 +85,30 @@ def parse_number(
 
 
 @cache
-def _vague(lex: Lexicon) -> tuple[tuple[re.Pattern[str], int], ...]:
+def _vague(lex: Lexicon) -> tuple[tuple[str, int], ...]:
+    """Return the pack's vague quantities, lower-cased, longest first."""
     items = sorted(lex.raw["vague_numbers"].items(), key=lambda kv: -len(kv[0]))
-    return tuple((re.compile(rf"(?<!\w){re.escape(k)}$", re.IGNORECASE), v) for k, v in items)
+    return tuple((k.lower(), v) for k, v in items)
+
+
+_TRAILING_OF = re.compile(r"\s+(?:de|d['’]|of)\s*$", re.IGNORECASE)
 
 
 def _vague_value(prefix: str, lex: Lexicon) -> int | None:
     """Return the value of a vague quantity ending ``prefix`` ("des dizaines de" -> 10)."""
-    trimmed = re.sub(r"\s+(?:de|d['’]|of)\s*$", "", prefix.strip(' .,;:!?)»"'), flags=re.IGNORECASE)
-    for pattern, value in _vague(lex):
-        if pattern.search(trimmed):
-            return value
+    trimmed = _TRAILING_OF.sub("", prefix.strip(' .,;:!?)»"')).lower()
+    # A suffix test per quantity: this runs for every figure tried, and a regex per quantity
+    # cost more than the rest of the number reading.
+    for key, value in _vague(lex):
+        if trimmed.endswith(key):
+            before = len(trimmed) - len(key)
+            if before == 0 or not trimmed[before - 1].isalnum():
+                return value
     return None
 
 
-def number_before(
-    sentence: str, pos: int, lex: Lexicon, *, skip: int = 1, persons: bool = False
-) -> int | None:
-    """Return the count written just before ``pos``, allowing ``skip`` words in between;
-    with ``persons``, one person named there ("A soldier [was killed]") counts as 1."""
+def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> int | None:
+    """Return the count written just before ``pos``, allowing ``skip`` words in between."""
     words = sentence[max(0, pos - _WINDOW) : pos].split()[-6:]
     for drop in range(skip + 1):
         head = words[: len(words) - drop]
@@ -117,8 +122,6 @@ def number_before(
         )
         if value is None:
             value = _vague_value(" ".join(head), lex)
-        if value is None and persons and not skipped and _one_person_before(head, lex):
-            value = 1
         if value is not None:
             return value
     return None
@@ -164,6 +167,27 @@ def _one_person_before(words: list[str], lex: Lexicon) -> bool:
     return any(_bare(w) in articles for w in words[-3:-1])
 
 
+def person_after(sentence: str, pos: int, lex: Lexicon) -> bool:
+    """Return True when one person named by a singular noun follows ``pos`` (over a date:
+    "killed on Tuesday a policeman"): the toll of one of a phrase with no figure."""
+    if not _single(lex)[1]:
+        return False
+    words = sentence[pos : pos + _WINDOW].split()
+    skip = date_words(lex)
+    lead = 0
+    while lead < min(4, len(words) - 1) and words[lead].lower().strip(",،") in skip:
+        lead += 1
+    return _one_person_at(words[lead : lead + 3], lex)
+
+
+def person_before(sentence: str, pos: int, lex: Lexicon) -> bool:
+    """Return True when one person named by a singular noun ends right before ``pos`` ("A
+    soldier [was killed]")."""
+    if not _single(lex)[0]:
+        return False
+    return _one_person_before(sentence[max(0, pos - _WINDOW) : pos].split()[-3:], lex)
+
+
 def _table(lex: Lexicon) -> Mapping[str, Any] | None:
     table: Mapping[str, Any] | None = lex.raw.get("number_words")
     return table
@@ -184,7 +208,7 @@ def _qualifiers(lex: Lexicon) -> tuple[str, ...]:
     return tuple(sorted(found, key=len, reverse=True))
 
 
-def number_after(sentence: str, pos: int, lex: Lexicon, *, persons: bool = False) -> int | None:
+def number_after(sentence: str, pos: int, lex: Lexicon) -> int | None:
     """Return the count written just after ``pos`` ("tuant trois personnes" -> 3), over a date
     between them ("ont tué mardi trois personnes", "قتل اول من امس 4 جنود") and a qualifier
     ("killed at least five", "tuant au moins trois")."""
@@ -197,14 +221,14 @@ def number_after(sentence: str, pos: int, lex: Lexicon, *, persons: bool = False
     lowered = " ".join(words).lower()
     for qualifier in _qualifiers(lex):
         if lowered.startswith(qualifier + " "):
-            value = _count_at(words[len(qualifier.split()) :][:4], lex, persons=persons)
+            value = _count_at(words[len(qualifier.split()) :][:4], lex)
             if value is not None:
                 return value
             break
-    return _count_at(words[:4], lex, persons=persons)
+    return _count_at(words[:4], lex)
 
 
-def _count_at(words: list[str], lex: Lexicon, *, persons: bool = False) -> int | None:
+def _count_at(words: list[str], lex: Lexicon) -> int | None:
     """Return the count ``words`` start with: a vague phrase of several words first ("une
     vingtaine" is 20, not "une", 1), then number words or figures, then a one-word vague one."""
     for n in range(len(words), 1, -1):
@@ -216,8 +240,6 @@ def _count_at(words: list[str], lex: Lexicon, *, persons: bool = False) -> int |
     )
     if value is None and words:
         value = _vague_value(words[0], lex)
-    if value is None and persons and _one_person_at(words, lex):
-        value = 1
     return value
 
 
@@ -325,12 +347,12 @@ def casualties(sentence: str, lex: Lexicon, *, reach: int = 2) -> dict[str, int]
                 # names the killer, and the figure after is the toll.
                 one = (
                     value is None
+                    and person_before(sentence, end, lex)
                     and number_after(sentence, found.end(), lex) is None
-                    and number_before(sentence, end, lex, skip=reach, persons=True) == 1
                 )
             else:
                 value = number_after(sentence, found.end(), lex)
-                one = value is None and number_after(sentence, found.end(), lex, persons=True) == 1
+                one = value is None and person_after(sentence, found.end(), lex)
             if one:
                 singles.add(key)
                 continue
