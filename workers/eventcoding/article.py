@@ -600,10 +600,12 @@ def _claims_lent(
             continue
         claimed = tuple(a for a in m.actors if a.role == "actor")
         text = r.sentence.text
-        generic = lex.generic_attack.search(text, 0, r.cue.start)
-        if not claimed or generic is None:
+        # Claims are rare: their words first, the attack word only then.
+        claim = rules.claim_words(lex).search(text, 0, r.cue.start) if claimed else None
+        if claim is None:
             continue
-        if rules.claim_words(lex).search(text, 0, generic.start()) is None:
+        generic = lex.generic_attack.search(text, claim.end(), r.cue.start)
+        if generic is None:
             continue
         for i in range(len(fixed) - 1, -1, -1):
             p, earlier = fixed[i]

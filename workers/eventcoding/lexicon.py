@@ -349,9 +349,7 @@ def lexicon(language: str) -> Lexicon:
         triggers=tuple(triggers),
         trigger_index=KeyIndex.build([t.keys for t in triggers]),
         generic_attack=compile_any(raw["generic_attack"], bounded=True),
-        # A figure of speech ("بمثابة الرهينة", "tantamount to", "comme si") makes what
-        # follows it no report, as a negation does.
-        negation=compile_any(raw["negation"] + raw.get("figurative", {}).get("patterns", [])),
+        negation=compile_any(raw["negation"]),
         hypothetical=compile_any(raw["hypothetical"]),
         future=compile_any(raw["future"]),
         habitual=compile_any(raw["habitual"]),

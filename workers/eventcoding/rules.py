@@ -92,20 +92,50 @@ def _unreal_clause(clause: str, lex: Lexicon, dated: bool) -> bool:
     )
 
 
+@lru_cache(maxsize=64)
+def _unreal_sentence(sentence: str, lex: Lexicon) -> bool:
+    """Return False when no hypothetical, future, habitual or accidental literal occurs in
+    ``sentence``: then none of its clauses need the search (one test per sentence)."""
+    lowered = sentence.lower()
+    return any(may_match(keys, lowered) for _, keys in _unreal(lex))
+
+
 @cache
 def claim_words(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of the words of a claim of responsibility (``claim_words``)."""
     return compile_any(lex.raw.get("claim_words", []) or ["(?!)"], bounded=True)
 
 
+@cache
+def _figurative(lex: Lexicon) -> tuple[re.Pattern[str], tuple[str, ...] | None]:
+    """Return the pattern of the pack's figures of speech and the literals its matches hold."""
+    patterns = lex.raw.get("figurative", {}).get("patterns", [])
+    return compile_any(patterns or ["(?!)"]), literal_keys(patterns) if patterns else ()
+
+
+@lru_cache(maxsize=64)
+def _has_figure(sentence: str, lex: Lexicon) -> bool:
+    """Return True when ``sentence`` may hold a figure of speech (most hold none: one test
+    per sentence spares the search before every cue)."""
+    pattern, keys = _figurative(lex)
+    return may_match(keys, sentence.lower()) and pattern.search(sentence) is not None
+
+
 def _negated(sentence: str, left: int, start: int, end: int, lex: Lexicon) -> bool:
     """Return True when a negation begins between ``left`` and the cue at ``start:end`` (it
     may run into the cue: "No rockets were fired"); a negated claim is not a negated act ("no
-    group claimed responsibility for the attack", "لم تعلن أي جهة مسؤوليتها عن الهجوم")."""
+    group claimed responsibility for the attack", "لم تعلن أي جهة مسؤوليتها عن الهجوم").
+
+    A figure of speech reads the same way ("بمثابة الرهينة", "tantamount to", "comme si"):
+    what follows it is no report.
+    """
     found = lex.negation.search(sentence, left, end)
-    if found is None or found.start() >= start:
-        return False
-    return claim_words(lex).search(sentence, found.end(), start) is None
+    if found is not None and found.start() < start:
+        return claim_words(lex).search(sentence, found.end(), start) is None
+    if _has_figure(sentence, lex):
+        figure = _figurative(lex)[0].search(sentence, left, end)
+        return figure is not None and figure.start() < start
+    return False
 
 
 def happened(sentence: str, start: int, end: int, lex: Lexicon, *, dated: bool = False) -> bool:
@@ -130,6 +160,8 @@ def happened(sentence: str, start: int, end: int, lex: Lexicon, *, dated: bool =
             relative = _relative(lex)
             after = relative.search(sentence, end, c_end) if relative is not None else None
             scope_end = c_end if after is None else after.start()
+            if dated and not _unreal_sentence(sentence, lex):
+                return True
             return not _unreal_clause(sentence[c_start:scope_end], lex, dated)
     return not _negated(sentence, left, start, end, lex)
 
