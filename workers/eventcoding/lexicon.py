@@ -150,7 +150,8 @@ _GRAM = 3
 def _grams(lowered: str) -> frozenset[str]:
     """Return the ``_GRAM``-character substrings of ``lowered`` (shared by the trigger and the
     actor index, which read the same sentence one after the other)."""
-    return frozenset(lowered[i : i + _GRAM] for i in range(len(lowered) - _GRAM + 1))
+    # Shifted copies zipped: the grams without a Python-level slice per position.
+    return frozenset(map("".join, zip(*(lowered[i:] for i in range(_GRAM)), strict=False)))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
