@@ -222,6 +222,8 @@ class Refinement:
     target: str
     pattern: re.Pattern[str]
     scope: str
+    #: Literals one of which every match holds (None: the pattern must always run).
+    keys: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -341,6 +343,7 @@ def lexicon(language: str) -> Lexicon:
                 target=rule["to"],
                 pattern=compile_any(rule["patterns"], bounded=True),
                 scope=rule.get("scope", "any"),
+                keys=literal_keys(rule["patterns"]),
             )
         )
     related = "|".join(re.escape(m) for m in raw["sentences"]["related_markers"])

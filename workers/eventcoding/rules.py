@@ -191,9 +191,10 @@ def _typed_cues(sentence: str, lex: Lexicon) -> list[Cue]:
 def refine(cue: Cue, text: str, lex: Lexicon) -> Cue:
     """Return ``cue`` with the finer sub-type its context in ``text`` calls for (data file's
     ``refinements``, first match wins; a refined type may be refined again)."""
+    lowered = text.lower()
     for _ in range(3):
         for rule in lex.refinements:
-            if rule.source != cue.sub_event_type:
+            if rule.source != cue.sub_event_type or not may_match(rule.keys, lowered):
                 continue
             start, end = 0, len(text)
             if rule.scope == "before":
