@@ -235,6 +235,12 @@ def _grieved(sentence: str, start: int, lex: Lexicon) -> bool:
     return _grievance(lex).search(sentence, max(0, start - 60), start) is not None
 
 
+@cache
+def _generic_keys(lex: Lexicon) -> tuple[str, ...] | None:
+    """Return the literals one of which every generic attack word holds."""
+    return literal_keys(lex.raw["generic_attack"])
+
+
 def candidate_cues(sentence: str, lex: Lexicon, *, dated: bool = False) -> list[Cue]:
     """Return the cues of ``sentence`` whose act happened: typed ones, else one generic cue
     (``dated``: the sentence gives the day, so a "series of strikes" is an act); an act a
@@ -245,7 +251,7 @@ def candidate_cues(sentence: str, lex: Lexicon, *, dated: bool = False) -> list[
         if happened(sentence, c.start, c.end, lex, dated=dated)
         and not _grieved(sentence, c.start, lex)
     ]
-    if typed:
+    if typed or not may_match(_generic_keys(lex), sentence.lower()):
         return typed
     for m in lex.generic_attack.finditer(sentence):
         if happened(sentence, m.start(), m.end(), lex, dated=dated) and not _grieved(
