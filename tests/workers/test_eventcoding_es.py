@@ -170,3 +170,44 @@ def test_one_soldier_wounded_and_us_warplanes() -> None:
         published_at=PUB,
     )
     assert [a.name for a in strike[0].actors if a.role == "actor"] == ["US forces"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "es",
+            "El primer ministro prometió el viernes abrir una investigación sobre la muerte de"
+            " los manifestantes en Bagdad.",
+        ),
+        (
+            "en",
+            "The prime minister promised on Friday to open an investigation into the death of"
+            " the protesters in Baghdad.",
+        ),
+        (
+            "fr",
+            "Le Premier ministre a promis vendredi d'ouvrir une enquête sur la mort des"
+            " manifestants à Bagdad.",
+        ),
+    ],
+)
+def test_an_inquiry_into_a_past_act_is_no_new_act(language: str, text: str) -> None:
+    assert extract_events(text, language=language, published_at=PUB) == []
+
+
+def test_the_other_wounded_and_last_month_in_spanish() -> None:
+    found = extract_events(
+        "En Nasiriya, la policía abrió fuego contra los manifestantes el viernes, matando a dos"
+        " personas e hiriendo a otras quince.",
+        language="es",
+        published_at=PUB,
+    )
+    assert [(m.fatalities, m.injured) for m in found] == [(2, 15)]
+    past = extract_events(
+        "El pasado mes de octubre, más de cien personas murieron en la represión de las"
+        " protestas en Bagdad.",
+        language="es",
+        published_at=PUB,
+    )
+    assert [(m.event_date, m.date_precision) for m in past] == [("2020-10-01", "month")]
