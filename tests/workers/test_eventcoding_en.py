@@ -1011,6 +1011,8 @@ def test_forces_that_killed_people_named_by_nationality_attacked_them(
     found = extract_events(text, language=language, published_at=PUB)
     assert [(m.sub_event_type, m.place.name) for m in found] == [("Attack", "Janīn")]
     assert [a.name for a in found[0].actors if a.role == "actor"] == ["Israel Defense Forces"]
+    # The toll after the subject of a verb-first sentence ("قتلت القوات … أربعة") too.
+    assert found[0].fatalities == 4
 
 
 @pytest.mark.parametrize(
