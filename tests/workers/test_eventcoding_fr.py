@@ -594,3 +594,37 @@ def test_a_road_linking_two_towns_is_near_the_first() -> None:
         published_at=PUB,
     )
     assert [(m.place.name, m.place.geo_precision) for m in found] == [("Baghdad", 2)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "places"),
+    [
+        # Two towns of one province are two places, one event each (ACLED's rule) ...
+        (
+            "en",
+            "Israeli shelling hit Khiam and Aita al-Shaab on Friday.",
+            ["Aita al-Shaab", "Khiam"],
+        ),
+        (
+            "ar",
+            "انطلقت امس مظاهرات احتجاج في قصبتي كوية وشقلاوة بمحافظة اربيل.",
+            ["Koysinceq", "Shaqlāwah"],
+        ),
+        # ... but a town that locates another is its reference point, no second place.
+        (
+            "fr",
+            "Une bombe a visé vendredi un convoi dans la région d'al-Yusufiya, au sud de Bagdad.",
+            ["al-Yusufiya"],
+        ),
+        (
+            "en",
+            "A bomb hit a convoy near the Abu Ghraib base, west of the capital Baghdad, on Friday.",
+            ["Abū Ghurayb"],
+        ),
+    ],
+)
+def test_towns_of_one_province_are_two_places_but_a_reference_point_is_none(
+    language: str, text: str, places: list[str]
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert sorted(m.place.name for m in found) == places

@@ -398,6 +398,8 @@ class _Context:
     apposition: re.Pattern[str]
     #: "between" ("entre", "بين") a few words before a name: the act lies between two places.
     between_before: re.Pattern[str]
+    #: The near markers anywhere ("west of", "au sud de"): what follows locates what precedes.
+    near_any: re.Pattern[str]
     locative_before: re.Pattern[str]
     adjective_phrase: re.Pattern[str]
     adjectives: tuple[tuple[re.Pattern[str], str], ...]
@@ -428,6 +430,7 @@ def _context(lex: Lexicon) -> _Context:
             rf"\s*[,،]\s*(?:{'|'.join(raw.get('apposition_markers', ['(?!)']))})(?!\w)", flags
         ),
         near_before=re.compile(rf"(?:{'|'.join(raw['near_markers'])})\s*$", flags),
+        near_any=re.compile(rf"(?<!\w)(?:{'|'.join(raw['near_markers'])})(?!\w)", flags),
         between_before=re.compile(
             rf"(?<!\w)(?:{'|'.join(raw.get('between_markers', ['(?!)']))})\s+(?:\S+\s+){{0,3}}$",
             flags,
@@ -649,6 +652,11 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
         # Measured from the place just before, in the chain or not: "contre la base d'Aïn
         # al-Asad, dans la province d'al-Anbar, et contre la base de Harir".
         between = sentence[previous.end : hit.start]
+        if hit.near or (len(between) <= 40 and ctx.near_any.search(between)):
+            # "al-Yusufiya, au sud de Bagdad", "the Abu Ghraib base, west of the capital
+            # Baghdad": a reference point locating the place before it, not a second place.
+            previous = hit
+            continue
         # A comma and "in" before a wider place is an apposition, its region ("l'aéroport
         # d'Erbil, dans la région autonome du Kurdistan"), not a second place of the act;
         # "Bagdad, Babil et Bassora" stays an enumeration.
@@ -659,5 +667,21 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
         if len(between) <= 30 and ctx.coordination.search(between) and not apposition:
             chain.append(hit)
         previous = hit
-    admin1 = {h.entry.admin1_code or h.entry.name for h in chain}
-    return chain if len(admin1) == len(chain) > 1 else most_specific(hits)
+    # A province joined to a town in it is that town's region ("Kfar Kila and the Nabatieh
+    # governorate"); towns and sites are places of their own, one event each, in one province
+    # or not ("Khiam and Kfar Kila", "à Bagdad et à Babil": ACLED's rule).
+    kept = [
+        h
+        for h in chain
+        if h.entry.kind in ("town", "site", "area")
+        or not any(
+            o is not h and o.entry.admin1_code == h.entry.admin1_code and o.entry.kind != "province"
+            for o in chain
+        )
+    ]
+    names = {h.entry.name for h in kept}
+    admin1 = {h.entry.admin1_code or h.entry.name for h in kept}
+    distinct = len(names) == len(kept) and (
+        len(admin1) == len(kept) or all(h.entry.kind in ("town", "site", "area") for h in kept)
+    )
+    return kept if len(kept) > 1 and distinct else most_specific(hits)
