@@ -72,13 +72,14 @@ def pipeline_drained(conn: redis.Redis) -> bool:
     """Return whether no job is queued, taken, running or waiting for a retry on any stage.
 
     "Taken" is RQ's intermediate list: a job a worker dequeued and had not started when
-    Redis went away sits there until recovery requeues it, and is not lost.
+    Redis went away sits there until recovery requeues it, and is not lost. An id there
+    whose job is gone (a duplicate hand-off already done) is no job.
     """
     for stage in STAGES:
         q = get_queue(conn, stage)
         if q.count or q.started_job_registry.get_job_count(cleanup=False):
             return False
-        if conn.llen(q.intermediate_queue.key):
+        if any(conn.exists(Job.key_for(i)) for i in q.intermediate_queue.get_job_ids()):
             return False
         if q.scheduled_job_registry.get_job_count(cleanup=False):
             return False
