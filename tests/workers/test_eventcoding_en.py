@@ -1135,3 +1135,23 @@ def test_an_army_that_killed_terrorists_fought_an_armed_clash() -> None:
         published_at=PUB,
     )
     assert [(m.sub_event_type, m.fatalities) for m in found] == [("Armed clash", 25)]
+
+
+def test_another_kind_of_act_right_after_one_happened_there_and_then() -> None:
+    text = (
+        "Israeli forces killed four Palestinians in Jenin on Friday. Israeli soldiers arrested"
+        " five men."
+    )
+    found = extract_events(text, language="en", published_at=PUB)
+    assert [(m.sub_event_type, m.place.name, m.event_date) for m in found] == [
+        ("Attack", "Janīn", "2021-01-01"),
+        ("Arrests", "Janīn", "2021-01-01"),
+    ]
+    # The other side's act does not take its place.
+    other = extract_events(
+        "Israeli forces killed four Palestinians in Jenin on Friday. Hamas fired rockets at"
+        " Israel.",
+        language="en",
+        published_at=PUB,
+    )
+    assert [m.place.name for m in other] == ["Janīn", "Israel"]

@@ -519,6 +519,18 @@ def extract(
                 # Idlib": the act named again, without place or date, is that act told again.
                 out.append((r, _intervened(_retold(kin, r, source), r)))
                 continue
+            # Another kind of act told right after one, with neither place nor date of its
+            # own, happened there and then ("Israeli forces killed four in Jenin on Thursday.
+            # The army said an aircraft struck a group of gunmen"), unless its actors say
+            # it is the other side's.
+            prior = next(
+                (
+                    m
+                    for p, m in reversed(out)
+                    if r.sentence.index - p.sentence.index == 1 and _same_side(m.actors, r.actors)
+                ),
+                None,
+            )
         places = r.places or (
             [prior.place] if prior else [fallback_place] if fallback_place else []
         )
