@@ -445,3 +445,20 @@ def test_protesters_who_cut_a_road_linking_two_towns() -> None:
     assert [(m.sub_event_type, m.place.name, m.place.geo_precision) for m in found] == [
         ("Peaceful protest", "Nasiriyah", 2)
     ]
+
+
+def test_a_roundups_next_item_with_its_own_place_and_toll_takes_the_day_before() -> None:
+    text = (
+        "شنت مقاتلات أمريكية اليوم خمس غارات على مواقع في محافظة الحديدة."
+        " كما قتل ثلاثة جنود وأصيب خمسة آخرون في هجوم على نقطة عسكرية في محافظة أبين."
+    )
+    found = extract_events(text, language="ar", published_at=PUB)
+    got = [(m.place.name, m.event_date, m.fatalities, m.injured) for m in found]
+    assert ("Abyan", "2021-01-02", 3, 5) in got
+
+
+def test_a_sniper_who_wounded_a_woman() -> None:
+    found = extract_events(
+        "أصيبت امرأة امس برصاص قناص في حي الروضة بمدينة تعز.", language="ar", published_at=PUB
+    )
+    assert [(m.sub_event_type, m.injured) for m in found] == [("Attack", 1)]

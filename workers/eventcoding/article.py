@@ -794,14 +794,26 @@ def _untyped(
     """Return the mention of an attack on a named person or with a death toll, dated by its own
     words or by another sentence about the same person; None when neither dates it (a passing
     reference: "the attack that killed 20 people in 2005" is dated, "such attacks" is not)."""
-    date = r.date
+    date, inherited = r.date, False
     persons = {a.name for a in r.actors if a.type == "person" and a.role == "target"}
     if date is None:
         for _, m in out:
             if m.date_text and persons & {a.name for a in m.actors if a.type == "person"}:
                 date = DateRef(dt.date.fromisoformat(m.event_date), m.date_precision, m.date_text)
                 break
+    if date is None and r.places and r.casualties:
+        # A roundup's next item ("كما قتل ثلاثة جنود … في هجوم … في محافظة أبين"): its own
+        # place and toll make it news, told on the day of the act just before it.
+        date = next(
+            (
+                DateRef(dt.date.fromisoformat(m.event_date), m.date_precision, m.date_text)
+                for p, m in reversed(out)
+                if 0 < r.sentence.index - p.sentence.index <= _INHERIT_WINDOW and m.date_text
+            ),
+            None,
+        )
+        inherited = date is not None
     place = r.places[0] if r.places else fallback
     if date is None or place is None:
         return None
-    return _mention(r, place, date, inherited=False, version=version, source=source)
+    return _mention(r, place, date, inherited=inherited, version=version, source=source)
