@@ -628,3 +628,21 @@ def test_towns_of_one_province_are_two_places_but_a_reference_point_is_none(
 ) -> None:
     found = extract_events(text, language=language, published_at=PUB)
     assert sorted(m.place.name for m in found) == places
+
+
+def test_an_official_assassinated_by_gunmen_and_a_repeated_protest() -> None:
+    killed = extract_events(
+        "À Deraa, un responsable local a été assassiné vendredi par des hommes armés non"
+        " identifiés.",
+        language="fr",
+        published_at=PUB,
+    )
+    assert [(m.sub_event_type, m.place.name, m.fatalities) for m in killed] == [
+        ("Attack", "Dar‘ā", 1)
+    ]
+    protest = extract_events(
+        "Des centaines d'habitants de Soueïda ont de nouveau manifesté vendredi.",
+        language="fr",
+        published_at=PUB,
+    )
+    assert [m.sub_event_type for m in protest] == ["Peaceful protest"]
