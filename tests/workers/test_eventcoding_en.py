@@ -1155,3 +1155,16 @@ def test_another_kind_of_act_right_after_one_happened_there_and_then() -> None:
         published_at=PUB,
     )
     assert [m.place.name for m in other] == ["Janīn", "Israel"]
+
+
+def test_clauses_apart_in_a_country_whose_provinces_the_data_lacks() -> None:
+    found = extract_events(
+        "In the western town of Kisumu, thousands marched peacefully on Friday, while in Mombasa"
+        " police arrested dozens of demonstrators.",
+        language="en",
+        published_at=PUB,
+    )
+    assert [(m.sub_event_type, m.place.name) for m in found] == [
+        ("Peaceful protest", "Kisumu"),
+        ("Protest with intervention", "Mombasa"),
+    ]

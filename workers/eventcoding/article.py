@@ -180,7 +180,8 @@ def _apart(parts: list[_Reading]) -> bool:
     level and no two name the same one, or a province and a town in it: acts told apart, not
     one act told twice ("in Diwaniyah, thousands marched …, and the protesters gathered at the
     old building of Diwaniyah province")."""
-    named = [[p for p in r.places if p.admin1_code] for r in parts]
+    # Below the country: a province, or a town of a country whose provinces the data lacks.
+    named = [[p for p in r.places if p.admin1_code or p.geo_precision < _PROVINCE] for r in parts]
     if not all(named):
         return False
     return not any(
