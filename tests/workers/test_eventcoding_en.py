@@ -413,6 +413,7 @@ def test_a_state_forces_strike_is_an_air_strike() -> None:
         ("es", "Un coche bomba explotó en Bagdad hace dos meses.", "2020-11-01", "month"),
         ("ar", "انفجرت عبوة ناسفة في كركوك قبل ثلاثة أيام.", "2020-12-30", "day"),
         ("ar", "انفجرت عبوة ناسفة في كركوك قبل عامين.", "2019-01-01", "year"),
+        ("ar", "انفجرت عبوة ناسفة في كركوك قبل أسبوع.", "2020-12-26", "week"),
     ],
 )
 def test_a_span_ago_counts_back_from_publication(
