@@ -1169,3 +1169,32 @@ def test_clauses_apart_in_a_country_whose_provinces_the_data_lacks() -> None:
         ("Peaceful protest", "Kisumu"),
         ("Protest with intervention", "Mombasa"),
     ]
+
+
+def test_a_claim_that_names_no_act_names_the_actor_of_the_act_before() -> None:
+    text = (
+        "A drone attack targeted US forces at the Tanf garrison on Friday. The Islamic"
+        " Resistance in Iraq claimed responsibility in a statement on Telegram."
+    )
+    found = extract_events(text, language="en", published_at=PUB)
+    assert [a.name for a in found[0].actors if a.role == "actor"] == ["Islamic Resistance in Iraq"]
+    denied = extract_events(
+        "A drone attack targeted US forces at the Tanf garrison on Friday. The Islamic"
+        " Resistance in Iraq denied responsibility.",
+        language="en",
+        published_at=PUB,
+    )
+    assert not any(a.role == "actor" for a in denied[0].actors)
+
+
+def test_facilities_used_by_a_group_are_its_not_its_attack() -> None:
+    found = extract_events(
+        "US aircraft struck two facilities used by Kataib Hezbollah near Jurf al-Sakhar, south"
+        " of Baghdad, on Friday.",
+        language="en",
+        published_at=PUB,
+    )
+    assert {(a.name, a.role) for a in found[0].actors} == {
+        ("US forces", "actor"),
+        ("Kataib Hezbollah", "target"),
+    }

@@ -486,11 +486,15 @@ def extract(
     source, text = text, text.translate(_SPACES)
     readings: list[_Reading] = []
     anchor: DateRef | None = None
+    claims: list[tuple[int, tuple[Actor, ...]]] = []
     for s in split(text, lex):
         found = dates.find_dates(s.text, lex, pub, anchor)
         reading = _read(s, lex, found, nlp)
         if reading is not None:
             readings.extend(_parallel(reading, lex, found, nlp))
+        elif rules.claim_words(lex).search(s.text) and not lex.negation.search(s.text):
+            # A claim that names no act (a denial is none).
+            claims.append((s.index, _claimants(s.text, lex)))
         anchor = dates.best_date(found, 0) or anchor
     title_places = [h.place() for h in gazetteer.find((title or "").translate(_SPACES), lex, [])]
     # The sentences read clause by clause are decided with the article's places, their
@@ -595,6 +599,7 @@ def extract(
             if mention is not None:
                 out.append((r, mention))
     out = _claims_lent(out, lex)
+    out = _bare_claims_lent(out, claims)
     out = _placed_by_earlier(out, fallback_place, source)
     mentions = _one_crowd_type([m for _, m in _organised(out, lex)])
     return sorted(mentions, key=lambda m: (m.start, m.place.name))
@@ -627,6 +632,29 @@ def _claims_lent(
                 if not any(a.role == "actor" for a in earlier.actors):
                     fixed[i] = (p, replace(earlier, actors=claimed + earlier.actors))
                 break
+    return fixed
+
+
+def _claimants(text: str, lex: Lexicon) -> tuple[Actor, ...]:
+    """Return the armed groups a sentence with a claim word names, as actors."""
+    return tuple(
+        Actor(h.name, "actor", h.type) for h in actors.find(text, lex) if h.type in _ARMED_GROUPS
+    )
+
+
+def _bare_claims_lent(
+    out: list[tuple[_Reading, EventMention]], claims: list[tuple[int, tuple[Actor, ...]]]
+) -> list[tuple[_Reading, EventMention]]:
+    """Return ``out`` with the groups of a claim that names no act ("The Islamic Resistance in
+    Iraq claimed responsibility in a statement on Telegram") set as the actors of the act told
+    in the sentence just before, when it has none."""
+    fixed = list(out)
+    for index, claimants in claims:
+        if not claimants:
+            continue
+        for i, (p, m) in enumerate(fixed):
+            if p.sentence.index == index - 1 and not any(a.role == "actor" for a in m.actors):
+                fixed[i] = (p, replace(m, actors=claimants + m.actors))
     return fixed
 
 
