@@ -51,6 +51,12 @@ class _Compiled:
     passive: re.Pattern[str]
 
 
+def _either(patterns: list[str]) -> str:
+    """Return the regex alternation of ``patterns`` as one group; one that never matches when
+    the list is empty (a pack without such markers)."""
+    return f"(?:{'|'.join(patterns)})" if patterns else "(?!)"
+
+
 @cache
 def _compiled(lex: Lexicon) -> _Compiled:
     entries: list[tuple[str, str | None, re.Pattern[str], bool, tuple[str, ...] | None]] = []
@@ -62,23 +68,16 @@ def _compiled(lex: Lexicon) -> _Compiled:
                 keys = literal_keys(aliases)
                 entries.append((actor["name"], actor.get("type"), pattern, target_only, keys))
     roles = lex.raw["roles"]
+    blamed = _either(roles.get("blamed_before", []))
     return _Compiled(
         entries=tuple(entries),
         index=KeyIndex.build([e[4] for e in entries]),
-        actor_before=re.compile(rf"(?:{'|'.join(roles['actor_before'])})\s*$", re.IGNORECASE),
-        target_before=re.compile(rf"(?:{'|'.join(roles['target_before'])})\s*$", re.IGNORECASE),
-        source_before=re.compile(
-            rf"(?:{'|'.join(roles.get('source_before', ['(?!)']))})\s*$", re.IGNORECASE
-        ),
-        source_after=re.compile(
-            rf"\s*(?:{'|'.join(roles.get('source_after', ['(?!)']))})", re.IGNORECASE
-        ),
-        blamed_before=re.compile(
-            rf"(?:{'|'.join(roles.get('blamed_before', ['(?!)']))})\s*$", re.IGNORECASE
-        ),
-        accusing=re.compile(
-            rf"(?<!\w)(?:{'|'.join(roles.get('blamed_before', ['(?!)']))})", re.IGNORECASE
-        ),
+        actor_before=re.compile(rf"{_either(roles['actor_before'])}\s*$", re.IGNORECASE),
+        target_before=re.compile(rf"{_either(roles['target_before'])}\s*$", re.IGNORECASE),
+        source_before=re.compile(rf"{_either(roles.get('source_before', []))}\s*$", re.IGNORECASE),
+        source_after=re.compile(rf"\s*{_either(roles.get('source_after', []))}", re.IGNORECASE),
+        blamed_before=re.compile(rf"{blamed}\s*$", re.IGNORECASE),
+        accusing=re.compile(rf"(?<!\w){blamed}", re.IGNORECASE),
         passive=compile_any(roles["passive"]),
     )
 

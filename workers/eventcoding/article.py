@@ -149,20 +149,20 @@ def _parallel(whole: _Reading, lex: Lexicon, found: list[DateRef], nlp: Any) -> 
     with_towns = [(a, b) for a, b in pairwise(bounds) if any(a <= t < b for t in whole.towns)]
     if len(with_towns) < 2:
         return [whole]
+    # (start of the clause in the sentence, end of its chunk, the clause without its edges)
     clauses_: list[tuple[int, int, str]] = []
     for a, b in with_towns:
         chunk = s.text[a:b]
         lead = len(chunk) - len(chunk.lstrip(_CLAUSE_EDGES))
         clause = chunk[lead:].rstrip(_CLAUSE_EDGES)
         if clause and rules.candidate_cues(clause, lex):
-            clauses_.append((a, b, clause))
+            clauses_.append((a + lead, b, clause))
     if len(clauses_) < 2:
         return [whole]
     parts: list[_Reading] = []
-    for a, b, clause in clauses_:
-        start = a + len(s.text[a:b]) - len(s.text[a:b].lstrip(_CLAUSE_EDGES))
+    for start, b, clause in clauses_:
         sub = Sentence(clause, s.start + start, s.start + start + len(clause), s.paragraph, s.index)
-        own = [replace(d, start=d.start - start) for d in found if a <= d.start < b]
+        own = [replace(d, start=d.start - start) for d in found if start <= d.start < b]
         reading = _read(sub, lex, own or found, nlp)
         if reading is not None:
             parts.append(reading)

@@ -121,7 +121,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
         weekday_keys=literal_keys(d["weekdays"]),
         relative_keys=tuple(literal_keys(d[name]) for name in _RELATIVE),
         earlier_keys=literal_keys(d["earlier"]),
-        same_day_keys=literal_keys(d.get("same_day", [])) if d.get("same_day") else (),
+        same_day_keys=literal_keys(d.get("same_day", [])),
     )
 
 

@@ -172,12 +172,7 @@ def person_after(sentence: str, pos: int, lex: Lexicon) -> bool:
     "killed on Tuesday a policeman"): the toll of one of a phrase with no figure."""
     if not _single(lex)[1]:
         return False
-    words = sentence[pos : pos + _WINDOW].split()
-    skip = date_words(lex)
-    lead = 0
-    while lead < min(4, len(words) - 1) and words[lead].lower().strip(",،") in skip:
-        lead += 1
-    return _one_person_at(words[lead : lead + 3], lex)
+    return _one_person_at(_words_after(sentence, pos, lex)[:3], lex)
 
 
 def person_before(sentence: str, pos: int, lex: Lexicon) -> bool:
@@ -191,6 +186,17 @@ def person_before(sentence: str, pos: int, lex: Lexicon) -> bool:
 def _table(lex: Lexicon) -> Mapping[str, Any] | None:
     table: Mapping[str, Any] | None = lex.raw.get("number_words")
     return table
+
+
+def _words_after(sentence: str, pos: int, lex: Lexicon) -> list[str]:
+    """Return the words after ``pos``, up to four leading date words skipped ("mardi", "أمس"):
+    a date may stand between a verb and what it counts, and at least one word is kept."""
+    words = sentence[pos : pos + _WINDOW].split()
+    skip = date_words(lex)
+    lead = 0
+    while lead < min(4, len(words) - 1) and words[lead].lower().strip(",،") in skip:
+        lead += 1
+    return words[lead:]
 
 
 @cache
@@ -212,12 +218,7 @@ def number_after(sentence: str, pos: int, lex: Lexicon) -> int | None:
     """Return the count written just after ``pos`` ("tuant trois personnes" -> 3), over a date
     between them ("ont tué mardi trois personnes", "قتل اول من امس 4 جنود") and a qualifier
     ("killed at least five", "tuant au moins trois")."""
-    words = sentence[pos : pos + _WINDOW].split()
-    skip = date_words(lex)
-    lead = 0
-    while lead < min(4, len(words) - 1) and words[lead].lower().strip(",،") in skip:
-        lead += 1
-    words = words[lead : lead + 6]
+    words = _words_after(sentence, pos, lex)[:6]
     lowered = " ".join(words).lower()
     for qualifier in _qualifiers(lex):
         if lowered.startswith(qualifier + " "):

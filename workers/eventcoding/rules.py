@@ -74,7 +74,7 @@ def _unreal(lex: Lexicon) -> tuple[tuple[re.Pattern[str], tuple[str, ...] | None
                 ("habitual", lex.habitual),
             )
         ),
-        (lex.accidental, literal_keys(accidental) if accidental else ()),
+        (lex.accidental, literal_keys(accidental)),
     )
 
 
@@ -110,7 +110,7 @@ def claim_words(lex: Lexicon) -> re.Pattern[str]:
 def _figurative(lex: Lexicon) -> tuple[re.Pattern[str], tuple[str, ...] | None]:
     """Return the pattern of the pack's figures of speech and the literals its matches hold."""
     patterns = lex.raw.get("figurative", {}).get("patterns", [])
-    return compile_any(patterns or ["(?!)"]), literal_keys(patterns) if patterns else ()
+    return compile_any(patterns or ["(?!)"]), literal_keys(patterns)
 
 
 @lru_cache(maxsize=64)
