@@ -1198,3 +1198,32 @@ def test_facilities_used_by_a_group_are_its_not_its_attack() -> None:
         ("US forces", "actor"),
         ("Kataib Hezbollah", "target"),
     }
+
+
+def test_killed_during_a_raid_is_the_raiders_attack_and_shot_dead_by_soldiers_too() -> None:
+    text = (
+        "Four Palestinians were killed on Tuesday during an Israeli raid in Tulkarem.\n"
+        "The day before, a 16-year-old Palestinian was shot dead by Israeli soldiers near Nablus."
+    )
+    found = extract_events(text, language="en", published_at="2023-11-07T18:30:00+03:00")
+    assert [(m.sub_event_type, m.place.name, m.event_date, m.fatalities) for m in found] == [
+        ("Attack", "Ţūlkarm", "2023-11-07", 4),
+        ("Attack", "Nablus", "2023-11-06", 1),
+    ]
+    assert all(
+        [(a.name, a.role) for a in m.actors] == [("Israel Defense Forces", "actor")] for m in found
+    )
+
+
+def test_soldiers_after_the_cue_as_its_target_still_make_a_battle() -> None:
+    m = extract_events(
+        "Gunmen attacked soldiers near Nablus on Monday.",
+        language="en",
+        published_at="2023-11-07T18:30:00+03:00",
+    )
+    assert [x.sub_event_type for x in m] == ["Armed clash"]
+
+
+def test_any_protest_is_no_protest() -> None:
+    text = "The prefecture banned any protest in support of Gaza in Paris on Sunday."
+    assert extract_events(text, language="en", published_at="2023-10-22T20:00:00+02:00") == []

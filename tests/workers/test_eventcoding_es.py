@@ -211,3 +211,16 @@ def test_the_other_wounded_and_last_month_in_spanish() -> None:
         published_at=PUB,
     )
     assert [(m.event_date, m.date_precision) for m in past] == [("2020-10-01", "month")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "El martes, un soldado israelí murió en un ataque cerca de Nablus.",
+        "El martes, un adolescente palestino de 16 años fue asesinado por soldados israelíes "
+        "cerca de Nablus.",
+    ],
+)
+def test_one_victim_named_by_a_singular_noun_is_a_toll_of_one(text: str) -> None:
+    found = extract_events(text, language="es", published_at="2023-11-07T18:30:00+03:00")
+    assert [m.fatalities for m in found] == [1]

@@ -646,3 +646,89 @@ def test_an_official_assassinated_by_gunmen_and_a_repeated_protest() -> None:
         published_at=PUB,
     )
     assert [m.sub_event_type for m in protest] == ["Peaceful protest"]
+
+
+WEST_BANK = (
+    "Cisjordanie : quatre Palestiniens tués lors d'un raid israélien à Tulkarem\n"
+    "Quatre Palestiniens ont été tués et douze autres blessés mardi à l'aube lors d'une "
+    "incursion de l'armée israélienne dans le camp de réfugiés de Nour Chams, à l'est de "
+    "Tulkarem, selon le ministère palestinien de la Santé.\n"
+    "La veille, un adolescent palestinien de 16 ans avait été abattu par des soldats "
+    "israéliens près de Naplouse.\n"
+    "Dans la ville d'al-Khalil (Hébron), des colons israéliens ont attaqué des maisons "
+    "palestiniennes et incendié deux voitures, a rapporté l'agence Wafa."
+)
+
+
+def test_a_raid_that_killed_palestinians_is_the_armys_attack_and_the_day_before_is_dated() -> None:
+    found = extract_events(WEST_BANK, language="fr", published_at="2023-11-07T18:30:00+03:30")
+    by_place = {m.place.name: m for m in found}
+    raid = by_place["Ţūlkarm"]
+    assert (raid.sub_event_type, raid.fatalities, raid.injured) == ("Attack", 4, 12)
+    assert (raid.event_date, raid.date_precision) == ("2023-11-07", "day")
+    assert [(a.name, a.role) for a in raid.actors] == [("Israel Defense Forces", "actor")]
+    # Shot dead by soldiers: their attack, not a battle; one victim despite his age; no
+    # drone "abattu" (shot down) here; "la veille" is the day before the raid.
+    shot = by_place["Nablus"]
+    assert (shot.sub_event_type, shot.fatalities, shot.intercepted) == ("Attack", 1, False)
+    assert (shot.event_date, shot.date_precision) == ("2023-11-06", "day")
+    assert [(a.name, a.role) for a in shot.actors] == [("Israel Defense Forces", "actor")]
+    settlers = by_place["Hebron"]
+    assert settlers.sub_event_type == "Looting/property destruction"
+    assert [a.name for a in settlers.actors] == ["Israeli settlers"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        ("Mardi, un soldat israélien a été tué près de Naplouse.", 1),
+        ("Mardi, l'adolescent a été abattu par des soldats israéliens près de Naplouse.", 1),
+        ("Mardi, deux soldats israéliens ont été tués près de Naplouse.", 2),
+    ],
+)
+def test_one_victim_named_by_a_singular_noun_is_a_toll_of_one(text: str, fatalities: int) -> None:
+    assert one(text, "2023-11-07T18:30:00+03:30").fatalities == fatalities
+
+
+def test_a_base_targeted_by_drones_and_missiles_fired_from_elsewhere() -> None:
+    text = (
+        "Cinq conseillers militaires iraniens ont été tués samedi dans une frappe israélienne "
+        "contre un immeuble de Damas.\n"
+        "Selon l'agence SANA, des missiles tirés depuis le Golan occupé ont détruit un "
+        "bâtiment résidentiel.\n"
+        "Par ailleurs, la base américaine d'al-Tanf a été visée dimanche par deux drones."
+    )
+    found = extract_events(text, language="fr", published_at="2024-01-21T14:00:00+03:30")
+    # Where the missiles came from is no place of the strike: Damascus, told again.
+    assert [m.place.name for m in found] == ["Damascus", "Damascus", "al-Tanf garrison"]
+    assert found[2].sub_event_type == "Air/drone strike"
+
+
+def test_a_ship_targeted_with_missiles_far_from_the_verb() -> None:
+    m = one(
+        "Plus tôt dans la journée, les forces armées yéménites avaient annoncé avoir ciblé un "
+        "navire britannique, le « Star Nasia », dans le golfe d'Aden avec plusieurs missiles.",
+        "2024-02-03T09:15:00+03:30",
+    )
+    assert (m.sub_event_type, m.place.name) == ("Shelling/artillery/missile attack", "Gulf of Aden")
+
+
+def test_similar_rallies_in_a_list_of_towns_and_a_ban_on_any_protest() -> None:
+    text = (
+        "Des dizaines de milliers de personnes ont défilé dimanche à Paris pour exiger un "
+        "cessez-le-feu à Gaza.\n"
+        "Des rassemblements similaires ont eu lieu à Lyon, Marseille et Bordeaux.\n"
+        "Samedi, un premier rassemblement avait réuni plusieurs centaines de personnes place "
+        "de la République.\n"
+        "Le ministre a annoncé que toute manifestation pro-palestinienne serait interdite."
+    )
+    found = extract_events(text, language="fr", published_at="2023-10-22T20:00:00+02:00")
+    assert [(m.place.name, m.event_date) for m in found] == [
+        ("Paris", "2023-10-22"),
+        ("Bordeaux", "2023-10-22"),
+        ("Lyon", "2023-10-22"),
+        ("Marseille", "2023-10-22"),
+        # Told without a place after a list of towns: none of them, the article's city.
+        ("Paris", "2023-10-21"),
+    ]
+    assert {m.sub_event_type for m in found} == {"Peaceful protest"}

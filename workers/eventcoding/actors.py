@@ -42,6 +42,10 @@ class _Compiled:
     #: Which entries may match a sentence, by their aliases' literals.
     index: KeyIndex
     actor_before: re.Pattern[str]
+    #: An act noun right after the name: its author ("an Israeli raid", "Houthi attacks").
+    actor_after: re.Pattern[str]
+    #: Act nouns in an alias ("Israeli raids", "frappes américaines", "غارة إسرائيلية").
+    act_nouns: re.Pattern[str]
     target_before: re.Pattern[str]
     source_before: re.Pattern[str]
     source_after: re.Pattern[str]
@@ -73,6 +77,8 @@ def _compiled(lex: Lexicon) -> _Compiled:
         entries=tuple(entries),
         index=KeyIndex.build([e[4] for e in entries]),
         actor_before=re.compile(rf"{_either(roles['actor_before'])}\s*$", re.IGNORECASE),
+        actor_after=re.compile(_either(roles.get("actor_after", [])), re.IGNORECASE),
+        act_nouns=re.compile(_either(roles.get("act_nouns", [])), re.IGNORECASE),
         target_before=re.compile(rf"{_either(roles['target_before'])}\s*$", re.IGNORECASE),
         source_before=re.compile(rf"{_either(roles.get('source_before', []))}\s*$", re.IGNORECASE),
         source_after=re.compile(rf"\s*{_either(roles.get('source_after', []))}", re.IGNORECASE),
@@ -134,8 +140,15 @@ def _marked_role(
     before = sentence[max(0, hit.start - _LOOKBACK) : hit.start]
     # "revendiqué par X", "l'attaque de Washington": the agent is marked, whatever the order;
     # so is whom the report blames ("blaming al-Qaeda", "accuse les Kataeb Hezbollah d'avoir
-    # mené"), the attributed actor, never the act's target.
-    if c.actor_before.search(before) or c.blamed_before.search(before):
+    # mené"), the attributed actor, never the act's target; and the name an act noun
+    # follows ("an Israeli raid", "Houthi attacks") or an alias names with its act ("Israeli
+    # strikes"), that act's author.
+    if (
+        c.actor_before.search(before)
+        or c.blamed_before.search(before)
+        or c.actor_after.match(sentence, hit.end)
+        or c.act_nouns.search(sentence, hit.start, hit.end)
+    ):
         return "actor"
     if c.target_before.search(before) or hit.type == "person":
         return "target"

@@ -536,8 +536,9 @@ def extract(
                 ),
                 None,
             )
+        inherited_place = _inherited_place(previous) if previous else prior.place if prior else None
         places = r.places or (
-            [prior.place] if prior else [fallback_place] if fallback_place else []
+            [inherited_place] if inherited_place else [fallback_place] if fallback_place else []
         )
         date, inherited = r.date, False
         if (
@@ -585,11 +586,17 @@ def extract(
             anchor_reading, anchor_mention = out[i]
             claimed = tuple(a for a in r.actors if a.role == "actor")
             if claimed and not any(a.role == "actor" for a in anchor_mention.actors):
-                out[i] = (
-                    anchor_reading,
-                    replace(anchor_mention, actors=claimed + anchor_mention.actors),
+                anchor_mention = replace(anchor_mention, actors=claimed + anchor_mention.actors)
+            if r.date is not None and anchor_mention.date_text is None:
+                # The act's own words gave no date (publication week): the sentence that
+                # tells it again does ("… were killed on Tuesday during the raid").
+                anchor_mention = replace(
+                    anchor_mention,
+                    event_date=r.date.date.isoformat(),
+                    date_precision=r.date.precision,
                 )
-            out.append((r, _retold(out[i][1], r, source)))
+            out[i] = (anchor_reading, anchor_mention)
+            out.append((r, _retold(anchor_mention, r, source)))
         elif (
             r.casualties.get("fatalities")
             or any(a.type == "person" and a.role == "target" for a in r.actors)
@@ -722,6 +729,16 @@ def _intervened(m: EventMention, r: _Reading) -> EventMention:
         plover_event=info["plover"],
         plover_mode=info["mode"],
     )
+
+
+def _inherited_place(previous: list[EventMention]) -> Place | None:
+    """Return the place of the latest mention of ``previous`` whose sentence names one place
+    only, None when each names several: a sentence listing towns ("in Lyon, Marseille and
+    Bordeaux") lends none of them to the next act told without a place."""
+    places: dict[int, set[str]] = {}
+    for m in previous:
+        places.setdefault(m.start, set()).add(m.place.name)
+    return next((m.place for m in reversed(previous) if len(places[m.start]) == 1), None)
 
 
 def _retold(anchor: EventMention, r: _Reading, source: str) -> EventMention:

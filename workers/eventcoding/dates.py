@@ -68,6 +68,8 @@ class _Patterns:
     earlier: re.Pattern[str]
     #: "hours later", "le même jour", "بعد ساعات": the day of the narrative's last date.
     same_day: re.Pattern[str]
+    #: "la veille", "the day before", "في اليوم السابق": the day before the narrative's date.
+    day_before: re.Pattern[str]
     #: "il y a deux ans", "3 days ago", "قبل عامين": a span back from publication.
     ago: re.Pattern[str]
     ago_units: dict[str, tuple[str, int | None]]
@@ -81,6 +83,7 @@ class _Patterns:
     relative_keys: tuple[tuple[str, ...] | None, ...]
     earlier_keys: tuple[str, ...] | None
     same_day_keys: tuple[str, ...] | None
+    day_before_keys: tuple[str, ...] | None
 
 
 @cache
@@ -112,6 +115,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
         relative=tuple((name, compile_any(d[name], bounded=True)) for name in _RELATIVE),
         earlier=compile_any(d["earlier"], bounded=True),
         same_day=compile_any(d.get("same_day", []), bounded=True),
+        day_before=compile_any(d.get("day_before", []), bounded=True),
         ago=re.compile(rf"(?<!\w){d['ago']['pattern']}(?!\w)", re.IGNORECASE),
         ago_units={k.lower(): (v[0], v[1]) for k, v in d["ago"]["units"].items()},
         ago_one=frozenset(w.lower() for w in d["ago"]["one"]),
@@ -122,6 +126,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
         relative_keys=tuple(literal_keys(d[name]) for name in _RELATIVE),
         earlier_keys=literal_keys(d["earlier"]),
         same_day_keys=literal_keys(d.get("same_day", [])),
+        day_before_keys=literal_keys(d.get("day_before", [])),
     )
 
 
@@ -207,6 +212,12 @@ def find_dates(sentence: str, lex: Lexicon, pub: dt.date, anchor: DateRef | None
     if anchor is not None and may_match(p.same_day_keys, lowered):
         for m in p.same_day.finditer(sentence):
             add(m, anchor.date, anchor.precision)
+    if anchor is not None and may_match(p.day_before_keys, lowered):
+        for m in p.day_before.finditer(sentence):
+            if anchor.precision == "day":
+                add(m, anchor.date - dt.timedelta(days=1), "day")
+            else:
+                add(m, anchor.date, anchor.precision)
     if anchor is not None and may_match(p.earlier_keys, lowered):
         for m in p.earlier.finditer(sentence):
             if anchor.precision == "day":

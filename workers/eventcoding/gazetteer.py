@@ -59,8 +59,8 @@ class Hit:
     #: Towns of other countries share the name ("Tripoli", "Saïda"): the article's countries
     #: may choose another one (:func:`find` with ``focus``).
     ambiguous: bool = False
-    #: Named as where something leads ("la route menant à Bassora", "the road to Basra"):
-    #: no place of the act.
+    #: Named as where something leads ("la route menant à Bassora", "the road to Basra") or
+    #: where a weapon came from ("missiles tirés depuis le Golan"): no place of the act.
     destination: bool = False
 
     def place(self) -> Place:
@@ -390,6 +390,8 @@ class _Context:
     region_before: re.Pattern[str]
     near_before: re.Pattern[str]
     destination_before: re.Pattern[str]
+    #: Where a weapon came from ("tirés depuis le Golan", "fired from Lebanon").
+    origin_before: re.Pattern[str]
     street_before: re.Pattern[str]
     street_after: re.Pattern[str]
     #: A comma or the language's "and" ("et", "y", "و" written onto the next word).
@@ -443,6 +445,9 @@ def _context(lex: Lexicon) -> _Context:
         ),
         destination_before=re.compile(
             rf"(?:{'|'.join(raw.get('destination_markers', ['(?!)']))})\s*$", flags
+        ),
+        origin_before=re.compile(
+            rf"(?:{'|'.join(raw.get('origin_markers', ['(?!)']))})\s*$", flags
         ),
         locative_before=re.compile(rf"(?:{'|'.join(raw['locative_markers'])})\s*$", flags),
         adjective_phrase=re.compile(phrase, flags),
@@ -590,7 +595,10 @@ def find(
                 )
             near = ctx.near_before.search(before) is not None
             countries = {e.country for e in entries if e.kind in ("town", "province")}
-            destination = ctx.destination_before.search(before) is not None
+            destination = (
+                ctx.destination_before.search(before) is not None
+                or ctx.origin_before.search(before) is not None
+            )
             hits.append(Hit(entry, start, end, near, len(countries) > 1, destination))
             resume = i + n
             break

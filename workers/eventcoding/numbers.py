@@ -117,6 +117,8 @@ def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> in
             break  # never skip over an ordinal or a figure ("un 11eme convoi")
         if any(not any(ch.isalpha() for ch in w) or w.startswith("(") for w in skipped):
             break  # nor over a dash or a credit: "Jan 1 (AP) — Gunmen killed" has no 1
+        if any(_bare(w) in _age_words(lex) for w in skipped):
+            break  # nor over an age: "un adolescent de 16 ans a été tué" is one death
         value = parse_number(
             " ".join(head[-4:]), lex.language, at_end=True, table=lex.raw.get("number_words")
         )
@@ -125,6 +127,19 @@ def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> in
         if value is not None:
             return value
     return None
+
+
+@cache
+def _age_words(lex: Lexicon) -> frozenset[str]:
+    """Return the words of a person's age ("ans", "years", "عاما"), lower-cased."""
+    return frozenset(w.lower() for w in lex.raw.get("single_victims", {}).get("age_words", []))
+
+
+@cache
+def _age(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of a victim's age after the noun ("de 16 ans"), at the text's end."""
+    age = lex.raw.get("single_victims", {}).get("age")
+    return re.compile(rf"\s*(?:{age})\s*$" if age else "(?!)", re.IGNORECASE)
 
 
 @cache
@@ -158,13 +173,26 @@ def _one_person_at(words: list[str], lex: Lexicon) -> bool:
     return parse_number(following, lex.language, at_end=False, table=_table(lex)) is None
 
 
-def _one_person_before(words: list[str], lex: Lexicon) -> bool:
-    """Return True when ``words`` end with one person: "A soldier", "the young man" (only in
-    languages whose nouns take an article; the figure stands before the noun elsewhere)."""
+def _one_person_before(text: str, lex: Lexicon) -> bool:
+    """Return True when ``text`` ends with one person: "A soldier", "the young man", and
+    where the pack says adjectives follow nouns "un soldat israélien"; an age after the noun
+    is passed over ("un adolescent de 16 ans"). Only in languages whose nouns take an
+    article; the figure stands before the noun elsewhere."""
     articles, nouns = _single(lex)
-    if not articles or not words or _bare(words[-1]) not in nouns:
+    if not articles:
         return False
-    return any(_bare(w) in articles for w in words[-3:-1])
+    words: list[str] = []
+    for raw in _age(lex).sub("", text).split()[-4:]:
+        w = _bare(raw)
+        # An article written onto its noun ("l'adolescent") is a word of its own.
+        elided = w[:2] if w[:2] in articles and len(w) > 2 else ""
+        words.extend([elided, w[2:]] if elided else [w])
+    after = 1 if lex.raw["single_victims"].get("adjective_after") else 0
+    for drop in range(after + 1):
+        head = words[: len(words) - drop]
+        if head and head[-1] in nouns and any(w in articles for w in head[-3:-1]):
+            return True
+    return False
 
 
 def person_after(sentence: str, pos: int, lex: Lexicon) -> bool:
@@ -180,7 +208,7 @@ def person_before(sentence: str, pos: int, lex: Lexicon) -> bool:
     soldier [was killed]")."""
     if not _single(lex)[0]:
         return False
-    return _one_person_before(sentence[max(0, pos - _WINDOW) : pos].split()[-3:], lex)
+    return _one_person_before(sentence[max(0, pos - _WINDOW) : pos], lex)
 
 
 def _table(lex: Lexicon) -> Mapping[str, Any] | None:

@@ -202,6 +202,12 @@ def refine(cue: Cue, text: str, lex: Lexicon) -> Cue:
             elif rule.scope == "after":
                 start, end = cue.end, min(len(text), cue.end + _AFTER_WINDOW)
             found = rule.pattern.search(text, start, end)
+            if rule.scope == "after":
+                # "shot dead by Israeli soldiers": forces named as the agent are the attack's
+                # author, not its target; only a target after the cue refines it.
+                agent = _agent_before(lex)
+                while found is not None and agent.search(text, start, found.start()):
+                    found = rule.pattern.search(text, found.end(), end)
             if found is not None and happened(text, found.start(), found.end(), lex):
                 mode = type_table()[rule.target]["mode"]
                 cue = replace(cue, sub_event_type=rule.target, mode=mode)
@@ -209,6 +215,14 @@ def refine(cue: Cue, text: str, lex: Lexicon) -> Cue:
         else:
             return cue
     return cue
+
+
+@cache
+def _agent_before(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of the words that make the name after them an act's agent ("by",
+    "par", "برصاص"), anchored at the end of the text searched."""
+    words = lex.raw["roles"].get("agent_before", [])
+    return re.compile(rf"(?:{'|'.join(words)})\s*$" if words else "(?!)", re.IGNORECASE)
 
 
 @cache
