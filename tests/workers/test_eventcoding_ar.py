@@ -462,3 +462,25 @@ def test_a_sniper_who_wounded_a_woman() -> None:
         "أصيبت امرأة امس برصاص قناص في حي الروضة بمدينة تعز.", language="ar", published_at=PUB
     )
     assert [(m.sub_event_type, m.injured) for m in found] == [("Attack", 1)]
+
+
+def test_occupation_aircraft_and_snipers_are_the_idf_and_a_road_leads_to_no_place() -> None:
+    text = (
+        "استشهد 12 فلسطينياً فجر اليوم الأربعاء في غارات شنتها طائرات الاحتلال الإسرائيلي "
+        "على منازل في مدينة رفح.\n"
+        "وفي خان يونس، استشهد شاب برصاص قناص إسرائيلي قرب مستشفى ناصر.\n"
+        "من جهتها، أعلنت سرايا القدس أن مقاتليها قصفوا تجمعاً لجنود الاحتلال بقذائف الهاون."
+    )
+    found = extract_events(text, language="ar", published_at="2024-03-20T14:00:00+03:00")
+    assert [(a.name, a.role) for a in found[0].actors] == [("Israel Defense Forces", "actor")]
+    assert [(a.name, a.role) for a in found[1].actors] == [("Israel Defense Forces", "actor")]
+    # The other side's act: not at the sniper's Khan Younis.
+    assert found[2].sub_event_type == "Shelling/artillery/missile attack"
+    assert found[2].place.name != "Khān Yūnis"
+    protest = (
+        "تظاهر مئات المواطنين أمس أمام مبنى محافظة البصرة.\n"
+        "وأغلق المحتجون الطريق المؤدي إلى ميناء أم قصر بالإطارات المشتعلة، فيما أطلقت القوات "
+        "الأمنية الغاز المسيل للدموع لتفريقهم."
+    )
+    found = extract_events(protest, language="ar", published_at=PUB)
+    assert [m.place.name for m in found] == ["Basra", "Basra"]

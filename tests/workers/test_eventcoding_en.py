@@ -1227,3 +1227,32 @@ def test_soldiers_after_the_cue_as_its_target_still_make_a_battle() -> None:
 def test_any_protest_is_no_protest() -> None:
     text = "The prefecture banned any protest in support of Gaza in Paris on Sunday."
     assert extract_events(text, language="en", published_at="2023-10-22T20:00:00+02:00") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("At least 12 protesters and five policemen were injured.", {"injured": 17}),
+        ("Three soldiers and a civilian were killed.", {"fatalities": 4}),
+        ("Between 5 and 10 people were killed.", {"fatalities": 5}),
+        ("Three were killed and five were wounded.", {"fatalities": 3, "injured": 5}),
+        ("The attack on the base and five soldiers were wounded.", {"injured": 5}),
+    ],
+)
+def test_two_groups_of_victims_add_up_and_a_range_is_its_lower_figure(
+    text: str, expected: dict[str, int]
+) -> None:
+    assert casualties(text, lexicon("en")) == expected
+
+
+def test_a_headline_victim_killed_in_an_attack_is_its_target() -> None:
+    m = one("Three US troops killed in drone attack in Jordan, Biden blames Iran-backed groups")
+    assert [(a.name, a.role) for a in m.actors] == [("US forces", "target")]
+
+
+def test_protests_every_summer_are_a_habit_not_an_act() -> None:
+    text = (
+        "The protests are the latest in a series of demonstrations over poor services that "
+        "have hit Iraq's oil-rich south every summer since 2018."
+    )
+    assert extract_events(text, language="en", published_at=PUB) == []

@@ -224,3 +224,21 @@ def test_the_other_wounded_and_last_month_in_spanish() -> None:
 def test_one_victim_named_by_a_singular_noun_is_a_toll_of_one(text: str) -> None:
     found = extract_events(text, language="es", published_at="2023-11-07T18:30:00+03:00")
     assert [m.fatalities for m in found] == [1]
+
+
+def test_bases_hit_by_drones_and_rockets_and_the_dead_of_the_attack_told_before() -> None:
+    text = (
+        "La Resistencia Islámica en Irak ha atacado este lunes con drones la base "
+        "estadounidense de Al-Omar, en la provincia siria de Deir Ezzor.\n"
+        "En un comunicado, el grupo ha afirmado que la operación fue una respuesta a Israel.\n"
+        "Combatientes de las Fuerzas Democráticas Sirias murieron en el ataque.\n"
+        "El domingo, la base de Ain al-Asad, en la provincia iraquí de Al-Anbar, fue blanco "
+        "de varios cohetes, sin que se reportaran víctimas."
+    )
+    found = extract_events(text, language="es", published_at="2024-02-05T10:00:00-03:30")
+    assert [(m.sub_event_type, m.place.admin1_code, m.event_date) for m in found] == [
+        ("Air/drone strike", "SY-DY", "2024-02-05"),
+        # "murieron en el ataque": the strike just told, not the rocket attack after it.
+        ("Air/drone strike", "SY-DY", "2024-02-05"),
+        ("Shelling/artillery/missile attack", "IQ-AN", "2024-02-04"),
+    ]

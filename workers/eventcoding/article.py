@@ -447,16 +447,18 @@ def _near_place(a: Place, b: Place) -> bool:
     return a.name == b.name or a.admin1_code == b.admin1_code
 
 
-def _shares_party(generic: _Reading, typed: _Reading) -> bool:
-    """Return True unless both sentences name targets and none in common, or one's target is
-    the other's actor (the other side's act, not the same one told again)."""
+def _shares_party(generic: _Reading, typed: _Reading, *, told_before: bool) -> bool:
+    """Return True unless one's target is the other's actor (the other side's act, not the
+    same one told again) or, for an act told after the generic sentence, both name targets
+    and none in common. An act told before may have more victims than its own sentence
+    named ("… murieron en el ataque", the SDF fighters at the US base just attacked)."""
     g = {a.name for a in generic.actors if a.role == "target"}
     t = {a.name for a in typed.actors if a.role == "target"}
     if {a.name for a in typed.actors if a.role == "actor"} & g:
         return False
     if {a.name for a in generic.actors if a.role == "actor"} & t:
         return False
-    return not g or not t or bool(g & t)
+    return told_before or not g or not t or bool(g & t)
 
 
 @cache
@@ -566,8 +568,10 @@ def extract(
             )
 
     for r in (r for r in readings if r.cue.sub_event_type is None):
+        # The act told before comes first: "murieron en el ataque" tells the attack just
+        # reported, not the next item of the roundup.
         near = [
-            (abs(p.sentence.index - r.sentence.index), i)
+            (p.sentence.index > r.sentence.index, abs(p.sentence.index - r.sentence.index), i)
             for i, (p, m) in enumerate(out)
             if p.cue.sub_event_type is not None
             and abs(p.sentence.index - r.sentence.index) <= _ATTACH_WINDOW
@@ -577,12 +581,12 @@ def extract(
                 r.date, DateRef(dt.date.fromisoformat(m.event_date), m.date_precision, None)
             )
             and not _other_day(r.date, m)
-            and _shares_party(r, p)
+            and _shares_party(r, p, told_before=p.sentence.index < r.sentence.index)
             and not r.reply
             and (not r.places or _near_place(r.places[0], m.place))
         ]
         if near:
-            _, i = min(near)
+            *_, i = min(near)
             anchor_reading, anchor_mention = out[i]
             claimed = tuple(a for a in r.actors if a.role == "actor")
             if claimed and not any(a.role == "actor" for a in anchor_mention.actors):

@@ -353,6 +353,53 @@ def _before_subset(sentence: str, end: int, lex: Lexicon) -> int:
     return start + found.start() if found else end
 
 
+@cache
+def _joined(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Return the pattern of the word joining two groups of victims ("and", "et", "y"), which
+    must end the text searched, and that of a range's first word ("between", "entre")."""
+    joins = "|".join(lex.raw["places"].get("coordination", [])) or "(?!)"
+    ranges = "|".join(lex.raw.get("number_ranges", [])) or "(?!)"
+    return (
+        re.compile(rf"\s(?:{joins})\s*$", re.IGNORECASE),
+        re.compile(rf"(?<!\w)(?:{ranges})(?!\w)", re.IGNORECASE),
+    )
+
+
+def _joined_group(sentence: str, end: int, lex: Lexicon, reach: int) -> tuple[int, bool]:
+    """Return the figure of a group of victims joined before the one read back from ``end``
+    ("at least 12 protesters and five policemen were injured": 12, to add to five; "three
+    soldiers and a civilian") and whether the two make a range ("between 5 and 10"); 0 when
+    there is none, or the figure has its own casualty phrase ("3 were killed and 5 were
+    wounded")."""
+    words = sentence[max(0, end - _WINDOW) : end].split()
+    join, ranges = _joined(lex)
+    # The second group: its figure and at most ``reach`` words after it.
+    articles = _single(lex)[0]
+    for size in range(1, reach + 3):
+        if len(words) <= size:
+            break
+        lead = words[len(words) - size]
+        if (
+            not lead[:1].isdigit()
+            and _bare(lead) not in articles
+            and parse_number(lead, lex.language, at_end=False, table=_table(lex)) is None
+        ):
+            continue
+        found = join.search(" " + " ".join(words[: len(words) - size]))
+        if found is None:
+            return 0, False
+        first = " ".join(words[: len(words) - size])[: max(0, found.start() - 1)]
+        if any(p.search(first[-40:]) for _, b, p, _ in _casualty_patterns(lex) if b):
+            return 0, False
+        value = number_before(first, len(first), lex, skip=reach)
+        if value is None and person_before(first, len(first), lex):
+            value = 1
+        if value is None or not 0 < value <= _MAX_COUNT:
+            return 0, False
+        return value, ranges.search(first[-40:]) is not None
+    return 0, False
+
+
 def casualties(sentence: str, lex: Lexicon, *, reach: int = 2) -> dict[str, int]:
     """Return ``{"fatalities": n, "injured": m}`` for what ``sentence`` states (lowest figure).
 
@@ -379,6 +426,12 @@ def casualties(sentence: str, lex: Lexicon, *, reach: int = 2) -> dict[str, int]
                     and person_before(sentence, end, lex)
                     and number_after(sentence, found.end(), lex) is None
                 )
+                joined, is_range = _joined_group(sentence, end, lex, reach)
+                if joined and (value is not None or one):
+                    # "12 protesters and five policemen", "three soldiers and a civilian";
+                    # a range's lower figure is ACLED's ("between 5 and 10": 5).
+                    here = 1 if value is None else value
+                    value, one = (min(here, joined) if is_range else here + joined), False
             else:
                 value = number_after(sentence, found.end(), lex)
                 one = value is None and person_after(sentence, found.end(), lex)
