@@ -732,3 +732,57 @@ def test_similar_rallies_in_a_list_of_towns_and_a_ban_on_any_protest() -> None:
         ("Paris", "2023-10-21"),
     ]
     assert {m.sub_event_type for m in found} == {"Peaceful protest"}
+
+
+def test_a_claim_dates_the_claim_and_a_suicide_belt_sharpens_the_explosions() -> None:
+    text = (
+        "Au moins 84 personnes ont été tuées mercredi dans deux explosions survenues près du "
+        "mausolée du général Soleimani à Kerman.\n"
+        "Le groupe terroriste Daech a revendiqué jeudi l'attentat, affirmant que deux de ses "
+        "membres avaient fait exploser leurs ceintures d'explosifs au milieu de la foule."
+    )
+    found = extract_events(text, language="fr", published_at="2024-01-04T16:00:00+03:30")
+    # Thursday is when the claim was made: the act told again is Wednesday's at Kerman,
+    # and its suicide belts make the two explosions a suicide bombing.
+    assert [(m.sub_event_type, m.place.name, m.event_date) for m in found] == [
+        ("Suicide bomb", "Kerman", "2024-01-03"),
+        ("Suicide bomb", "Kerman", "2024-01-03"),
+    ]
+    alone = one(
+        "Daech a revendiqué jeudi l'attentat suicide de Kerman.", "2024-01-05T10:00:00+03:30"
+    )
+    assert alone.event_date == "2024-01-04"  # nothing else dates it: the claim's day
+
+
+def test_the_end_of_a_longer_name_is_no_town_and_home_forces_confirm_a_village() -> None:
+    m = one(
+        "La Résistance islamique au Liban (Hezbollah) a annoncé avoir pris pour cible lundi "
+        "plusieurs positions de l'armée israélienne le long de la frontière, dont la caserne "
+        "de Branit et le site de Ruwaisat al-Alam.",
+        "2023-11-20T12:30:00+03:30",
+    )
+    assert m.place.country_code != "IQ"  # not Iraq's al-Alam
+    assert m.sub_event_type == "Armed clash"
+    clash = one(
+        "De violents combats ont opposé mardi l'armée syrienne à Daech près de Ras al-Aïn.",
+        "2023-11-20T12:30:00+03:30",
+    )
+    assert clash.place.country_code == "SY"
+    assert [(a.name, a.role) for a in clash.actors] == [
+        ("Syrian army", "actor"),
+        ("Islamic State", "target"),
+    ]
+
+
+def test_an_israeli_drone_that_also_struck_and_the_israeli_artillery() -> None:
+    text = (
+        "L'artillerie israélienne a pilonné lundi les environs du village d'Aita al-Chaab.\n"
+        "Un drone israélien a par ailleurs visé une voiture sur la route de Bint Jbeil, tuant "
+        "trois membres du Hezbollah."
+    )
+    found = extract_events(text, language="fr", published_at="2023-11-20T12:30:00+03:30")
+    assert [(m.sub_event_type, m.fatalities) for m in found] == [
+        ("Shelling/artillery/missile attack", None),
+        ("Air/drone strike", 3),
+    ]
+    assert all(m.actors[0].name == "Israel Defense Forces" for m in found)

@@ -88,6 +88,17 @@ def _compiled(lex: Lexicon) -> _Compiled:
     )
 
 
+@cache
+def home_grounds() -> dict[str, str]:
+    """Return, for the actors that fight on their own state's soil (``home_ground``), their
+    country code by canonical name: where they act, their country is the place's."""
+    return {
+        a["name"]: a["country"]
+        for a in shared("actors")["actors"]
+        if a.get("home_ground") and a.get("country")
+    }
+
+
 def find(sentence: str, lex: Lexicon) -> list[ActorHit]:
     """Return the actors named in ``sentence``, longest names first where they overlap."""
     hits: list[ActorHit] = []

@@ -71,6 +71,22 @@ class _Reading:
     #: Where the sentence names places below the country (any clause): a sentence with fewer
     #: than two cannot tell two acts at places of their own.
     towns: tuple[int, ...] = ()
+    #: The day a claim was made ("a revendiqué jeudi"), the act's date only when nothing
+    #: else in the article dates it.
+    claimed_on: DateRef | None = None
+
+
+def _claim_day(text: str, date: DateRef, lex: Lexicon) -> bool:
+    """Return True when ``date`` follows a claim word with at most a date's own words between
+    ("a revendiqué jeudi", "claimed responsibility on Thursday"): when the claim was made, not
+    when the act was ("claimed that on Tuesday its fighters" dates the act)."""
+    claim = rules.claim_words(lex).search(text, max(0, date.start - 40), date.start)
+    while claim is not None:
+        gap = text[claim.end() : date.start].split()
+        if all(w.lower().strip(",") in numbers.date_words(lex) for w in gap):
+            return True
+        claim = rules.claim_words(lex).search(text, claim.end(), date.start)
+    return False
 
 
 def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _Reading | None:
@@ -83,6 +99,8 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
         cues = [c for c in cues if not rules.in_relative_clause(text, c.start, lex)]
     if not cues:
         return None  # most sentences report no act: skip the costlier lookups
+    # "Daech a revendiqué jeudi l'attentat": the day of the claim, not of the act.
+    act_dates = [d for d in found_dates if not _claim_day(text, d, lex)]
     actor_hits = actors.find(text, lex)
     # A state's name after "in" is a place, not a party ("protesters rallied across the
     # United States").
@@ -106,7 +124,7 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
     reading = _Reading(
         sentence=s,
         cue=cue,
-        date=dates.best_date(found_dates, cue.start),
+        date=dates.best_date(act_dates, cue.start),
         places=[],
         actors=actors.roles(text, actor_hits, (cue.start, cue.end), lex, nlp),
         counts=counts,
@@ -114,6 +132,7 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
         intercepted=rules.intercepted(text, lex),
         exclude=exclude,
         reply=_reply(lex).search(text) is not None,
+        claimed_on=dates.best_date([d for d in found_dates if d not in act_dates], cue.start),
     )
     _locate(reading, lex, frozenset())
     return reading
@@ -336,9 +355,12 @@ def _refocus(readings: list[_Reading], text: str, title: str, lex: Lexicon) -> N
 
 def _corroborate(readings: list[_Reading], title_places: list[Place]) -> None:
     """Drop the minor towns whose country the article names nowhere else (by a country,
-    province or bigger town): "Salman" in a Saudi story is the king, not a village in Iraq."""
+    province or bigger town, or the forces of that country fighting at home, "l'armée
+    syrienne"): "Salman" in a Saudi story is the king, not a village in Iraq."""
     named = {p.country_code for p in title_places}
     named.update(p.country_code for r in readings for p in r.major_places)
+    home = actors.home_grounds()
+    named.update(home[a.name] for r in readings for a in r.actors if a.name in home)
     for r in readings:
         if r.minor and any(p.name in r.minor and p.country_code not in named for p in r.places):
             r.places = list(r.major_places)
@@ -522,6 +544,7 @@ def extract(
         if prior is None and not r.places and r.date is None and not r.reply:
             kin = _kin(r, out)
             if kin is not None:
+                kin = _sharpened(out, kin, r)
                 # "Los bombardeos alcanzaron un mercado", right after "ataques aéreos … contra
                 # Idlib": the act named again, without place or date, is that act told again.
                 out.append((r, _intervened(_retold(kin, r, source), r)))
@@ -559,7 +582,7 @@ def extract(
                     _mention(
                         r,
                         place,
-                        date or publication,
+                        date or r.claimed_on or publication,
                         inherited=inherited,
                         version=version,
                         source=source,
@@ -715,6 +738,30 @@ def _kin(r: _Reading, out: list[tuple[_Reading, EventMention]]) -> EventMention 
     return kin[-1] if kin else None
 
 
+def _sharpened(
+    out: list[tuple[_Reading, EventMention]], kin: EventMention, r: _Reading
+) -> EventMention:
+    """Return ``kin`` typed by ``r`` when ``r``, telling the same act again, names it with a
+    strong cue of the same event type where ``kin``'s own cue was weak ("deux explosions", then
+    "ont fait exploser leurs ceintures d'explosifs": a suicide bombing); ``out`` gets it too."""
+    i = next(j for j, (_, m) in enumerate(out) if m is kin)
+    told = out[i][0].cue
+    table = rules.type_table()
+    if told.strong or not r.cue.strong or r.cue.sub_event_type is None:
+        return kin
+    info = table[r.cue.sub_event_type]
+    if told.sub_event_type is None or info["event_type"] != kin.event_type:
+        return kin
+    sharper = replace(
+        kin,
+        sub_event_type=r.cue.sub_event_type,
+        plover_event=info["plover"],
+        plover_mode=r.cue.mode or info["mode"],
+    )
+    out[i] = (out[i][0], sharper)
+    return sharper
+
+
 def _intervened(m: EventMention, r: _Reading) -> EventMention:
     """Return ``m``, a crowd's act told again by ``r``, as a protest with intervention when
     ``r`` tells arrests (ACLED: arrests at a peaceful protest are the authorities'
@@ -864,6 +911,7 @@ def _untyped(
         )
         inherited = date is not None
     place = r.places[0] if r.places else fallback
+    date = date or r.claimed_on
     if date is None or place is None:
         return None
     return _mention(r, place, date, inherited=inherited, version=version, source=source)

@@ -533,6 +533,17 @@ def find(
             )
             if not capitalised or _overlaps(start, end, exclude):
                 continue
+            # The name's own article, written before the word the index keys ("al-Alam").
+            head = i - 1 if i > 0 and words[i - 1] in _ARTICLES else i
+            if (
+                (words[head] in _ARTICLES)
+                and head > 1
+                and sentence[tokens[head - 1][0]].isupper()
+                and sentence[tokens[head - 1][1] : tokens[head][0]] == " "
+            ):
+                # "Ruwaisat al-Alam", "Khirbet al-…": the end of a longer name we lack, not the
+                # town its last words name (Iraq's al-Alam).
+                continue
             first = sentence[tokens[i][0] : tokens[i][1]]
             if n > 1 and len(first) >= 3 and first.isupper() and not sentence[start:end].isupper():
                 # An acronym followed by a word ("SANA a indiqué") is no "Sana'a".
