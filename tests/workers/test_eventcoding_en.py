@@ -1256,3 +1256,30 @@ def test_protests_every_summer_are_a_habit_not_an_act() -> None:
         "have hit Iraq's oil-rich south every summer since 2018."
     )
     assert extract_events(text, language="en", published_at=PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        (
+            "Turkey-backed Syrian opposition fighters retook a strategic northwestern town "
+            "from government forces on Thursday.",
+            "Non-state actor overtakes territory",
+        ),
+        (
+            "The army soldiers discovered an underground hideout used by the terrorists to "
+            "depot arms, ammunitions and explosives.",
+            "Disrupted weapons use",
+        ),
+        (
+            "At least 280 people were affected after inhaling poisonous gas leaked from a "
+            "chemical factory on Wednesday, police said.",
+            None,
+        ),
+    ],
+)
+def test_retaking_a_town_finding_arms_far_from_the_verb_and_a_gas_leak(
+    text: str, sub_type: str | None
+) -> None:
+    lex = lexicon("en")
+    assert rules.classify([s.text for s in split(text, lex)], lex) == sub_type
