@@ -1267,8 +1267,8 @@ def test_protests_every_summer_are_a_habit_not_an_act() -> None:
             "Non-state actor overtakes territory",
         ),
         (
-            "The army soldiers discovered an underground hideout used by the terrorists to "
-            "depot arms, ammunitions and explosives.",
+            "The Syrian Army units also discovered an underground depot containing a large "
+            "amount of weapons near Qalamoun.",
             "Disrupted weapons use",
         ),
         (
