@@ -786,3 +786,46 @@ def test_an_israeli_drone_that_also_struck_and_the_israeli_artillery() -> None:
         ("Air/drone strike", 3),
     ]
     assert all(m.actors[0].name == "Israel Defense Forces" for m in found)
+
+
+def test_a_reply_is_not_where_or_what_it_answers() -> None:
+    text = (
+        "Le Hezbollah a lancé dimanche à l'aube plus de 320 roquettes Katioucha contre 11 bases "
+        "militaires israéliennes, en riposte à l'assassinat de son commandant Fouad Chokr fin "
+        "juillet à Beyrouth.\n"
+        "Quelques minutes plus tôt, l'aviation israélienne avait mené des frappes contre des "
+        "dizaines de cibles au Liban-Sud, tuant trois combattants du Hezbollah.\n"
+        "Un soldat israélien a été tué et deux autres blessés par des éclats d'obus à Acre."
+    )
+    found = extract_events(text, language="fr", published_at="2024-08-25T11:00:00+03:30")
+    assert [(m.sub_event_type, m.place.country_code, m.place.admin1_code) for m in found] == [
+        # Not an assassination in Beirut: rockets on Israeli bases.
+        ("Shelling/artillery/missile attack", "IL", None),
+        ("Air/drone strike", "LB", "LB-JA"),
+        ("Shelling/artillery/missile attack", "IL", "IL-Z"),
+    ]
+    assert found[1].event_date == "2024-08-25" and found[1].date_precision == "day"
+    assert [(a.name, a.role) for a in found[1].actors] == [
+        ("Israel Defense Forces", "actor"),
+        ("Hezbollah", "target"),
+    ]
+    assert (found[2].fatalities, found[2].injured) == (1, 2)
+
+
+def test_soldiers_killed_in_a_bare_attack_and_a_burnt_town_hall() -> None:
+    soldiers = one(
+        "Onze soldats pakistanais ont été tués mardi soir lors d'une attaque menée par des "
+        "terroristes contre un poste de contrôle dans la province du Baloutchistan.",
+        "2024-05-22T15:00:00+03:30",
+    )
+    assert (soldiers.sub_event_type, soldiers.fatalities) == ("Armed clash", 11)
+    text = (
+        "Plus d'un million de personnes ont manifesté jeudi partout en France contre la "
+        "réforme des retraites.\n"
+        "À Bordeaux, le porche de l'hôtel de ville a été incendié."
+    )
+    found = extract_events(text, language="fr", published_at="2023-03-24T10:00:00+01:00")
+    assert [(m.sub_event_type, m.place.name) for m in found][-1] == (
+        "Looting/property destruction",
+        "Bordeaux",
+    )

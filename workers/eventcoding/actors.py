@@ -142,9 +142,13 @@ def _marked_role(
     """Return the role an explicit marker or the alias itself gives ``hit``, else None."""
     if hit.target_only:
         return "target"
-    if hit.start <= trigger[0] < hit.end:
-        # The cue opens with the name, or the name with the cue: the weapon and whose it is
-        # ("un drone israélien a tué", "des avions israéliens avaient bombardé", "une frappe
+    lead = sentence[trigger[0] : hit.start]
+    if hit.start <= trigger[0] < hit.end or (
+        trigger[0] <= hit.start < trigger[1] and len(lead) <= 3 and " " not in lead.strip()
+    ):
+        # The cue opens with the name (past an elided article: "l'aviation israélienne avait
+        # mené des frappes"), or the name with the cue: the weapon and whose it is ("un drone
+        # israélien a tué", "des avions israéliens avaient bombardé", "une frappe
         # israélienne", "غارة إسرائيلية").
         return "actor"
     c = _compiled(lex)

@@ -74,6 +74,36 @@ class _Reading:
     #: The day a claim was made ("a revendiqué jeudi"), the act's date only when nothing
     #: else in the article dates it.
     claimed_on: DateRef | None = None
+    #: A bare attack word whose object is armed forces ("soldats", "a military checkpoint").
+    armed_object: bool = False
+
+
+#: How far after "en riposte à", "in retaliation for" the act answered is told.
+_CAUSE_SPAN = 80
+
+
+def _in_cause(text: str, start: int, lex: Lexicon) -> bool:
+    """Return True when ``start`` lies in what a reply answers ("en riposte à l'assassinat de
+    Fouad Chokr", "in retaliation for the killing of"): that act is the cause, told before."""
+    opening = _cause_opening(lex)
+    for m in _reply(lex).finditer(text, max(0, start - _CAUSE_SPAN), start):
+        # "in response to" holds its preposition; "en riposte" is followed by it.
+        if opening.search(m.group()) or opening.match(text, m.end()):
+            return True
+    return False
+
+
+@cache
+def _cause_opening(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of the preposition that opens a reply's cause, right after the
+    reply word ("à", "for", "to", "على"; ``retaliation.cause``); never matches without one."""
+    words = lex.raw.get("retaliation", {}).get("cause", [])
+    return re.compile(
+        rf"\s*(?<!\w)(?:{'|'.join(words)})(?!\w)\s*$|^\s*(?:{'|'.join(words)})(?!\w)"
+        if words
+        else "(?!)",
+        re.IGNORECASE,
+    )
 
 
 def _claim_day(text: str, date: DateRef, lex: Lexicon) -> bool:
@@ -97,6 +127,7 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
         # Damascus, ...") is what the reader already knows, not news: dated this week it would
         # be a new event for every story that recalls it.
         cues = [c for c in cues if not rules.in_relative_clause(text, c.start, lex)]
+    cues = [c for c in cues if not _in_cause(text, c.start, lex)]
     if not cues:
         return None  # most sentences report no act: skip the costlier lookups
     # "Daech a revendiqué jeudi l'attentat": the day of the claim, not of the act.
@@ -134,6 +165,13 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
         reply=_reply(lex).search(text) is not None,
         claimed_on=dates.best_date([d for d in found_dates if d not in act_dates], cue.start),
     )
+    if cue.sub_event_type is None:
+        agents = [
+            (h.start, h.end)
+            for h in actor_hits
+            if any(a.name == h.name and a.role == "actor" for a in reading.actors)
+        ]
+        reading.armed_object = rules.armed_object(text, cue, lex, agents)
     _locate(reading, lex, frozenset())
     return reading
 
@@ -250,6 +288,11 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
         if h.entry.kind == "site" or not actors.speaker_or_accused(text, h.start, h.end, lex)
     ]
     found = _past_frame(text, _past_dateline(text, found), lex)
+    reply = _reply(lex).search(text, r.cue.end)
+    if reply is not None:
+        # "… en riposte à l'assassinat de Fouad Chokr à Beyrouth": where the act answered
+        # happened is not where this one did.
+        found = [h for h in found if h.start < reply.start()]
     r.towns = tuple(h.start for h in found if h.entry.kind != "country")
     r.countries = frozenset(h.entry.country for h in found if not h.ambiguous)
     all_hits = _in_cue_clause(
@@ -390,7 +433,7 @@ def _mention(
         )
         confidence = 0.75 if r.cue.strong else 0.5
     else:
-        armed = any(a.role == "target" and a.type in _ARMED for a in r.actors)
+        armed = r.armed_object or any(a.role == "target" and a.type in _ARMED for a in r.actors)
         info = rules.untyped(armed)
         event_type, sub, plover, mode = (
             info["event_type"],

@@ -217,6 +217,29 @@ def refine(cue: Cue, text: str, lex: Lexicon) -> Cue:
     return cue
 
 
+def armed_object(sentence: str, cue: Cue, lex: Lexicon, agents: list[tuple[int, int]]) -> bool:
+    """Return True when a bare attack word's object is armed forces, as the pack's Attack to
+    Armed clash refinement words them, after the cue ("attacked a military checkpoint") or,
+    for a passive cue, before it ("Onze soldats ont été tués lors d'une attaque"). Words
+    inside ``agents`` (the spans of the act's actors: "une incursion de l'armée israélienne")
+    or after an agent marker ("par des soldats") name who attacked, not whom."""
+    windows = [(cue.end, min(len(sentence), cue.end + _AFTER_WINDOW))]
+    passive = lex.raw["roles"].get("passive", [])
+    if any(re.search(p, sentence[cue.start : cue.end], re.IGNORECASE) for p in passive):
+        windows.append((max(0, cue.start - _AFTER_WINDOW), cue.start))
+    agent = _agent_before(lex)
+    for rule in lex.refinements:
+        if (rule.source, rule.target, rule.scope) != ("Attack", "Armed clash", "after"):
+            continue
+        for a, b in windows:
+            for m in rule.pattern.finditer(sentence, a, b):
+                if any(s < m.end() and m.start() < e for s, e in agents):
+                    continue
+                if agent.search(sentence, a, m.start()) is None:
+                    return True
+    return False
+
+
 @cache
 def _agent_before(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of the words that make the name after them an act's agent ("by",
