@@ -1283,3 +1283,42 @@ def test_retaking_a_town_finding_arms_far_from_the_verb_and_a_gas_leak(
 ) -> None:
     lex = lexicon("en")
     assert rules.classify([s.text for s in split(text, lex)], lex) == sub_type
+
+
+def test_strikes_in_two_countries_under_a_two_city_dateline_by_iran_backed_groups() -> None:
+    text = (
+        "WASHINGTON/BAGHDAD, Feb 2 (Reuters) - The United States carried out air strikes in "
+        "Iraq and Syria on Friday against more than 85 targets linked to Iran-backed militias."
+    )
+    found = extract_events(text, language="en", published_at="2024-02-02T18:00:00+00:00")
+    # Not Baghdad (where the story was filed), not Iran (whose militias): both countries.
+    assert [m.place.name for m in found] == ["Iraq", "Syria"]
+    chants = "Protesters in Baghdad on Friday chanted slogans hostile to Iran, the US and Israel."
+    found = extract_events(chants, language="en", published_at="2024-02-02T18:00:00+00:00")
+    assert [m.place.name for m in found] == ["Baghdad"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Militants attacked an army checkpoint, killing five soldiers and two civilians.",
+            {"fatalities": 7},
+        ),
+        ("The blast killed five and wounded ten.", {"fatalities": 5, "injured": 10}),
+        ("Gunmen killed two policemen and wounded three others.", {"fatalities": 2, "injured": 3}),
+    ],
+)
+def test_groups_joined_after_the_verb_and_no_figure_read_over_and(
+    text: str, expected: dict[str, int]
+) -> None:
+    assert casualties(text, lexicon("en")) == expected
+
+
+def test_a_state_that_struck_an_armed_group_reports_an_act() -> None:
+    found = extract_events(
+        "Israel said it struck Hezbollah targets in Lebanon on Friday.",
+        language="en",
+        published_at="2024-02-02T18:00:00+00:00",
+    )
+    assert [(m.place.name, m.event_date) for m in found] == [("Lebanon", "2024-02-02")]

@@ -319,7 +319,7 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
 #: A wire dateline at the start of a sentence: "SANAA, March 4 (Reuters) —", "Gaza City
 #: (AFP) -", "بيروت - وكالات الانباء": where the report was filed.
 _DATELINE = re.compile(
-    r"^(?:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’. -]{2,40}(?:,[^—–\n]{0,40}?)?\s*(?:\([^)\n]{1,30}\)\s*)?"
+    r"^(?:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’./ -]{2,40}(?:,[^—–\n]{0,40}?)?\s*(?:\([^)\n]{1,30}\)\s*)?"
     r"|[A-ZÀ-ÖØ-Þ][\w'’. -]{1,40}(?:,[^—–(\n]{0,40}?)?\s*\([^)\n]{1,30}\)\s*"
     r"|[\u0600-\u06ff]+(?: [\u0600-\u06ff]+)?\s+)"
     r"[—–\u0640-]{1,2}\s"
@@ -670,7 +670,7 @@ def extract(
         elif (
             r.casualties.get("fatalities")
             or any(a.type == "person" and a.role == "target" for a in r.actors)
-            or any(a.type in _ARMED_GROUPS and a.role == "actor" for a in r.actors)
+            or any(a.type in _ARMED_GROUPS for a in r.actors)
         ):
             mention = _untyped(r, out, fallback_place, version, source)
             if mention is not None:

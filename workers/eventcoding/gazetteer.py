@@ -392,6 +392,8 @@ class _Context:
     destination_before: re.Pattern[str]
     #: Where a weapon came from ("tirés depuis le Golan", "fired from Lebanon").
     origin_before: re.Pattern[str]
+    #: A name that makes an adjective with what follows it ("Iran-backed", "US-led").
+    compound_after: re.Pattern[str]
     street_before: re.Pattern[str]
     street_after: re.Pattern[str]
     #: A comma or the language's "and" ("et", "y", "و" written onto the next word).
@@ -448,6 +450,9 @@ def _context(lex: Lexicon) -> _Context:
         ),
         origin_before=re.compile(
             rf"(?:{'|'.join(raw.get('origin_markers', ['(?!)']))})\s*$", flags
+        ),
+        compound_after=re.compile(
+            rf"(?:{'|'.join(raw.get('compound_markers', ['(?!)']))})(?!\w)", flags
         ),
         locative_before=re.compile(rf"(?:{'|'.join(raw['locative_markers'])})\s*$", flags),
         adjective_phrase=re.compile(phrase, flags),
@@ -553,6 +558,9 @@ def find(
                 if follower.isupper() or (words[i + n] in _ARTICLES and i + n + 1 < len(tokens)):
                     # "Tal Tamr", "Ras al-Ain": the start of a longer name we lack.
                     continue
+            if ctx.compound_after.match(sentence, end):
+                # "Iran-backed militias", "US-led coalition": whose, not where.
+                continue
             before = sentence[max(0, start - 40) : start]
             if ctx.street_before.search(before) or ctx.street_after.match(sentence, end):
                 # "Plaza de Bolívar", "rue de Paris", "شارع بغداد": a street or a square named
@@ -654,14 +662,36 @@ def on_the_way(sentence: str, first: Hit, second: Hit, lex: Lexicon) -> bool:
     )
 
 
+def _countries_joined(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]:
+    """Return the countries joined by "and" or commas after a preposition of place ("air
+    strikes in Iraq and Syria": an event in each, ACLED's rule), [] when fewer than two are,
+    no such preposition leads them, or they bound a border ("the border between Lebanon and
+    Israel": one act)."""
+    countries = sorted(hits, key=lambda h: h.start)
+    if len(countries) < 2 or on_the_way(sentence, countries[0], countries[1], lex):
+        return []
+    if not locative(sentence, countries[0].start, lex):
+        return []  # "chants hostile to Iran, the US and Israel": not where anything happened
+    chain = [countries[0]]
+    for hit in countries[1:]:
+        between = sentence[chain[-1].end : hit.start]
+        if len(between) > 20 or not _context(lex).coordination.search(between):
+            break
+        chain.append(hit)
+    names = {h.entry.country for h in chain}
+    return chain if len(chain) > 1 and len(names) == len(chain) else []
+
+
 def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]:
     """Return the places joined by commas or the language's "and" (``coordination``) that lie
     in different provinces ("à Bagdad et à Babil": two events, ACLED's rule), else the single
     most specific hit."""
     below_country = sorted((h for h in hits if h.entry.kind != "country"), key=lambda h: h.start)
+    ctx = _context(lex)
+    if not below_country:
+        return _countries_joined(sentence, hits, lex) or most_specific(hits)
     if len(below_country) < 2:
         return most_specific(hits)
-    ctx = _context(lex)
     first = below_country[0]
     if on_the_way(sentence, first, below_country[1], lex):
         return [replace(first, near=True)]

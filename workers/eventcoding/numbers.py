@@ -119,6 +119,8 @@ def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> in
             break  # nor over a dash or a credit: "Jan 1 (AP) — Gunmen killed" has no 1
         if any(_bare(w) in _age_words(lex) for w in skipped):
             break  # nor over an age: "un adolescent de 16 ans a été tué" is one death
+        if any(_joined(lex)[0].search(" " + w) for w in skipped):
+            break  # nor over "and": "killed five and wounded ten" wounded ten, not five
         value = parse_number(
             " ".join(head[-4:]), lex.language, at_end=True, table=lex.raw.get("number_words")
         )
@@ -400,6 +402,30 @@ def _joined_group(sentence: str, end: int, lex: Lexicon, reach: int) -> tuple[in
     return 0, False
 
 
+def _joined_after(sentence: str, pos: int, lex: Lexicon) -> int:
+    """Return the figure of a second group of victims joined after the one read from ``pos``
+    ("killing five soldiers and two civilians": 2; "tuant trois policiers et un civil": 1), 0
+    when none is: the join must come within four words, and a casualty phrase of its own
+    ("killing five and wounding ten") is another count."""
+    join = _joined(lex)[0]
+    words = sentence[pos : pos + _WINDOW].split()[:6]
+    for i in range(1, min(5, len(words))):
+        if not join.search(" " + words[i]) or words[i - 1].endswith((",", ";", ".")):
+            continue
+        rest = " ".join(words[i + 1 : i + 4])
+        if any(p.search(rest) for _, _, p, _ in _casualty_patterns(lex)):
+            return 0
+        tail = sentence[pos:].split(maxsplit=i + 1)
+        if len(tail) <= i + 1:
+            return 0
+        offset = sentence.index(tail[i + 1], pos + len(" ".join(tail[: i + 1])))
+        value = _count_at(sentence[offset : offset + _WINDOW].split()[:4], lex)
+        if value is None and _one_person_at(sentence[offset : offset + _WINDOW].split()[:3], lex):
+            value = 1
+        return value if value is not None and 0 < value <= _MAX_COUNT else 0
+    return 0
+
+
 def casualties(sentence: str, lex: Lexicon, *, reach: int = 2) -> dict[str, int]:
     """Return ``{"fatalities": n, "injured": m}`` for what ``sentence`` states (lowest figure).
 
@@ -435,6 +461,11 @@ def casualties(sentence: str, lex: Lexicon, *, reach: int = 2) -> dict[str, int]
             else:
                 value = number_after(sentence, found.end(), lex)
                 one = value is None and person_after(sentence, found.end(), lex)
+                if value is not None or one:
+                    # "killing five soldiers and two civilians": both groups.
+                    joined = _joined_after(sentence, found.end(), lex)
+                    if joined:
+                        value, one = (1 if value is None else value) + joined, False
             if one:
                 singles.add(key)
                 continue
