@@ -484,3 +484,21 @@ def test_occupation_aircraft_and_snipers_are_the_idf_and_a_road_leads_to_no_plac
     )
     found = extract_events(protest, language="ar", published_at=PUB)
     assert [m.place.name for m in found] == ["Basra", "Basra"]
+
+
+def test_a_us_drone_killed_a_nujaba_commander_and_later_is_the_same_day() -> None:
+    text = (
+        "قتل قيادي بارز في حركة النجباء، ظهر أمس الخميس، إثر غارة بطائرة مسيرة أمريكية "
+        "استهدفت سيارته في شارع فلسطين شرقي العاصمة العراقية بغداد.\n"
+        "وفي وقت لاحق، تعرضت قاعدة عين الأسد الجوية في محافظة الأنبار لهجوم بثلاث طائرات مسيرة."
+    )
+    found = extract_events(text, language="ar", published_at="2024-01-05T10:00:00+03:00")
+    # The drone is the US's; the commander "في حركة النجباء" (of the movement) its target.
+    assert [(a.name, a.role) for a in found[0].actors] == [
+        ("US forces", "actor"),
+        ("Harakat al-Nujaba", "target"),
+    ]
+    assert [(m.place.admin1_code, m.event_date) for m in found] == [
+        ("IQ-BG", "2024-01-04"),
+        ("IQ-AN", "2024-01-04"),
+    ]

@@ -46,6 +46,8 @@ class _Compiled:
     actor_after: re.Pattern[str]
     #: Act nouns in an alias ("Israeli raids", "frappes américaines", "غارة إسرائيلية").
     act_nouns: re.Pattern[str]
+    #: Weapon nouns in an alias ("US drones", "طائرة مسيرة أمريكية"): whose weapon it is.
+    weapon_nouns: re.Pattern[str]
     target_before: re.Pattern[str]
     source_before: re.Pattern[str]
     source_after: re.Pattern[str]
@@ -79,6 +81,7 @@ def _compiled(lex: Lexicon) -> _Compiled:
         actor_before=re.compile(rf"{_either(roles['actor_before'])}\s*$", re.IGNORECASE),
         actor_after=re.compile(_either(roles.get("actor_after", [])), re.IGNORECASE),
         act_nouns=re.compile(_either(roles.get("act_nouns", [])), re.IGNORECASE),
+        weapon_nouns=re.compile(_either(roles.get("weapon_nouns", [])), re.IGNORECASE),
         target_before=re.compile(rf"{_either(roles['target_before'])}\s*$", re.IGNORECASE),
         source_before=re.compile(rf"{_either(roles.get('source_before', []))}\s*$", re.IGNORECASE),
         source_after=re.compile(rf"\s*{_either(roles.get('source_after', []))}", re.IGNORECASE),
@@ -167,6 +170,10 @@ def _marked_role(
         return "actor"
     if c.target_before.search(before) or hit.type == "person":
         return "target"
+    if c.weapon_nouns.search(sentence, hit.start, hit.end):
+        # "إثر غارة بطائرة مسيرة أمريكية": the aircraft, drone or gun is its owner's, who
+        # used it, unless a marker made it the target (a drone shot down, a tank hit).
+        return "actor"
     return None
 
 
