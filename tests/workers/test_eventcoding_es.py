@@ -242,3 +242,32 @@ def test_bases_hit_by_drones_and_rockets_and_the_dead_of_the_attack_told_before(
         ("Air/drone strike", "SY-DY", "2024-02-05"),
         ("Shelling/artillery/missile attack", "IQ-AN", "2024-02-04"),
     ]
+
+
+def test_tanks_destroyed_by_hamas_and_a_daily_toll_across_gaza() -> None:
+    text = (
+        "Las Brigadas Ezzeddin Al-Qassam, brazo armado del Movimiento de Resistencia Islámica "
+        "de Palestina (HAMAS), anunciaron el domingo que sus combatientes destruyeron tres "
+        "tanques Merkava israelíes en el oeste de Jan Yunis.\n"
+        "Además, los combatientes emboscaron a una fuerza israelí que se había atrincherado en "
+        "una casa, causando muertos y heridos entre los soldados.\n"
+        "Mientras tanto, al menos 90 palestinos murieron en las últimas 24 horas por los "
+        "bombardeos israelíes en distintas zonas de Gaza, según el Ministerio de Salud."
+    )
+    found = extract_events(text, language="es", published_at="2024-03-04T12:00:00-03:30")
+    # Hamas's full name is not Hezbollah's "Resistencia Islámica"; "una casa, causando
+    # muertos" is no toll of one; a day's toll across Gaza is no one event.
+    assert [(m.sub_event_type, m.place.name, m.fatalities) for m in found] == [
+        ("Armed clash", "Khān Yūnis", None),
+        ("Armed clash", "Khān Yūnis", None),
+    ]
+    assert [(a.name, a.role) for a in found[0].actors] == [("Hamas", "actor")]
+
+
+def test_protesters_who_stormed_and_set_fire_to_an_embassy_rioted() -> None:
+    text = (
+        "Cientos de manifestantes iraquíes irrumpieron en la madrugada del jueves en la "
+        "embajada de Suecia en Bagdad y le prendieron fuego."
+    )
+    found = extract_events(text, language="es", published_at="2023-07-21T18:00:00-03:30")
+    assert [m.sub_event_type for m in found] == ["Violent demonstration"]

@@ -121,6 +121,8 @@ def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> in
             break  # nor over an age: "un adolescent de 16 ans a été tué" is one death
         if any(_joined(lex)[0].search(" " + w) for w in skipped):
             break  # nor over "and": "killed five and wounded ten" wounded ten, not five
+        if any(w.endswith((",", ";", "\u060c")) for w in skipped):
+            break  # nor out of the clause: "en una casa, causando muertos" is no one dead
         value = parse_number(
             " ".join(head[-4:]), lex.language, at_end=True, table=lex.raw.get("number_words")
         )
