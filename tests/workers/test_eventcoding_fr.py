@@ -829,3 +829,23 @@ def test_soldiers_killed_in_a_bare_attack_and_a_burnt_town_hall() -> None:
         "Looting/property destruction",
         "Bordeaux",
     )
+
+
+def test_groups_beyond_the_levant_and_a_hyphenated_iranian_province() -> None:
+    text = (
+        "Deux policiers ont été tués dans la nuit de samedi à dimanche lorsque des individus "
+        "armés ont ouvert le feu sur leur véhicule près de la ville de Zahedan.\n"
+        "Le groupe terroriste Jaish al-Adl a revendiqué l'attaque.\n"
+        "Les forces de sécurité ont arrêté lundi trois suspects dans la province du "
+        "Sistan-Baloutchistan."
+    )
+    found = extract_events(text, language="fr", published_at="2024-02-18T10:00:00+03:30")
+    assert [a.name for a in found[0].actors if a.role == "actor"] == ["Jaish al-Adl"]
+    # "Baloutchistan" after "Sistan-" is Iran's province, not Pakistan's.
+    assert {m.place.country_code for m in found} == {"IR"}
+    sahel = one(
+        "Une centaine de soldats ont été tués mardi lors d'une attaque contre une base militaire "
+        "au Burkina Faso, revendiquée par le Groupe de soutien à l'islam et aux musulmans.",
+        "2024-06-12T14:00:00+01:00",
+    )
+    assert [(a.name, a.role) for a in sahel.actors] == [("JNIM", "actor")]

@@ -541,6 +541,13 @@ def find(
             # The name's own article, written before the word the index keys ("al-Alam").
             head = i - 1 if i > 0 and words[i - 1] in _ARTICLES else i
             if (
+                head > 0
+                and sentence[tokens[head - 1][1] : tokens[head][0]] == "-"
+                and sentence[tokens[head - 1][0]].isupper()
+            ):
+                # "Sistan-Baloutchistan": the second half of a longer name, not Pakistan's.
+                continue
+            if (
                 (words[head] in _ARTICLES)
                 and head > 1
                 and sentence[tokens[head - 1][0]].isupper()
