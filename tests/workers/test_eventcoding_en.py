@@ -1322,3 +1322,21 @@ def test_a_state_that_struck_an_armed_group_reports_an_act() -> None:
         published_at="2024-02-02T18:00:00+00:00",
     )
     assert [(m.place.name, m.event_date) for m in found] == [("Lebanon", "2024-02-02")]
+
+
+def test_a_headline_verb_in_the_present_and_towns_of_a_strike_told_in_a_province() -> None:
+    text = (
+        "Syrian, Russian jets pound Idlib after deadly Homs drone attack\n"
+        "Syrian and Russian warplanes carried out dozens of air strikes on rebel-held towns in "
+        "Idlib province on Friday, killing at least 11 civilians.\n"
+        "The strikes hit the towns of Sarmin and Ariha, according to the White Helmets."
+    )
+    found = extract_events(text, language="en", published_at="2023-10-06T15:00:00+03:00")
+    # The headline's act is the jets' on Idlib, not the drone attack on Homs it follows.
+    assert (found[0].sub_event_type, found[0].place.name) == ("Air/drone strike", "Idlib")
+    # One event in each town the strikes hit, the toll told once.
+    assert [(m.place.name, m.fatalities) for m in found[2:]] == [
+        ("Arīḩā", None),
+        ("Sarmīn", None),
+    ]
+    assert {m.event_date for m in found[1:]} == {"2023-10-06"}

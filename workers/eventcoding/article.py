@@ -666,7 +666,15 @@ def extract(
                     date_precision=r.date.precision,
                 )
             out[i] = (anchor_reading, anchor_mention)
-            out.append((r, _retold(anchor_mention, r, source)))
+            told = _retold(anchor_mention, r, source)
+            finer = _finer_places(anchor_mention.place, r.places)
+            if not finer:
+                out.append((r, told))
+            for k, place in enumerate(finer):
+                # "The strikes hit the towns of Sarmin, Ariha and Jisr al-Shughur": the act
+                # told in a province is one event in each town (ACLED); its toll once.
+                kept = told if k == 0 else replace(told, fatalities=None, injured=None)
+                out.append((r, replace(kept, place=place)))
         elif (
             r.casualties.get("fatalities")
             or any(a.type == "person" and a.role == "target" for a in r.actors)
@@ -833,6 +841,20 @@ def _inherited_place(previous: list[EventMention]) -> Place | None:
     for m in previous:
         places.setdefault(m.start, set()).add(m.place.name)
     return next((m.place for m in reversed(previous) if len(places[m.start]) == 1), None)
+
+
+def _finer_places(coarse: Place, places: list[Place]) -> list[Place]:
+    """Return ``places`` when they all lie inside ``coarse`` (a country or a province) and are
+    finer than it, else []: the towns a sentence names of an act first told at that level."""
+    if coarse.geo_precision < _PROVINCE or not places:
+        return []
+    inside = all(
+        p.country_code == coarse.country_code
+        and p.geo_precision < coarse.geo_precision
+        and (coarse.admin1_code is None or p.admin1_code == coarse.admin1_code)
+        for p in places
+    )
+    return list(places) if inside else []
 
 
 def _retold(anchor: EventMention, r: _Reading, source: str) -> EventMention:
