@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -22,7 +22,7 @@ from schemas.events import Actor, EventMention, Place
 
 from . import actors, dates, gazetteer, numbers, rules, syntax
 from .dates import DateRef
-from .lexicon import Lexicon, compile_any
+from .lexicon import Lexicon, compile_any, literal_keys, may_match
 from .sentences import Sentence, clauses, split
 
 #: Same-length replacements, so offsets into the normalised text are offsets into the original.
@@ -85,12 +85,22 @@ _CAUSE_SPAN = 80
 def _in_cause(text: str, start: int, lex: Lexicon) -> bool:
     """Return True when ``start`` lies in what a reply answers ("en riposte à l'assassinat de
     Fouad Chokr", "in retaliation for the killing of"): that act is the cause, told before."""
+    return any(a <= start < a + _CAUSE_SPAN for a in _causes(text, lex))
+
+
+@lru_cache(maxsize=64)
+def _causes(text: str, lex: Lexicon) -> tuple[int, ...]:
+    """Return where the causes a sentence's reply words open begin (cached: every cue of a
+    sentence asks, and most sentences have none)."""
+    if not may_match(_reply_keys(lex), text.lower()):
+        return ()
     opening = _cause_opening(lex)
-    for m in _reply(lex).finditer(text, max(0, start - _CAUSE_SPAN), start):
+    return tuple(
+        m.end()
+        for m in _reply(lex).finditer(text)
         # "in response to" holds its preposition; "en riposte" is followed by it.
-        if opening.search(m.group()) or opening.match(text, m.end()):
-            return True
-    return False
+        if opening.search(m.group()) or opening.match(text, m.end())
+    )
 
 
 @cache
@@ -162,7 +172,7 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
         casualties=casualties,
         intercepted=rules.intercepted(text, lex),
         exclude=exclude,
-        reply=_reply(lex).search(text) is not None,
+        reply=_replies(text, lex),
         claimed_on=dates.best_date([d for d in found_dates if d not in act_dates], cue.start),
     )
     if cue.sub_event_type is None:
@@ -288,7 +298,7 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
         if h.entry.kind == "site" or not actors.speaker_or_accused(text, h.start, h.end, lex)
     ]
     found = _past_frame(text, _past_dateline(text, found), lex)
-    reply = _reply(lex).search(text, r.cue.end)
+    reply = _reply(lex).search(text, r.cue.end) if _replies(text, lex) else None
     if reply is not None:
         # "… en riposte à l'assassinat de Fouad Chokr à Beyrouth": where the act answered
         # happened is not where this one did.
@@ -524,6 +534,18 @@ def _shares_party(generic: _Reading, typed: _Reading, *, told_before: bool) -> b
     if {a.name for a in generic.actors if a.role == "actor"} & t:
         return False
     return told_before or not g or not t or bool(g & t)
+
+
+def _replies(text: str, lex: Lexicon) -> bool:
+    """Return True when ``text`` says its act answers another ("en riposte", "in response
+    to", "ردا على"); a literal test first, since few sentences do."""
+    return may_match(_reply_keys(lex), text.lower()) and _reply(lex).search(text) is not None
+
+
+@cache
+def _reply_keys(lex: Lexicon) -> tuple[str, ...] | None:
+    """Return the literals one of which every reply word holds (``retaliation``)."""
+    return literal_keys(lex.raw.get("retaliation", {}).get("patterns", []))
 
 
 @cache

@@ -110,6 +110,7 @@ def _vague_value(prefix: str, lex: Lexicon) -> int | None:
 def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> int | None:
     """Return the count written just before ``pos``, allowing ``skip`` words in between."""
     words = sentence[max(0, pos - _WINDOW) : pos].split()[-6:]
+    ages, join = _age_words(lex), _joined(lex)[0]
     for drop in range(skip + 1):
         head = words[: len(words) - drop]
         skipped = words[len(head) :]
@@ -117,9 +118,9 @@ def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> in
             break  # never skip over an ordinal or a figure ("un 11eme convoi")
         if any(not any(ch.isalpha() for ch in w) or w.startswith("(") for w in skipped):
             break  # nor over a dash or a credit: "Jan 1 (AP) — Gunmen killed" has no 1
-        if any(_bare(w) in _age_words(lex) for w in skipped):
+        if any(_bare(w) in ages for w in skipped):
             break  # nor over an age: "un adolescent de 16 ans a été tué" is one death
-        if any(_joined(lex)[0].search(" " + w) for w in skipped):
+        if any(join.search(" " + w) for w in skipped):
             break  # nor over "and": "killed five and wounded ten" wounded ten, not five
         if any(w.endswith((",", ";", "\u060c")) for w in skipped):
             break  # nor out of the clause: "en una casa, causando muertos" is no one dead
@@ -454,8 +455,12 @@ def casualties(sentence: str, lex: Lexicon, *, reach: int = 2) -> dict[str, int]
                     and person_before(sentence, end, lex)
                     and number_after(sentence, found.end(), lex) is None
                 )
-                joined, is_range = _joined_group(sentence, end, lex, reach)
-                if joined and (value is not None or one):
+                joined, is_range = (
+                    _joined_group(sentence, end, lex, reach)
+                    if value is not None or one
+                    else (0, False)
+                )
+                if joined:
                     # "12 protesters and five policemen", "three soldiers and a civilian";
                     # a range's lower figure is ACLED's ("between 5 and 10": 5).
                     here = 1 if value is None else value

@@ -217,6 +217,13 @@ def refine(cue: Cue, text: str, lex: Lexicon) -> Cue:
     return cue
 
 
+@cache
+def _passive(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of the language's passive voice (``roles.passive``)."""
+    words = lex.raw["roles"].get("passive", [])
+    return re.compile("|".join(f"(?:{w})" for w in words) or "(?!)", re.IGNORECASE)
+
+
 def armed_object(sentence: str, cue: Cue, lex: Lexicon, agents: list[tuple[int, int]]) -> bool:
     """Return True when a bare attack word's object is armed forces, as the pack's Attack to
     Armed clash refinement words them, after the cue ("attacked a military checkpoint") or,
@@ -224,8 +231,7 @@ def armed_object(sentence: str, cue: Cue, lex: Lexicon, agents: list[tuple[int, 
     inside ``agents`` (the spans of the act's actors: "une incursion de l'armée israélienne")
     or after an agent marker ("par des soldats") name who attacked, not whom."""
     windows = [(cue.end, min(len(sentence), cue.end + _AFTER_WINDOW))]
-    passive = lex.raw["roles"].get("passive", [])
-    if any(re.search(p, sentence[cue.start : cue.end], re.IGNORECASE) for p in passive):
+    if _passive(lex).search(sentence, cue.start, cue.end):
         windows.append((max(0, cue.start - _AFTER_WINDOW), cue.start))
     agent = _agent_before(lex)
     for rule in lex.refinements:
