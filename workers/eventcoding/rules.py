@@ -218,6 +218,16 @@ def refine(cue: Cue, text: str, lex: Lexicon) -> Cue:
 
 
 @cache
+def _clash_objects(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
+    """Return the patterns of the pack's Attack to Armed clash refinement (armed objects)."""
+    return tuple(
+        rule.pattern
+        for rule in lex.refinements
+        if (rule.source, rule.target, rule.scope) == ("Attack", "Armed clash", "after")
+    )
+
+
+@cache
 def _passive(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of the language's passive voice (``roles.passive``)."""
     words = lex.raw["roles"].get("passive", [])
@@ -234,11 +244,9 @@ def armed_object(sentence: str, cue: Cue, lex: Lexicon, agents: list[tuple[int, 
     if _passive(lex).search(sentence, cue.start, cue.end):
         windows.append((max(0, cue.start - _AFTER_WINDOW), cue.start))
     agent = _agent_before(lex)
-    for rule in lex.refinements:
-        if (rule.source, rule.target, rule.scope) != ("Attack", "Armed clash", "after"):
-            continue
+    for pattern in _clash_objects(lex):
         for a, b in windows:
-            for m in rule.pattern.finditer(sentence, a, b):
+            for m in pattern.finditer(sentence, a, b):
                 if any(s < m.end() and m.start() < e for s, e in agents):
                     continue
                 if agent.search(sentence, a, m.start()) is None:
