@@ -849,3 +849,30 @@ def test_groups_beyond_the_levant_and_a_hyphenated_iranian_province() -> None:
         "2024-06-12T14:00:00+01:00",
     )
     assert [(a.name, a.role) for a in sahel.actors] == [("JNIM", "actor")]
+
+
+def test_a_headline_in_the_present_a_long_gap_to_the_drones_and_a_claimed_attack() -> None:
+    text = (
+        "La Résistance islamique en Irak frappe Haïfa avec des drones\n"
+        "La Résistance islamique en Irak a annoncé dans un communiqué avoir ciblé, à l'aube de "
+        "ce mercredi, une cible vitale dans le port de Haïfa, dans le nord des territoires "
+        "occupés, avec des drones.\n"
+        "La veille au soir, la Résistance avait revendiqué une attaque similaire contre la "
+        "ville d'Eilat."
+    )
+    found = extract_events(text, language="fr", published_at="2024-06-12T08:00:00+03:30")
+    assert [(m.sub_event_type, m.place.name, m.event_date) for m in found] == [
+        ("Air/drone strike", "Haifa", "2024-06-12"),
+        ("Air/drone strike", "Haifa", "2024-06-12"),
+        ("Attack", "Eilat", "2024-06-11"),
+    ]
+
+
+def test_the_group_the_authorities_suspect_is_the_actor() -> None:
+    text = (
+        "Au moins cinq personnes ont été tuées dimanche soir dans l'explosion d'une voiture "
+        "piégée à l'entrée de la ville de Tikrit.\n"
+        "Aucun groupe n'a revendiqué l'attentat, mais les autorités soupçonnent Daech."
+    )
+    found = extract_events(text, language="fr", published_at="2023-09-18T12:00:00+03:30")
+    assert [(a.name, a.role) for a in found[1].actors] == [("Islamic State", "actor")]

@@ -116,6 +116,12 @@ def _cause_opening(lex: Lexicon) -> re.Pattern[str]:
     )
 
 
+def _claimed(text: str, lex: Lexicon) -> bool:
+    """Return True when ``text`` claims an act and denies nothing ("a revendiqué une attaque",
+    not "n'a pas revendiqué")."""
+    return bool(rules.claim_words(lex).search(text)) and lex.negation.search(text) is None
+
+
 def _claim_day(text: str, date: DateRef, lex: Lexicon) -> bool:
     """Return True when ``date`` follows a claim word with at most a date's own words between
     ("a revendiqué jeudi", "claimed responsibility on Thursday"): when the claim was made, not
@@ -701,6 +707,9 @@ def extract(
             r.casualties.get("fatalities")
             or any(a.type == "person" and a.role == "target" for a in r.actors)
             or any(a.type in _ARMED_GROUPS for a in r.actors)
+            # "la Résistance avait revendiqué une attaque contre la ville d'Eilat": a claimed
+            # act with a place of its own is news, though the claimant is not in the data.
+            or (r.places and _claimed(r.sentence.text, lex))
         ):
             mention = _untyped(r, out, fallback_place, version, source)
             if mention is not None:
