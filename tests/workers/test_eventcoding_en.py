@@ -1340,3 +1340,30 @@ def test_a_headline_verb_in_the_present_and_towns_of_a_strike_told_in_a_province
         ("Sarmīn", None),
     ]
     assert {m.event_date for m in found[1:]} == {"2023-10-06"}
+
+
+def test_a_may_dateline_is_no_modal_and_gaza_officials_are_no_second_place() -> None:
+    text = (
+        "Israeli strike on Rafah tent camp kills 45, Gaza officials say\n"
+        "GAZA, May 26 (Reuters) - An Israeli air strike on a camp for displaced people in "
+        "Rafah killed at least 45 people on Sunday night, Palestinian health officials said."
+    )
+    found = extract_events(text, language="en", published_at="2024-05-26T20:00:00+03:00")
+    assert [(m.place.name, m.fatalities) for m in found] == [("Rafaḩ", 45), ("Rafaḩ", 45)]
+    assert found[1].event_date == "2024-05-26" and found[1].date_precision == "day"
+    # Still a modal: "may strike" is no act.
+    may = "The army may strike Rafah on Sunday."
+    assert extract_events(may, language="en", published_at="2024-05-26T20:00:00+03:00") == []
+    # Where officials speak and nothing else is named, their town stands.
+    alone = "A grenade attack on a bar killed six on Wednesday, Ila Orangun police told reporters."
+    assert [m.place.name for m in extract_events(alone, language="en", published_at=PUB)] == [
+        "Ila Orangun"
+    ]
+
+
+def test_a_toll_since_the_protests_erupted_is_no_one_event() -> None:
+    text = (
+        "At least seven people have been killed since the protests erupted on Saturday at "
+        "the funeral of Mahsa Amini in the Kurdish city of Saqqez, according to Hengaw."
+    )
+    assert extract_events(text, language="en", published_at="2022-09-22T10:00:00+03:30") == []

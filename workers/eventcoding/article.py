@@ -304,6 +304,9 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
         if h.entry.kind == "site" or not actors.speaker_or_accused(text, h.start, h.end, lex)
     ]
     found = _past_frame(text, _past_dateline(text, found), lex)
+    spoken = [h for h in found if gazetteer.spoken_for(text, h, lex)]
+    if spoken and len(spoken) < len(found):
+        found = [h for h in found if h not in spoken]
     reply = _reply(lex).search(text, r.cue.end) if _replies(text, lex) else None
     if reply is not None:
         # "… en riposte à l'assassinat de Fouad Chokr à Beyrouth": where the act answered

@@ -394,6 +394,8 @@ class _Context:
     origin_before: re.Pattern[str]
     #: A name that makes an adjective with what follows it ("Iran-backed", "US-led").
     compound_after: re.Pattern[str]
+    #: Who speaks after a name ("Gaza officials say"): whose officials, maybe not where.
+    speaker_after: re.Pattern[str]
     street_before: re.Pattern[str]
     street_after: re.Pattern[str]
     #: A comma or the language's "and" ("et", "y", "و" written onto the next word).
@@ -451,6 +453,9 @@ def _context(lex: Lexicon) -> _Context:
         origin_before=re.compile(
             rf"(?:{'|'.join(raw.get('origin_markers', ['(?!)']))})\s*$", flags
         ),
+        speaker_after=re.compile(
+            rf"\s+(?:{'|'.join(raw.get('speaker_markers', ['(?!)']))})", flags
+        ),
         compound_after=re.compile(
             rf"(?:{'|'.join(raw.get('compound_markers', ['(?!)']))})(?!\w)", flags
         ),
@@ -458,6 +463,13 @@ def _context(lex: Lexicon) -> _Context:
         adjective_phrase=re.compile(phrase, flags),
         adjectives=tuple((re.compile(rf"^(?:{a})$", flags), c) for a, c in adjs.items()),
     )
+
+
+def spoken_for(sentence: str, hit: Hit, lex: Lexicon) -> bool:
+    """Return True when the place ``hit`` names whose officials speak ("Gaza officials say",
+    "Ila Orangun police told"): where the report comes from, a place of the act only when the
+    sentence names no other."""
+    return _context(lex).speaker_after.match(sentence, hit.end) is not None
 
 
 def locative(sentence: str, start: int, lex: Lexicon) -> bool:
