@@ -876,3 +876,26 @@ def test_the_group_the_authorities_suspect_is_the_actor() -> None:
     )
     found = extract_events(text, language="fr", published_at="2023-09-18T12:00:00+03:30")
     assert [(a.name, a.role) for a in found[1].actors] == [("Islamic State", "actor")]
+
+
+def test_two_convoys_told_by_province_then_by_town_a_falling_rocket_and_downed_drones() -> None:
+    text = (
+        "Deux convois de la coalition dirigée par les États-Unis ont été pris pour cible, "
+        "dimanche soir, par des engins explosifs dans les provinces de Dhi Qar et de Babel.\n"
+        "La première explosion a visé un convoi près de Nasiriyah, tandis que la seconde a "
+        "frappé un autre convoi à Hilla.\n"
+        "Par ailleurs, une roquette Katioucha s'est abattue lundi matin près de l'aéroport "
+        "international de Bagdad.\n"
+        "La veille, deux drones piégés avaient été abattus près de l'aéroport de Bagdad."
+    )
+    found = extract_events(text, language="fr", published_at="2021-05-24T11:00:00+04:30")
+    rows = [(m.sub_event_type, m.place.admin1_code, m.event_date, m.fatalities) for m in found]
+    # Each town is told on the day of its province's convoy; a rocket that fell is no
+    # interception; drones shot down are no dead.
+    assert rows[2:4] == [
+        ("Remote explosive/landmine/IED", "IQ-DQ", "2021-05-23", None),
+        ("Remote explosive/landmine/IED", "IQ-BB", "2021-05-23", None),
+    ]
+    assert rows[4] == ("Shelling/artillery/missile attack", "IQ-BG", "2021-05-24", None)
+    assert not found[4].intercepted
+    assert rows[5] == ("Disrupted weapons use", "IQ-BG", "2021-05-23", None)

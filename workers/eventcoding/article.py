@@ -614,7 +614,12 @@ def extract(
             and 0 < r.sentence.index - p.sentence.index <= _INHERIT_WINDOW
             and _same_side(m.actors, r.actors)
         ]
-        prior = previous[-1] if previous else None
+        # Of the places one sentence told the act at, the one this sentence is in ("in Dhi
+        # Qar and Babil" and then "près de Nasiriyah"), else the last told.
+        prior = next(
+            (m for m in reversed(previous) if r.places and _same_ground(m.place, r.places[0])),
+            previous[-1] if previous else None,
+        )
         if prior is None and not r.places and r.date is None and not r.reply:
             kin = _kin(r, out)
             if kin is not None:

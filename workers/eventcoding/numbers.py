@@ -350,6 +350,13 @@ def _grievance(lex: Lexicon) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{'|'.join(markers)})\s*$", re.IGNORECASE)
 
 
+def _weapons_before(sentence: str, end: int, lex: Lexicon) -> bool:
+    """Return True when a weapon noun of the counts ends the words right before ``end``
+    ("deux drones piégés avaient été abattus"): what the phrase counts is weapons."""
+    tail = " ".join(sentence[max(0, end - _WINDOW) : end].split()[-3:])
+    return any(p.search(tail) for _, p, _ in _count_patterns(lex))
+
+
 def _before_subset(sentence: str, end: int, lex: Lexicon) -> int:
     """Return where the figure of the casualty phrase at ``end`` is read back from: before a
     subset clause ("At least 18 Palestinians, including six children, were killed": 18)."""
@@ -448,6 +455,8 @@ def casualties(sentence: str, lex: Lexicon, *, reach: int = 2) -> dict[str, int]
             if before:
                 end = _before_subset(sentence, found.start(), lex)
                 value = number_before(sentence, end, lex, skip=reach)
+                if value is not None and _weapons_before(sentence, end, lex):
+                    value = None  # "deux drones avaient été abattus": shot down, no dead
                 # "A soldier was killed": one person; but "the soldier killed two gunmen"
                 # names the killer, and the figure after is the toll.
                 one = (
