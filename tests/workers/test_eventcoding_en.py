@@ -1367,3 +1367,16 @@ def test_a_toll_since_the_protests_erupted_is_no_one_event() -> None:
         "the funeral of Mahsa Amini in the Kurdish city of Saqqez, according to Hengaw."
     )
     assert extract_events(text, language="en", published_at="2022-09-22T10:00:00+03:30") == []
+
+
+def test_a_town_that_opens_a_clause_frames_only_its_own_clause() -> None:
+    text = (
+        "In Lahore, protesters torched the residence of a senior army commander on Wednesday, "
+        "while in Peshawar they set fire to a radio station."
+    )
+    found = extract_events(text, language="en", published_at="2023-05-10T12:00:00+05:00")
+    assert [m.place.name for m in found] == ["Lahore"]
+    framed = "In Gaza, thousands marched in Khan Younis on Friday."
+    assert [m.place.name for m in extract_events(framed, language="en", published_at=PUB)] == [
+        "Khān Yūnis"
+    ]

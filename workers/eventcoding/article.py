@@ -372,7 +372,10 @@ def _past_frame(text: str, hits: list[gazetteer.Hit], lex: Lexicon) -> list[gaze
         or not text[first.end :].lstrip().startswith((",", "\u060c"))
     ):
         return hits
-    rest = [h for h in hits if h.start > first.end]
+    # The towns it frames are in its clause: "In Lahore, protesters torched …, while in
+    # Peshawar they set fire …" names two places, the second framing nothing.
+    end = next((b for a, b in clauses(text, lex) if a <= first.start < b), len(text))
+    rest = [h for h in hits if first.end < h.start < end]
     if not any(h.entry.kind != "country" for h in rest):
         return hits
     return [h for h in hits if h is not first]
