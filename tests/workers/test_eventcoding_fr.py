@@ -899,3 +899,21 @@ def test_two_convoys_told_by_province_then_by_town_a_falling_rocket_and_downed_d
     assert rows[4] == ("Shelling/artillery/missile attack", "IQ-BG", "2021-05-24", None)
     assert not found[4].intercepted
     assert rows[5] == ("Disrupted weapons use", "IQ-BG", "2021-05-23", None)
+
+
+def test_us_navy_helicopters_that_sank_houthi_boats() -> None:
+    m = one(
+        "Des hélicoptères de la marine américaine ont coulé dimanche trois embarcations des "
+        "forces armées yéménites en mer Rouge, tuant dix combattants.",
+        "2023-12-31T09:00:00+03:30",
+    )
+    assert (m.sub_event_type, m.place.name, m.fatalities) == (
+        "Air/drone strike",
+        "Red Sea (off Yemen)",
+        10,
+    )
+    # The navy named inside the cue, before its verb, is the subject: the actor.
+    assert [(a.name, a.role) for a in m.actors] == [
+        ("US forces", "actor"),
+        ("Ansar Allah (Houthis)", "target"),
+    ]

@@ -48,6 +48,9 @@ class _Compiled:
     act_nouns: re.Pattern[str]
     #: Weapon nouns in an alias ("US drones", "طائرة مسيرة أمريكية"): whose weapon it is.
     weapon_nouns: re.Pattern[str]
+    #: An active verb right after a name inside the cue: its subject ("hélicoptères de la
+    #: marine américaine ont coulé").
+    subject_verb: re.Pattern[str]
     target_before: re.Pattern[str]
     source_before: re.Pattern[str]
     source_after: re.Pattern[str]
@@ -82,6 +85,7 @@ def _compiled(lex: Lexicon) -> _Compiled:
         actor_after=re.compile(_either(roles.get("actor_after", [])), re.IGNORECASE),
         act_nouns=re.compile(_either(roles.get("act_nouns", [])), re.IGNORECASE),
         weapon_nouns=re.compile(_either(roles.get("weapon_nouns", [])), re.IGNORECASE),
+        subject_verb=re.compile(_either(roles.get("subject_verb", [])), re.IGNORECASE),
         target_before=re.compile(rf"{_either(roles['target_before'])}\s*$", re.IGNORECASE),
         source_before=re.compile(rf"{_either(roles.get('source_before', []))}\s*$", re.IGNORECASE),
         source_after=re.compile(rf"\s*{_either(roles.get('source_after', []))}", re.IGNORECASE),
@@ -165,6 +169,11 @@ def _marked_role(
         c.actor_before.search(before)
         or c.blamed_before.search(before)
         or c.actor_after.match(sentence, hit.end)
+        or (
+            trigger[0] <= hit.start
+            and hit.end < trigger[1]
+            and c.subject_verb.match(sentence, hit.end)
+        )
         or c.act_nouns.search(sentence, hit.start, hit.end)
     ):
         return "actor"
