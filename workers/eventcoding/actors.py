@@ -18,7 +18,7 @@ from typing import Any
 from schemas.events import Actor, Role
 
 from . import numbers, syntax
-from .lexicon import KeyIndex, Lexicon, compile_any, expand, literal_keys, shared
+from .lexicon import KeyIndex, Lexicon, compile_any, either, expand, literal_keys, shared
 
 _LOOKBACK = 80
 
@@ -60,12 +60,6 @@ class _Compiled:
     passive: re.Pattern[str]
 
 
-def _either(patterns: list[str]) -> str:
-    """Return the regex alternation of ``patterns`` as one group; one that never matches when
-    the list is empty (a pack without such markers)."""
-    return f"(?:{'|'.join(patterns)})" if patterns else "(?!)"
-
-
 @cache
 def _compiled(lex: Lexicon) -> _Compiled:
     entries: list[tuple[str, str | None, re.Pattern[str], bool, tuple[str, ...] | None]] = []
@@ -77,22 +71,27 @@ def _compiled(lex: Lexicon) -> _Compiled:
                 keys = literal_keys(aliases)
                 entries.append((actor["name"], actor.get("type"), pattern, target_only, keys))
     roles = lex.raw["roles"]
-    blamed = _either(roles.get("blamed_before", []))
+    blamed = either(roles.get("blamed_before", []))
     return _Compiled(
         entries=tuple(entries),
         index=KeyIndex.build([e[4] for e in entries]),
-        actor_before=re.compile(rf"{_either(roles['actor_before'])}\s*$", re.IGNORECASE),
-        actor_after=re.compile(_either(roles.get("actor_after", [])), re.IGNORECASE),
-        act_nouns=re.compile(_either(roles.get("act_nouns", [])), re.IGNORECASE),
-        weapon_nouns=re.compile(_either(roles.get("weapon_nouns", [])), re.IGNORECASE),
-        subject_verb=re.compile(_either(roles.get("subject_verb", [])), re.IGNORECASE),
-        target_before=re.compile(rf"{_either(roles['target_before'])}\s*$", re.IGNORECASE),
-        source_before=re.compile(rf"{_either(roles.get('source_before', []))}\s*$", re.IGNORECASE),
-        source_after=re.compile(rf"\s*{_either(roles.get('source_after', []))}", re.IGNORECASE),
+        actor_before=re.compile(rf"{either(roles['actor_before'])}\s*$", re.IGNORECASE),
+        actor_after=re.compile(either(roles.get("actor_after", [])), re.IGNORECASE),
+        act_nouns=re.compile(either(roles.get("act_nouns", [])), re.IGNORECASE),
+        weapon_nouns=re.compile(either(roles.get("weapon_nouns", [])), re.IGNORECASE),
+        subject_verb=re.compile(either(roles.get("subject_verb", [])), re.IGNORECASE),
+        target_before=re.compile(rf"{either(roles['target_before'])}\s*$", re.IGNORECASE),
+        source_before=re.compile(rf"{either(roles.get('source_before', []))}\s*$", re.IGNORECASE),
+        source_after=re.compile(rf"\s*{either(roles.get('source_after', []))}", re.IGNORECASE),
         blamed_before=re.compile(rf"{blamed}\s*$", re.IGNORECASE),
         accusing=re.compile(rf"(?<!\w){blamed}", re.IGNORECASE),
         passive=compile_any(roles["passive"]),
     )
+
+
+def passive(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of the language's passive voice (``roles.passive``)."""
+    return _compiled(lex).passive
 
 
 @cache

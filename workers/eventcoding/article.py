@@ -22,7 +22,7 @@ from schemas.events import Actor, EventMention, Place
 
 from . import actors, dates, gazetteer, numbers, rules, syntax
 from .dates import DateRef
-from .lexicon import Lexicon, compile_any, literal_keys, may_match
+from .lexicon import Lexicon, compile_any, either, literal_keys, may_match
 from .sentences import Sentence, clauses, split
 
 #: Same-length replacements, so offsets into the normalised text are offsets into the original.
@@ -107,13 +107,8 @@ def _causes(text: str, lex: Lexicon) -> tuple[int, ...]:
 def _cause_opening(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of the preposition that opens a reply's cause, right after the
     reply word ("à", "for", "to", "على"; ``retaliation.cause``); never matches without one."""
-    words = lex.raw.get("retaliation", {}).get("cause", [])
-    return re.compile(
-        rf"\s*(?<!\w)(?:{'|'.join(words)})(?!\w)\s*$|^\s*(?:{'|'.join(words)})(?!\w)"
-        if words
-        else "(?!)",
-        re.IGNORECASE,
-    )
+    words = either(lex.raw.get("retaliation", {}).get("cause", []))
+    return re.compile(rf"\s*(?<!\w){words}(?!\w)\s*$|^\s*{words}(?!\w)", re.IGNORECASE)
 
 
 def _claimed(text: str, lex: Lexicon) -> bool:
@@ -593,7 +588,7 @@ def extract(
         reading = _read(s, lex, found, nlp)
         if reading is not None:
             readings.extend(_parallel(reading, lex, found, nlp))
-        elif rules.claim_words(lex).search(s.text) and not lex.negation.search(s.text):
+        elif _claimed(s.text, lex):
             # A claim that names no act (a denial is none).
             claims.append((s.index, _claimants(s.text, lex)))
         anchor = dates.best_date(found, 0) or anchor

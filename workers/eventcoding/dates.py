@@ -209,19 +209,19 @@ def find_dates(sentence: str, lex: Lexicon, pub: dt.date, anchor: DateRef | None
     for m in p.year.finditer(sentence):
         if int(m.group("year")) <= pub.year:
             add(m, dt.date(int(m.group("year")), 1, 1), "year")
-    if anchor is not None and may_match(p.same_day_keys, lowered):
-        for m in p.same_day.finditer(sentence):
-            add(m, anchor.date, anchor.precision)
-    if anchor is not None and may_match(p.day_before_keys, lowered):
-        for m in p.day_before.finditer(sentence):
+    # Told from the narrative's last date: the same day, the day before, some days before
+    # (as the week ending three days before); an anchor coarser than a day stays as it is.
+    from_anchor: tuple[tuple[re.Pattern[str], tuple[str, ...] | None, int, DatePrecision], ...] = (
+        (p.same_day, p.same_day_keys, 0, "day"),
+        (p.day_before, p.day_before_keys, 1, "day"),
+        (p.earlier, p.earlier_keys, 3, "week"),
+    )
+    for pattern, keys, back, precision in from_anchor:
+        if anchor is None or not may_match(keys, lowered):
+            continue
+        for m in pattern.finditer(sentence):
             if anchor.precision == "day":
-                add(m, anchor.date - dt.timedelta(days=1), "day")
-            else:
-                add(m, anchor.date, anchor.precision)
-    if anchor is not None and may_match(p.earlier_keys, lowered):
-        for m in p.earlier.finditer(sentence):
-            if anchor.precision == "day":
-                add(m, anchor.date - dt.timedelta(days=3), "week")
+                add(m, anchor.date - dt.timedelta(days=back), precision)
             else:
                 add(m, anchor.date, anchor.precision)
     return out

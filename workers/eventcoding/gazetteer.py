@@ -20,7 +20,7 @@ import pycountry
 
 from schemas.events import Place
 
-from .lexicon import Lexicon, shared
+from .lexicon import Lexicon, either, shared
 
 Kind = Literal["site", "town", "area", "province", "country"]
 #: Lower is more specific: the place tied to an act is the most specific one named.
@@ -423,43 +423,28 @@ def _context(lex: Lexicon) -> _Context:
         phrase = rf"(?<!\w){heads}\s+(?:[\w-]+\s+){{0,2}}?(?P<adj>{alts})(?!\w)"
     flags = re.IGNORECASE
     return _Context(
-        province_before=re.compile(rf"(?:{'|'.join(raw['province_markers'])})\s*$", flags),
+        province_before=re.compile(rf"{either(raw['province_markers'])}\s*$", flags),
         province_after=re.compile(
-            rf"\s*(?:{'|'.join(raw.get('province_markers_after', []))})(?!\w)"
-            if raw.get("province_markers_after")
-            else r"(?!)",
-            flags,
+            rf"\s*{either(raw.get('province_markers_after', []))}(?!\w)", flags
         ),
-        region_before=re.compile(rf"(?:{'|'.join(raw['region_markers'])})\s*$", flags),
+        region_before=re.compile(rf"{either(raw['region_markers'])}\s*$", flags),
         coordination=re.compile("|".join([",", "،", *raw["coordination"]]), flags),
         apposition=re.compile(
-            rf"\s*[,،]\s*(?:{'|'.join(raw.get('apposition_markers', ['(?!)']))})(?!\w)", flags
+            rf"\s*[,،]\s*{either(raw.get('apposition_markers', []))}(?!\w)", flags
         ),
-        near_before=re.compile(rf"(?:{'|'.join(raw['near_markers'])})\s*$", flags),
-        near_any=re.compile(rf"(?<!\w)(?:{'|'.join(raw['near_markers'])})(?!\w)", flags),
+        near_before=re.compile(rf"{either(raw['near_markers'])}\s*$", flags),
+        near_any=re.compile(rf"(?<!\w){either(raw['near_markers'])}(?!\w)", flags),
         between_before=re.compile(
-            rf"(?<!\w)(?:{'|'.join(raw.get('between_markers', ['(?!)']))})\s+(?:\S+\s+){{0,3}}$",
+            rf"(?<!\w){either(raw.get('between_markers', []))}\s+(?:\S+\s+){{0,3}}$",
             flags,
         ),
-        street_before=re.compile(
-            rf"(?:{'|'.join(raw.get('street_markers', ['(?!)']))})\s*$", flags
-        ),
-        street_after=re.compile(
-            rf"\s+(?:{'|'.join(raw.get('street_markers_after', ['(?!)']))})(?!\w)", flags
-        ),
-        destination_before=re.compile(
-            rf"(?:{'|'.join(raw.get('destination_markers', ['(?!)']))})\s*$", flags
-        ),
-        origin_before=re.compile(
-            rf"(?:{'|'.join(raw.get('origin_markers', ['(?!)']))})\s*$", flags
-        ),
-        speaker_after=re.compile(
-            rf"\s+(?:{'|'.join(raw.get('speaker_markers', ['(?!)']))})", flags
-        ),
-        compound_after=re.compile(
-            rf"(?:{'|'.join(raw.get('compound_markers', ['(?!)']))})(?!\w)", flags
-        ),
-        locative_before=re.compile(rf"(?:{'|'.join(raw['locative_markers'])})\s*$", flags),
+        street_before=re.compile(rf"{either(raw.get('street_markers', []))}\s*$", flags),
+        street_after=re.compile(rf"\s+{either(raw.get('street_markers_after', []))}(?!\w)", flags),
+        destination_before=re.compile(rf"{either(raw.get('destination_markers', []))}\s*$", flags),
+        origin_before=re.compile(rf"{either(raw.get('origin_markers', []))}\s*$", flags),
+        speaker_after=re.compile(rf"\s+{either(raw.get('speaker_markers', []))}", flags),
+        compound_after=re.compile(rf"{either(raw.get('compound_markers', []))}(?!\w)", flags),
+        locative_before=re.compile(rf"{either(raw['locative_markers'])}\s*$", flags),
         adjective_phrase=re.compile(phrase, flags),
         adjectives=tuple((re.compile(rf"^(?:{a})$", flags), c) for a, c in adjs.items()),
     )

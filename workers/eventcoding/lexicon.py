@@ -274,6 +274,12 @@ def _read(name: str) -> dict[str, Any]:
     return data
 
 
+def either(patterns: Sequence[str]) -> str:
+    """Return the regex alternation of ``patterns`` as one group to embed in a larger pattern;
+    one that never matches when there are none (a pack without such markers)."""
+    return f"(?:{'|'.join(patterns)})" if patterns else "(?!)"
+
+
 def compile_any(patterns: list[str], *, bounded: bool = False) -> re.Pattern[str]:
     """Return one case-insensitive regex matching any of ``patterns`` (APOS = either quote).
 

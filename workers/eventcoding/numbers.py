@@ -15,7 +15,7 @@ from typing import Any
 
 from text_to_num import text2num
 
-from .lexicon import Lexicon, compile_any, literal_keys, may_match
+from .lexicon import Lexicon, compile_any, either, literal_keys, may_match
 
 _DIGITS = re.compile(r"\d{1,3}(?:[  .,]\d{3})+|\d+")
 #: Beyond this a "count" is a year or a troop total, not a number of weapons or victims.
@@ -336,18 +336,16 @@ def _casualty_patterns(lex: Lexicon) -> tuple[_CasualtyPattern, ...]:
 
 @cache
 def _subset(lex: Lexicon) -> re.Pattern[str]:
-    markers = "|".join(lex.raw.get("subset_markers", [])) or "(?!)"
-    return re.compile(rf"[,،(]\s*(?:{markers})(?!\w)[^,،()]*[,،)]?\s*$", re.IGNORECASE)
+    markers = either(lex.raw.get("subset_markers", []))
+    return re.compile(rf"[,،(]\s*{markers}(?!\w)[^,،()]*[,،)]?\s*$", re.IGNORECASE)
 
 
 @cache
 def _grievance(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of the words that make a death the crowd's grievance, not the act's
     toll ("احتجاجا على مقتل", "protesting the killing"), anchored where the toll phrase starts."""
-    markers = lex.raw.get("grievance_markers", {}).get("patterns", [])
-    if not markers:
-        return re.compile("(?!)")
-    return re.compile(rf"(?<!\w)(?:{'|'.join(markers)})\s*$", re.IGNORECASE)
+    markers = either(lex.raw.get("grievance_markers", {}).get("patterns", []))
+    return re.compile(rf"(?<!\w){markers}\s*$", re.IGNORECASE)
 
 
 def _weapons_before(sentence: str, end: int, lex: Lexicon) -> bool:
@@ -369,11 +367,11 @@ def _before_subset(sentence: str, end: int, lex: Lexicon) -> int:
 def _joined(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Return the pattern of the word joining two groups of victims ("and", "et", "y"), which
     must end the text searched, and that of a range's first word ("between", "entre")."""
-    joins = "|".join(lex.raw["places"].get("coordination", [])) or "(?!)"
-    ranges = "|".join(lex.raw.get("number_ranges", [])) or "(?!)"
+    joins = either(lex.raw["places"].get("coordination", []))
+    ranges = either(lex.raw.get("number_ranges", []))
     return (
-        re.compile(rf"\s(?:{joins})\s*$", re.IGNORECASE),
-        re.compile(rf"(?<!\w)(?:{ranges})(?!\w)", re.IGNORECASE),
+        re.compile(rf"\s{joins}\s*$", re.IGNORECASE),
+        re.compile(rf"(?<!\w){ranges}(?!\w)", re.IGNORECASE),
     )
 
 

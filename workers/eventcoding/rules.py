@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from . import actors, numbers
-from .lexicon import Lexicon, compile_any, literal_keys, may_match, shared
+from .lexicon import Lexicon, compile_any, either, literal_keys, may_match, shared
 from .sentences import clauses, comma_scope
 
 #: How far before a cue a negation is looked for (about twenty words).
@@ -227,13 +227,6 @@ def _clash_objects(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
     )
 
 
-@cache
-def _passive(lex: Lexicon) -> re.Pattern[str]:
-    """Return the pattern of the language's passive voice (``roles.passive``)."""
-    words = lex.raw["roles"].get("passive", [])
-    return re.compile("|".join(f"(?:{w})" for w in words) or "(?!)", re.IGNORECASE)
-
-
 def armed_object(sentence: str, cue: Cue, lex: Lexicon, agents: list[tuple[int, int]]) -> bool:
     """Return True when a bare attack word's object is armed forces, as the pack's Attack to
     Armed clash refinement words them, after the cue ("attacked a military checkpoint") or,
@@ -241,7 +234,7 @@ def armed_object(sentence: str, cue: Cue, lex: Lexicon, agents: list[tuple[int, 
     inside ``agents`` (the spans of the act's actors: "une incursion de l'armée israélienne")
     or after an agent marker ("par des soldats") name who attacked, not whom."""
     windows = [(cue.end, min(len(sentence), cue.end + _AFTER_WINDOW))]
-    if _passive(lex).search(sentence, cue.start, cue.end):
+    if actors.passive(lex).search(sentence, cue.start, cue.end):
         windows.append((max(0, cue.start - _AFTER_WINDOW), cue.start))
     agent = _agent_before(lex)
     for pattern in _clash_objects(lex):
@@ -258,8 +251,7 @@ def armed_object(sentence: str, cue: Cue, lex: Lexicon, agents: list[tuple[int, 
 def _agent_before(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of the words that make the name after them an act's agent ("by",
     "par", "برصاص"), anchored at the end of the text searched."""
-    words = lex.raw["roles"].get("agent_before", [])
-    return re.compile(rf"(?:{'|'.join(words)})\s*$" if words else "(?!)", re.IGNORECASE)
+    return re.compile(rf"{either(lex.raw['roles'].get('agent_before', []))}\s*$", re.IGNORECASE)
 
 
 @cache
