@@ -342,6 +342,39 @@ def test_provinces_of_every_country_come_from_iso_3166_2(text: str, code: str) -
     assert (m.place.admin1_code, m.place.geo_precision) == (code, 3)
 
 
+@pytest.mark.parametrize(
+    ("town", "code", "admin1"),
+    [
+        ("Zahedan", "IR-11", "Sistan and Baluchestan"),
+        ("Peshawar", "PK-KP", "Khyber Pakhtunkhwa"),
+        ("Maiduguri", "NG-BO", "Borno"),
+        ("Kandahar", "AF-KAN", "Kandahar"),
+    ],
+)
+def test_towns_beyond_the_region_have_their_iso_province_and_its_english_name(
+    town: str, code: str, admin1: str
+) -> None:
+    [m] = extract_events(
+        f"Gunmen killed two police officers in {town} on Tuesday.", language="en", published_at=PUB
+    )
+    assert (m.place.admin1_code, m.place.admin1, m.place.geo_precision) == (code, admin1, 1)
+
+
+def test_a_town_and_its_province_reported_apart_are_one_event_beyond_the_region() -> None:
+    # The merge rule joins a province-level report to a town of that province: it needs the
+    # town's ISO province, which towns outside the region lacked.
+    town = extract_events(
+        "Gunmen killed two police officers in Zahedan on Tuesday.", language="en", published_at=PUB
+    )
+    province = extract_events(
+        "Gunmen killed two policemen in Sistan and Baluchestan province on Tuesday.",
+        language="en",
+        published_at=PUB,
+    )
+    assert province[0].place.geo_precision == 3
+    assert len(merge.merge_mentions([*town, *province])) == 1
+
+
 def test_a_politician_at_a_rally_is_no_protest() -> None:
     assert (
         extract_events(

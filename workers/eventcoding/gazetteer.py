@@ -201,16 +201,20 @@ _GENERIC = frozenset(
 
 def _subdivisions() -> dict[Any, list[str]]:
     """Return the top-level ISO 3166-2 subdivisions that are provinces, with their names in
-    English and in pycountry's French and Spanish, minus names that are only generic words."""
+    English and in pycountry's French and Spanish, and GeoNames' English name where the towns
+    snapshot has one ("Sistan and Baluchestan" beside "Sīstān va Balūchestān"), minus names
+    that are only generic words."""
     out: dict[Any, list[str]] = {}
     translations = [
         gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang])
         for lang in ("fr", "es")
     ]
+    english = shared("towns").get("admin1_names", {})
     for sub in pycountry.subdivisions:
         if sub.parent_code is not None or sub.type not in _PROVINCE_TYPES:
             continue
         forms = [str(sub.name), *(t.gettext(sub.name) for t in translations)]
+        forms += [english[sub.code]] if sub.code in english else []
         kept = [
             f
             for f in dict.fromkeys(forms)
@@ -253,7 +257,9 @@ def index() -> dict[str, tuple[Entry, ...]]:
     towns_by_name: dict[str, Entry] = {}
     seats = _seats(places.get("nearest_seat_admin1", {}))
     for town in shared("towns")["towns"]:
+        # The region's provinces are curated; elsewhere the snapshot's matched ISO code.
         code = places["geonames_admin1"].get(town["country"], {}).get(town["geonames_admin1"])
+        code = code or town.get("admin1")
         if code is None and town["country"] in seats:
             code = _nearest_seat(seats[town["country"]], town["lat"], town["lon"])
         entry = Entry(
@@ -279,7 +285,12 @@ def index() -> dict[str, tuple[Entry, ...]]:
             parent = towns_by_name[normalize(town_name)]
             for name in names:
                 put(name, parent, guarded=False)
-    province_names = {p["code"]: p["name"] for p in places["provinces"]}
+    # Exported admin1 names: curated for the region, GeoNames' English names elsewhere
+    # (ACLED writes "Sistan and Baluchestan", not ISO's "Sīstān va Balūchestān").
+    province_names = {
+        **shared("towns").get("admin1_names", {}),
+        **{p["code"]: p["name"] for p in places["provinces"]},
+    }
     for key, entries in table.items():
         table[key] = [_with_admin1(e, province_names) for e in entries]
     for prov in places["provinces"]:
@@ -292,7 +303,8 @@ def index() -> dict[str, tuple[Entry, ...]]:
     for sub, forms in _subdivisions().items():
         if sub.country_code in curated:
             continue  # Iraq's provinces are curated with their exonyms
-        entry = Entry(forms[0], "province", sub.country_code, sub.code, forms[0], None, None)
+        label = province_names.get(sub.code, forms[0])
+        entry = Entry(label, "province", sub.country_code, sub.code, label, None, None)
         for form in forms:
             put(form, entry, guarded=True)
         for form in places.get("province_aliases", {}).get(sub.code, []):

