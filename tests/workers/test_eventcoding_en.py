@@ -1191,7 +1191,7 @@ def test_another_kind_of_act_right_after_one_happened_there_and_then() -> None:
     assert [m.place.name for m in other] == ["Janīn", "Israel"]
 
 
-def test_clauses_apart_in_a_country_whose_provinces_the_data_lacks() -> None:
+def test_clauses_apart_in_two_towns_of_a_country_beyond_the_region() -> None:
     found = extract_events(
         "In the western town of Kisumu, thousands marched peacefully on Friday, while in Mombasa"
         " police arrested dozens of demonstrators.",
