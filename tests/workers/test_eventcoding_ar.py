@@ -502,3 +502,9 @@ def test_a_us_drone_killed_a_nujaba_commander_and_later_is_the_same_day() -> Non
         ("IQ-BG", "2024-01-04"),
         ("IQ-AN", "2024-01-04"),
     ]
+
+
+@pytest.mark.parametrize("charge", ["متهما بقتل", "بتهمة قتل"])
+def test_a_man_arrested_for_a_killing_is_an_arrest_without_its_toll(charge: str) -> None:
+    m = one(f"اعتقلت الشرطة رجلا {charge} ثلاثة مدنيين في جنين أمس.")
+    assert (m.sub_event_type, m.fatalities) == ("Arrests", None)

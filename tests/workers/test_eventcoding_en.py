@@ -1413,3 +1413,51 @@ def test_a_town_that_opens_a_clause_frames_only_its_own_clause() -> None:
     assert [m.place.name for m in extract_events(framed, language="en", published_at=PUB)] == [
         "Khān Yūnis"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Russian missiles struck Dnipropetrovsk region on Friday, killing three.", "UA-12"),
+        ("Russian drones struck the Kharkiv region on Friday, killing three.", "UA-63"),
+        ("Russian drones struck Kharkiv oblast on Friday, killing three.", "UA-63"),
+        ("Gunmen killed 12 villagers in Kaduna State on Friday.", "NG-KD"),
+    ],
+)
+def test_a_region_oblast_or_state_after_a_name_is_the_province(text: str, code: str) -> None:
+    m = one(text)
+    assert (m.place.admin1_code, m.place.geo_precision) == (code, 3)
+    assert (
+        one(
+            text.replace(" region", "").replace(" oblast", "").replace(" State", "")
+        ).place.geo_precision
+        == 1
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israeli forces raided Jenin on Friday, killing two.",
+        "Israeli troops stormed Jenin on Friday, killing two Palestinians.",
+    ],
+)
+def test_a_raid_killing_people_is_an_attack_with_its_toll(text: str) -> None:
+    m = one(text)
+    assert (m.sub_event_type, m.fatalities) == ("Attack", 2)
+
+
+def test_what_someone_is_accused_of_is_no_act_and_no_toll() -> None:
+    accused = "He was accused of killing civilians in Jenin on Friday."
+    assert extract_events(accused, language="en", published_at=PUB) == []
+    m = one("Police arrested a man in Jenin on Friday suspected of killing three people.")
+    assert (m.sub_event_type, m.fatalities) == ("Arrests", None)
+    # The charge governs only the act it names: the arrest of people accused of ties stands.
+    m = one("Security forces detained 304 people in Ankara on Friday accused of having ties.")
+    assert m.sub_event_type == "Arrests"
+    # A strike on those accused of an attack is the strike, not the attack.
+    m = one(
+        "Government jets launched airstrikes on rebels in Idlib on Friday it accused of carrying"
+        " out a chlorine attack."
+    )
+    assert m.sub_event_type == "Air/drone strike"

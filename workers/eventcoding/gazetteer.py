@@ -400,6 +400,8 @@ class _Context:
     #: Languages that put the word after the name ("Marib province"); never matches if none.
     province_after: re.Pattern[str]
     region_before: re.Pattern[str]
+    #: The region word after the name ("Kharkiv region"): the province of that name if any.
+    region_after: re.Pattern[str]
     near_before: re.Pattern[str]
     destination_before: re.Pattern[str]
     #: Where a weapon came from ("tirés depuis le Golan", "fired from Lebanon").
@@ -440,6 +442,9 @@ def _context(lex: Lexicon) -> _Context:
             rf"\s*{either(raw.get('province_markers_after', []))}(?!\w)", flags
         ),
         region_before=re.compile(rf"{either(raw['region_markers'])}\s*$", flags),
+        region_after=re.compile(
+            rf"\s*{either(raw.get('region_markers_after', []))}(?!\w)", flags
+        ),
         coordination=re.compile("|".join([",", "،", *raw["coordination"]]), flags),
         apposition=re.compile(
             rf"\s*[,،]\s*{either(raw.get('apposition_markers', []))}(?!\w)", flags
@@ -588,7 +593,11 @@ def find(
                 or ctx.province_after.match(sentence, end) is not None
             )
             # "la région de Kirkouk" is the province where one is curated, else the town.
-            as_province = named_province or ctx.region_before.search(before) is not None
+            as_province = (
+                named_province
+                or ctx.region_before.search(before) is not None
+                or ctx.region_after.match(sentence, end) is not None
+            )
             key = " ".join(words[i : i + n])
             entry = min(
                 entries,

@@ -342,9 +342,15 @@ def _subset(lex: Lexicon) -> re.Pattern[str]:
 
 @cache
 def _grievance(lex: Lexicon) -> re.Pattern[str]:
-    """Return the pattern of the words that make a death the crowd's grievance, not the act's
-    toll ("احتجاجا على مقتل", "protesting the killing"), anchored where the toll phrase starts."""
-    markers = either(lex.raw.get("grievance_markers", {}).get("patterns", []))
+    """Return the pattern of the words that make a death the crowd's grievance or a charge,
+    not the act's toll ("احتجاجا على مقتل", "protesting the killing", "suspected of killing"),
+    anchored where the toll phrase starts."""
+    markers = either(
+        [
+            *lex.raw.get("grievance_markers", {}).get("patterns", []),
+            *lex.raw.get("allegation_markers", {}).get("patterns", []),
+        ]
+    )
     return re.compile(rf"(?<!\w){markers}\s*$", re.IGNORECASE)
 
 

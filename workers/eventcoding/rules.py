@@ -257,13 +257,17 @@ def _agent_before(lex: Lexicon) -> re.Pattern[str]:
 @cache
 def _grievance(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of a grievance ("pour dénoncer les", "احتجاجا على") ending at most
-    two words before a cue (``grievance_markers``), or of people named by the protest they
-    led ("organizers of the", "منظمي"; ``crowd_references``) right before it."""
+    two words before a cue (``grievance_markers``), of a charge ending at most three words
+    before it ("accused of carrying out a"; ``allegation_markers``), or of people named by the
+    protest they led ("organizers of the", "منظمي"; ``crowd_references``) right before it."""
     markers = lex.raw.get("grievance_markers", {}).get("patterns", [])
+    charges = lex.raw.get("allegation_markers", {}).get("patterns", [])
     references = lex.raw.get("crowd_references", {}).get("patterns", [])
     alternatives = []
     if markers:
         alternatives.append(rf"(?:{'|'.join(markers)})\s*(?:[\w'’-]+\s+){{0,2}}")
+    if charges:
+        alternatives.append(rf"(?:{'|'.join(charges)})\s+(?:[\w'’-]+\s+){{0,3}}")
     if references:
         alternatives.append(rf"(?:{'|'.join(references)})\s*")
     if not alternatives:
@@ -272,9 +276,11 @@ def _grievance(lex: Lexicon) -> re.Pattern[str]:
 
 
 def _grieved(sentence: str, start: int, lex: Lexicon) -> bool:
-    """Return True when the cue at ``start`` names what a crowd denounces, or the protest
-    whose organizers the sentence names, not an act of the sentence ("rallied to denounce the
-    US strikes", "تظاهروا احتجاجا على الغارات", "اعتقلت ستة من منظمي الاحتجاجات")."""
+    """Return True when the cue at ``start`` names what a crowd denounces, what someone is
+    charged with, or the protest whose organizers the sentence names, not an act of the
+    sentence ("rallied to denounce the US strikes", "تظاهروا احتجاجا على الغارات", "accused of
+    killing civilians", "اعتقلت ستة من منظمي الاحتجاجات"). A charge governs only the act it
+    names: "detained 300 people accused of having ties" is still an arrest."""
     return _grievance(lex).search(sentence, max(0, start - 60), start) is not None
 
 
