@@ -1461,3 +1461,82 @@ def test_what_someone_is_accused_of_is_no_act_and_no_toll() -> None:
         " out a chlorine attack."
     )
     assert m.sub_event_type == "Air/drone strike"
+
+
+def test_a_wire_datelines_date_is_the_filing_day_not_the_acts() -> None:
+    m = one(
+        "KHARTOUM, June 15 (Reuters) - Shelling by the RSF killed at least 27 people in El"
+        " Fasher on Friday, medical sources said.",
+        published_at="2024-06-15T09:00:00+00:00",
+    )
+    assert (m.event_date, m.date_text) == ("2024-06-14", "Friday")
+    alone = one(
+        "KHARTOUM, June 15 (Reuters) - Shelling killed at least 27 people in El Fasher.",
+        published_at="2024-06-16T09:00:00+00:00",
+    )
+    assert alone.event_date == "2024-06-15"
+
+
+@pytest.mark.parametrize(
+    ("words", "date", "precision"),
+    [
+        ("last year", "2023-01-01", "year"),
+        ("earlier this year", "2024-01-01", "year"),
+        ("earlier this month", "2024-06-01", "month"),
+        ("last month", "2024-05-01", "month"),
+    ],
+)
+def test_years_and_this_month_relative_to_publication(
+    words: str, date: str, precision: str
+) -> None:
+    m = one(f"Gunmen killed 12 people in El Geneina {words}.", "2024-06-15T09:00:00+00:00")
+    assert (m.event_date, m.date_precision, m.date_text) == (date, precision, words)
+
+
+def test_the_city_named_by_its_kind_is_the_town_of_the_act_just_before() -> None:
+    found = extract_events(
+        "Shelling killed at least 27 people in El Fasher on Friday. The army said its aircraft"
+        " struck RSF positions east of the city on Saturday, killing dozens of fighters.",
+        language="en",
+        published_at="2024-06-15T09:00:00+00:00",
+    )
+    strike = found[-1]
+    assert strike.sub_event_type == "Air/drone strike"
+    assert (strike.place.name, strike.place.geo_precision) == ("El Fasher", 2)
+
+
+def test_a_reference_point_in_the_frames_apposition_does_not_replace_it() -> None:
+    m = one(
+        "In Omdurman, across the Nile from Khartoum, army troops clashed with RSF fighters on"
+        " Friday."
+    )
+    assert (m.place.name, m.place.geo_precision) == ("Omdurman", 1)
+    # A town after the frame that is no reference point is still the act's place.
+    m = one("In Gaza, thousands marched in Khan Younis on Friday.")
+    assert m.place.name == "Khān Yūnis"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "Hundreds of people protested in Port Sudan on Friday against the war. Police fired"
+            " tear gas to disperse them.",
+        ),
+        (
+            "fr",
+            "Des centaines de personnes ont manifesté vendredi à Port-Soudan contre la guerre. La"
+            " police a tiré des gaz lacrymogènes pour les disperser.",
+        ),
+    ],
+)
+def test_how_police_met_a_crowd_told_next_makes_it_a_protest_with_intervention(
+    language: str, text: str
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.sub_event_type for m in found] == ["Protest with intervention"]
+    # The first sentence alone is a peaceful protest: the second one refines it.
+    first = text.split(". ", maxsplit=1)[0] + "."
+    alone = extract_events(first, language=language, published_at=PUB)
+    assert [m.sub_event_type for m in alone] == ["Peaceful protest"]

@@ -353,6 +353,17 @@ def _past_dateline(text: str, hits: list[gazetteer.Hit]) -> list[gazetteer.Hit]:
     return after or hits
 
 
+def _dateline_dates_dropped(text: str, found: list[DateRef]) -> list[DateRef]:
+    """Return ``found`` without the date of the sentence's dateline when the sentence gives
+    another ("KHARTOUM, June 15 (Reuters) - Shelling … killed 27 people on Friday": filed on
+    the 15th, the act on the 14th); alone, the dateline's date stands."""
+    line = _DATELINE.match(text)
+    if line is None:
+        return found
+    after = [d for d in found if d.start >= line.end()]
+    return after or found
+
+
 def _past_frame(text: str, hits: list[gazetteer.Hit], lex: Lexicon) -> list[gazetteer.Hit]:
     """Return ``hits`` without the scene-setting place that opens the sentence ("In Gaza,
     thousands marched in Khan Younis", "وفي قطاع غزة، استشهد … في حي الشجاعية") when the
@@ -370,10 +381,25 @@ def _past_frame(text: str, hits: list[gazetteer.Hit], lex: Lexicon) -> list[gaze
     # The towns it frames are in its clause: "In Lahore, protesters torched …, while in
     # Peshawar they set fire …" names two places, the second framing nothing.
     end = next((b for a, b in clauses(text, lex) if a <= first.start < b), len(text))
-    rest = [h for h in hits if first.end < h.start < end]
+    # A reference point in the frame's own apposition describes it: "In Omdurman, across
+    # the Nile from Khartoum, troops clashed" is Omdurman's clash.
+    described = [h for h in hits if _describes(text, first, h, lex)]
+    rest = [h for h in hits if first.end < h.start < end and h not in described]
     if not any(h.entry.kind != "country" for h in rest):
-        return hits
+        return [h for h in hits if h not in described]
     return [h for h in hits if h is not first]
+
+
+def _describes(text: str, frame: gazetteer.Hit, hit: gazetteer.Hit, lex: Lexicon) -> bool:
+    """Return True when ``hit`` stands in a short phrase right after ``frame``'s comma that
+    places it by a near marker ("In Omdurman, across the Nile from Khartoum,")."""
+    between = text[frame.end : hit.start].strip()
+    return (
+        between[:1] in (",", "\u060c")
+        and len(between.split()) <= 7
+        and not any(c in between[1:] for c in ",\u060c")
+        and gazetteer.near_words(text, frame.end, hit.start, lex)
+    )
 
 
 def _in_cue_clause(
@@ -584,10 +610,12 @@ def extract(
     anchor: DateRef | None = None
     claims: list[tuple[int, tuple[Actor, ...]]] = []
     for s in split(text, lex):
-        found = dates.find_dates(s.text, lex, pub, anchor)
+        found = _dateline_dates_dropped(s.text, dates.find_dates(s.text, lex, pub, anchor))
         reading = _read(s, lex, found, nlp)
         if reading is not None:
             readings.extend(_parallel(reading, lex, found, nlp))
+        elif readings and _crowd_handled(readings[-1], s, lex):
+            pass
         elif _claimed(s.text, lex):
             # A claim that names no act (a denial is none).
             claims.append((s.index, _claimants(s.text, lex)))
@@ -639,6 +667,8 @@ def extract(
                 None,
             )
         inherited_place = _inherited_place(previous) if previous else prior.place if prior else None
+        if inherited_place is None and not r.places:
+            inherited_place = _referred_place(r, out, lex)
         places = r.places or (
             [inherited_place] if inherited_place else [fallback_place] if fallback_place else []
         )
@@ -850,6 +880,21 @@ def _sharpened(
     return sharper
 
 
+def _crowd_handled(prior: _Reading, s: Sentence, lex: Lexicon) -> bool:
+    """Return True, and refine ``prior`` (a peaceful protest told in the sentence just before
+    ``s``), when ``s`` reports no act of its own but how the crowd was met: "Hundreds
+    protested in Port Sudan on Friday. Police fired tear gas to disperse them." is a protest
+    with intervention (the language's refinements of a peaceful protest, read on ``s``)."""
+    if prior.cue.sub_event_type != "Peaceful protest" or s.index - prior.sentence.index != 1:
+        return False
+    probe = rules.Cue(prior.cue.sub_event_type, prior.cue.strong, prior.cue.mode, 0, 0)
+    refined = rules.refine(probe, s.text, lex)
+    if refined.sub_event_type == prior.cue.sub_event_type:
+        return False
+    prior.cue = replace(prior.cue, sub_event_type=refined.sub_event_type, mode=refined.mode)
+    return True
+
+
 def _intervened(m: EventMention, r: _Reading) -> EventMention:
     """Return ``m``, a crowd's act told again by ``r``, as a protest with intervention when
     ``r`` tells arrests (ACLED: arrests at a peaceful protest are the authorities'
@@ -868,6 +913,36 @@ def _intervened(m: EventMention, r: _Reading) -> EventMention:
         plover_event=info["plover"],
         plover_mode=info["mode"],
     )
+
+
+@cache
+def _place_reference(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of a place named by its kind alone ("east of the city", "dans la
+    ville"; ``places.place_references``); never matches for a pack without them."""
+    return compile_any(lex.raw["places"].get("place_references", {}).get("patterns", []))
+
+
+def _referred_place(
+    r: _Reading, out: list[tuple[_Reading, EventMention]], lex: Lexicon
+) -> Place | None:
+    """Return the town or site of the latest act told in the last few sentences when ``r``'s
+    sentence names a place by its kind alone ("The army said its aircraft struck positions
+    east of the city", after shelling in El Fasher), None otherwise; a near marker before the
+    reference makes it the place's surroundings (precision 2)."""
+    found = _place_reference(lex).search(r.sentence.text)
+    if found is None:
+        return None
+    recent = [
+        m
+        for p, m in out
+        if 0 < r.sentence.index - p.sentence.index <= _INHERIT_WINDOW
+        and m.place.geo_precision < _PROVINCE
+    ]
+    place = _inherited_place(recent) if recent else None
+    if place is None:
+        return None
+    near = gazetteer.near_words(r.sentence.text, found.start(), found.end(), lex)
+    return replace(place, geo_precision=2) if near and place.geo_precision < 2 else place
 
 
 def _inherited_place(previous: list[EventMention]) -> Place | None:

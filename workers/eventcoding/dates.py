@@ -24,7 +24,17 @@ from .lexicon import Lexicon, compile_any, literal_keys, may_match
 #: More specific precisions win when a sentence holds several dates.
 RANK: dict[str, int] = {"day": 0, "week": 1, "month": 2, "year": 3}
 #: The relative expressions each language's "dates" lists, in the order they are tried.
-_RELATIVE = ("day_before_yesterday", "yesterday", "today", "last_week", "this_week", "last_month")
+_RELATIVE = (
+    "day_before_yesterday",
+    "yesterday",
+    "today",
+    "last_week",
+    "this_week",
+    "last_month",
+    "this_month",
+    "last_year",
+    "this_year",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +122,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
         month_year=c(rf"(?<!\w)(?P<month>{mo})\s+{joiner}(?P<year>(?:19|20)\d\d)(?!\d)"),
         month=c(rf"(?<!\w){d['month_year_prefix']}\s*(?P<month>{mo})(?!\w)"),
         year=c(rf"(?<!\w){d['year_prefix']}\s+(?P<year>(?:19|20)\d\d)(?!\d)"),
-        relative=tuple((name, compile_any(d[name], bounded=True)) for name in _RELATIVE),
+        relative=tuple((name, compile_any(d.get(name, []), bounded=True)) for name in _RELATIVE),
         earlier=compile_any(d["earlier"], bounded=True),
         same_day=compile_any(d.get("same_day", []), bounded=True),
         day_before=compile_any(d.get("day_before", []), bounded=True),
@@ -123,7 +133,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
         months={m.lower(): i + 1 for i, m in enumerate(d["months"])},
         month_keys=literal_keys(d["months"]),
         weekday_keys=literal_keys(d["weekdays"]),
-        relative_keys=tuple(literal_keys(d[name]) for name in _RELATIVE),
+        relative_keys=tuple(literal_keys(d.get(name, [])) for name in _RELATIVE),
         earlier_keys=literal_keys(d["earlier"]),
         same_day_keys=literal_keys(d.get("same_day", [])),
         day_before_keys=literal_keys(d.get("day_before", [])),
@@ -187,6 +197,10 @@ def find_dates(sentence: str, lex: Lexicon, pub: dt.date, anchor: DateRef | None
             if name == "last_month":
                 first = pub.replace(day=1) - dt.timedelta(days=1)
                 add(m, first.replace(day=1), "month")
+            elif name == "this_month":
+                add(m, pub.replace(day=1), "month")
+            elif name in ("last_year", "this_year"):
+                add(m, dt.date(pub.year - (name == "last_year"), 1, 1), "year")
             elif name == "this_week":
                 # Between Monday and the publication day: the middle of that span, so that
                 # the day-tolerant merge meets a report that gives the exact day.

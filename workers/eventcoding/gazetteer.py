@@ -442,9 +442,7 @@ def _context(lex: Lexicon) -> _Context:
             rf"\s*{either(raw.get('province_markers_after', []))}(?!\w)", flags
         ),
         region_before=re.compile(rf"{either(raw['region_markers'])}\s*$", flags),
-        region_after=re.compile(
-            rf"\s*{either(raw.get('region_markers_after', []))}(?!\w)", flags
-        ),
+        region_after=re.compile(rf"\s*{either(raw.get('region_markers_after', []))}(?!\w)", flags),
         coordination=re.compile("|".join([",", "،", *raw["coordination"]]), flags),
         apposition=re.compile(
             rf"\s*[,،]\s*{either(raw.get('apposition_markers', []))}(?!\w)", flags
@@ -477,6 +475,12 @@ def spoken_for(sentence: str, hit: Hit, lex: Lexicon) -> bool:
 def locative(sentence: str, start: int, lex: Lexicon) -> bool:
     """Return True when a preposition of place ("in", "en", "في") ends just before ``start``."""
     return _context(lex).locative_before.search(sentence[max(0, start - 30) : start]) is not None
+
+
+def near_words(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
+    """Return True when a near marker ("east of", "près de", "قرب") lies in ``start:end`` or
+    the twenty characters before it: what follows is the place's surroundings."""
+    return _context(lex).near_any.search(sentence, max(0, start - 20), end) is not None
 
 
 def _uncased(char: str) -> bool:
