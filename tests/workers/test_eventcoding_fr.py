@@ -917,3 +917,34 @@ def test_us_navy_helicopters_that_sank_houthi_boats() -> None:
         ("US forces", "actor"),
         ("Ansar Allah (Houthis)", "target"),
     ]
+
+
+def test_a_figure_counts_both_nouns_it_joins_but_not_another_clause() -> None:
+    from workers.eventcoding.numbers import casualties
+
+    lex = lexicon("fr")
+    joined = "Des dizaines de civils et de soldats ont été tués samedi dans une attaque."
+    assert casualties(joined, lex, reach=4) == {"fatalities": 10}
+    # "et" before a verb opens another clause: five dead, and no figure for the wounded.
+    assert casualties("Ils ont tué cinq et blessé des passants.", lex, reach=4) == {"fatalities": 5}
+
+
+def test_the_pluperfect_tells_an_act_too() -> None:
+    m = one("La semaine dernière, des hommes armés avaient enlevé dix personnes à Kirkouk.")
+    assert (m.sub_event_type, m.date_precision) == ("Abduction/forced disappearance", "week")
+
+
+def test_sentences_after_a_bare_attack_tell_that_attack_not_a_later_one() -> None:
+    text = (
+        "Des dizaines de civils et de soldats ont été tués samedi dans une attaque jihadiste"
+        " contre la commune de Barsalogho, dans le centre-nord du Burkina Faso. Les assaillants"
+        " ont pris pour cible des habitants qui creusaient des tranchées. Le gouvernement a"
+        " dénoncé une « attaque barbare » et décrété trois jours de deuil national. Au Mali"
+        " voisin, l'armée a affirmé lundi avoir « neutralisé » une trentaine de terroristes lors"
+        " de frappes aériennes dans la région de Tombouctou."
+    )
+    found = extract_events(text, language="fr", published_at="2024-08-26T10:00:00+00:00")
+    burkina = [m for m in found if m.place.country_code == "BF"]
+    assert len(burkina) >= 2 and {m.event_date for m in burkina} == {"2024-08-24"}
+    assert [m.place.country_code for m in found if m.sub_event_type == "Air/drone strike"] == ["ML"]
+    assert all(0.0 <= m.confidence <= 1.0 for m in found)

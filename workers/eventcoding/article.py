@@ -703,7 +703,14 @@ def extract(
         near = [
             (p.sentence.index > r.sentence.index, abs(p.sentence.index - r.sentence.index), i)
             for i, (p, m) in enumerate(out)
-            if p.cue.sub_event_type is not None
+            # A typed act, or a bare attack word's act told before (its sentences come in
+            # order): "Des dizaines de civils ont été tués dans une attaque jihadiste" and
+            # then "Les assaillants ont pris pour cible des habitants" tell one act; an attack
+            # on a named person is an act of its own ("l'assassinat de Soleimani").
+            if (
+                p.cue.sub_event_type is not None
+                or (p.sentence.index < r.sentence.index and not _person_targeted(r))
+            )
             and abs(p.sentence.index - r.sentence.index) <= _ATTACH_WINDOW
             # Another clause of the same sentence, read apart, tells another act.
             and (r.whole is None or p.whole is not r.whole)
@@ -715,8 +722,18 @@ def extract(
             and not r.reply
             and (not r.places or _near_place(r.places[0], m.place))
         ]
+        # A typed act naming a party of this sentence is the one it tells, even after it
+        # (the claim "Ashab al-Kahf avait attaqué le convoi US", then the roadside bombs on
+        # the US convoy); otherwise the act told before.
+        named = {a.name for a in r.actors}
+        sharing = [
+            n
+            for n in near
+            if out[n[2]][0].cue.sub_event_type is not None
+            and named & {a.name for a in out[n[2]][1].actors}
+        ]
         if near:
-            *_, i = min(near)
+            *_, i = min(sharing or near)
             anchor_reading, anchor_mention = out[i]
             claimed = tuple(a for a in r.actors if a.role == "actor")
             if claimed and not any(a.role == "actor" for a in anchor_mention.actors):
@@ -982,7 +999,7 @@ def _retold(anchor: EventMention, r: _Reading, source: str) -> EventMention:
         fatalities=r.casualties.get("fatalities"),
         injured=r.casualties.get("injured"),
         intercepted=r.intercepted,
-        confidence=round(anchor.confidence - 0.2, 2),
+        confidence=round(max(0.05, anchor.confidence - 0.2), 2),  # 0–1, however often retold
         date_text=r.date.text if r.date else None,
     )
 
@@ -1056,6 +1073,11 @@ def _organised(
     if any(m.sub_event_type not in needs for _, m in out):
         return out  # the article reports other political violence: its context stands
     return [(r, m) for r, m in out if m.actors or lex.parties.search(r.sentence.text)]
+
+
+def _person_targeted(r: _Reading) -> bool:
+    """Return True when ``r``'s act targets a named person."""
+    return any(a.type == "person" and a.role == "target" for a in r.actors)
 
 
 def _untyped(

@@ -109,7 +109,7 @@ def _vague_value(prefix: str, lex: Lexicon) -> int | None:
 
 def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> int | None:
     """Return the count written just before ``pos``, allowing ``skip`` words in between."""
-    words = sentence[max(0, pos - _WINDOW) : pos].split()[-6:]
+    words = sentence[max(0, pos - _WINDOW) : pos].split()[-8:]
     ages, join = _age_words(lex), _joined(lex)[0]
     for drop in range(skip + 1):
         head = words[: len(words) - drop]
@@ -120,7 +120,10 @@ def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> in
             break  # nor over a dash or a credit: "Jan 1 (AP) — Gunmen killed" has no 1
         if any(_bare(w) in ages for w in skipped):
             break  # nor over an age: "un adolescent de 16 ans a été tué" is one death
-        if any(join.search(" " + w) for w in skipped):
+        if any(
+            join.search(" " + w) and not _nouns_joined(skipped, k, head, lex)
+            for k, w in enumerate(skipped)
+        ):
             break  # nor over "and": "killed five and wounded ten" wounded ten, not five
         if any(w.endswith((",", ";", "\u060c")) for w in skipped):
             break  # nor out of the clause: "en una casa, causando muertos" is no one dead
@@ -132,6 +135,30 @@ def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> in
         if value is not None:
             return value
     return None
+
+
+def _nouns_joined(skipped: list[str], k: int, head: list[str], lex: Lexicon) -> bool:
+    """Return True when the "and" at ``skipped[k]`` joins two nouns of one counted group,
+    its second noun opened by a partitive ("des dizaines de civils et de soldats": the figure
+    counts both), not another clause; the word before it must be no figure ("cinq et")."""
+    before = skipped[k - 1] if k else (head[-1] if head else "")
+    follower = skipped[k + 1] if k + 1 < len(skipped) else ""
+    partitive = _partitive(lex)
+    return (
+        partitive is not None
+        and partitive.fullmatch(follower.lower()) is not None
+        and not any(ch.isdigit() for ch in before)
+        and parse_number(before, lex.language, at_end=True, table=lex.raw.get("number_words"))
+        is None
+    )
+
+
+@cache
+def _partitive(lex: Lexicon) -> re.Pattern[str] | None:
+    """Return the pattern of the word that opens a noun joined to a counted one ("de", "des";
+    ``joined_noun_openers``), None for a pack without it."""
+    words = lex.raw.get("joined_noun_openers", {}).get("patterns", [])
+    return re.compile(either(words)) if words else None
 
 
 @cache
