@@ -78,3 +78,18 @@ def test_every_province_in_the_towns_snapshot_is_an_iso_code_of_its_country() ->
         sub = pycountry.subdivisions.get(code=town["admin1"])  # type: ignore[no-untyped-call]
         assert sub is not None and sub.country_code == town["country"], town["name"]
     assert set(snapshot["admin1_names"]) <= {t["admin1"] for t in coded}
+
+
+def test_an_older_or_shorter_name_inside_the_iso_one_matches_it() -> None:
+    cities = [
+        city("Lyon", "FR", "B9", 45.7485, 4.8467),
+        city("Oulu", "FI", "08", 65.0124, 25.4682),
+    ]
+    table = {
+        "FR": [(45.7485, 4.8467, "Rhone-Alpes")],
+        "FI": [(65.0124, 25.4682, "Northern Ostrobothnia")],
+    }
+    codes = admin1_codes(cities, table)
+    assert codes[("FR", "B9")][0] == "FR-ARA"  # inside "Auvergne-Rhône-Alpes"
+    # "Northern Ostrobothnia" holds "Ostrobothnia", another province: no code.
+    assert codes.get(("FI", "08"), ("",))[0] != "FI-12"

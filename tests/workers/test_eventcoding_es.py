@@ -271,3 +271,70 @@ def test_protesters_who_stormed_and_set_fire_to_an_embassy_rioted() -> None:
     )
     found = extract_events(text, language="es", published_at="2023-07-21T18:00:00-03:30")
     assert [m.sub_event_type for m in found] == ["Violent demonstration"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "es",
+            "Dos soldados murieron el viernes en un ataque con un camión cargado de explosivos"
+            " contra una base militar en Arauca.",
+        ),
+        ("es", "Un carro bomba explotó el viernes en Cali."),
+        ("fr", "Un camion chargé d'explosifs a explosé vendredi à Kirkouk."),
+        ("fr", "Une moto piégée a explosé vendredi à Kirkouk."),
+    ],
+)
+def test_vehicles_laden_with_explosives_are_remote_explosives(language: str, text: str) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.sub_event_type for m in found] == ["Remote explosive/landmine/IED"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "actor"),
+    [
+        (
+            "es",
+            "Un camión bomba explotó el viernes en Arauca. El presidente atribuyó el ataque a la"
+            " guerrilla del Ejército de Liberación Nacional (ELN).",
+            "ELN",
+        ),
+        (
+            "es",
+            "Disidencias de las FARC atacaron con drones una estación de policía en el Cauca el"
+            " viernes.",
+            "FARC dissidents",
+        ),
+        (
+            "en",
+            "Shelling by Sudan's paramilitary Rapid Support Forces killed at least 27 people in El"
+            " Fasher on Friday.",
+            "Rapid Support Forces",
+        ),
+        (
+            "en",
+            "Ten civilians were killed in Kirkuk on Friday in an attack the government attributed"
+            " to the Islamic State.",
+            "Islamic State",
+        ),
+        (
+            "fr",
+            "Dix civils ont été tués vendredi à Kirkouk dans une attaque que le gouvernement a"
+            " attribuée au JNIM.",
+            "JNIM",
+        ),
+        (
+            "en",
+            "The Ukrainian army fired artillery shells at Donetsk on Friday.",
+            "Ukrainian forces",
+        ),
+    ],
+)
+def test_groups_beyond_the_middle_east_and_whom_an_attack_is_attributed_to(
+    language: str, text: str, actor: str
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert found and all(actor in {a.name for a in m.actors if a.role == "actor"} for m in found), [
+        (m.sentence, m.actors) for m in found
+    ]

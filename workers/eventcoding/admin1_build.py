@@ -85,6 +85,11 @@ def _own_name(name: str, top: dict[str, str], every: dict[str, str]) -> tuple[st
         prefixed = {code for k, code in top.items() if k.startswith(key) or key.startswith(k)}
         if len(prefixed) == 1:
             return prefixed.pop(), False
+        # "Rhone-Alpes" inside "Auvergne-Rhône-Alpes", "Praha" inside "Praha, Hlavní město";
+        # not the other way: "Northern Ostrobothnia" holds "Ostrobothnia", another province.
+        inside = {code for k, code in top.items() if key in k}
+        if len(inside) == 1:
+            return inside.pop(), False
     alike = [k for k in top if abs(len(k) - len(key)) <= 2]
     close = difflib.get_close_matches(key, alike, n=2, cutoff=0.85)
     return (top[close[0]], False) if len(close) == 1 else None
