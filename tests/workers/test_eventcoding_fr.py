@@ -948,3 +948,25 @@ def test_sentences_after_a_bare_attack_tell_that_attack_not_a_later_one() -> Non
     assert len(burkina) >= 2 and {m.event_date for m in burkina} == {"2024-08-24"}
     assert [m.place.country_code for m in found if m.sub_event_type == "Air/drone strike"] == ["ML"]
     assert all(0.0 <= m.confidence <= 1.0 for m in found)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "Sept membres du Corps des gardiens de la révolution islamique (CGRI), dont deux"
+            " commandants, ont été tués lundi à Damas.",
+        ),
+        (
+            "en",
+            "Seven members of the Islamic Revolutionary Guard Corps (IRGC) were killed in"
+            " Damascus on Monday.",
+        ),
+    ],
+)
+def test_a_long_name_between_a_figure_and_its_verb_counts_as_one_word(
+    language: str, text: str
+) -> None:
+    [m] = extract_events(text, language=language, published_at="2024-04-02T10:00:00+00:00")
+    assert (m.fatalities, [a.name for a in m.actors]) == (7, ["IRGC"])

@@ -153,14 +153,17 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
     counts = numbers.weapon_counts(text, lex)
     # Casualty figures only decide for weak cues; otherwise they are read once a cue stands.
     weak = any(not c.strong for c in cues)
-    casualties = numbers.casualties(text, lex) if weak and not counts else None
+    # A long name between a figure and its verb counts as one word ("Sept membres du Corps
+    # des gardiens de la révolution islamique (CGRI) ont été tués").
+    counted_text = _names_shortened(text, actor_hits)
+    casualties = numbers.casualties(counted_text, lex) if weak and not counts else None
     parties = [(h.start, h.end) for h in actor_hits]
     cue = rules.choose(cues, parties=parties, counted=bool(counts or casualties))
     if cue is None:
         return None
     # Once the act stands, its toll may sit further from its figure than a gate would allow
     # ("Quatre combattants du Hachd ont été tués").
-    casualties = numbers.casualties(text, lex, reach=4)
+    casualties = numbers.casualties(counted_text, lex, reach=4)
     # What is left of the actors' names are no places ("Iraqi forces" is not Iraq).
     exclude = tuple((h.start, h.end) for h in actor_hits if not h.target_only)
     reading = _Reading(
@@ -1073,6 +1076,24 @@ def _organised(
     if any(m.sub_event_type not in needs for _, m in out):
         return out  # the article reports other political violence: its context stands
     return [(r, m) for r, m in out if m.actors or lex.parties.search(r.sentence.text)]
+
+
+#: An acronym in brackets right after a name: "(CGRI)", "(ELN)".
+_ACRONYM = re.compile(r"\s*\([^()\s]{2,12}\)")
+
+
+def _names_shortened(text: str, hits: list[actors.ActorHit]) -> str:
+    """Return ``text`` with each actor name of three words or more cut to its first word and
+    the acronym in brackets after it dropped: for reading counts only, where the words between
+    a figure and its verb are counted."""
+    out, last = [], 0
+    for h in sorted(hits, key=lambda h: h.start):
+        if h.start < last or len(text[h.start : h.end].split()) < 3:
+            continue
+        out.append(text[last : h.start] + text[h.start : h.end].split(maxsplit=1)[0])
+        acronym = _ACRONYM.match(text, h.end)
+        last = acronym.end() if acronym else h.end
+    return "".join(out) + text[last:] if out else text
 
 
 def _person_targeted(r: _Reading) -> bool:
