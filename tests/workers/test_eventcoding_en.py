@@ -1540,3 +1540,16 @@ def test_how_police_met_a_crowd_told_next_makes_it_a_protest_with_intervention(
     first = text.split(". ", maxsplit=1)[0] + "."
     alone = extract_events(first, language=language, published_at=PUB)
     assert [m.sub_event_type for m in alone] == ["Peaceful protest"]
+
+
+def test_who_describes_an_attack_is_no_party_and_off_the_coast_is_near() -> None:
+    m = one(
+        "Houthi forces fired 21 drones and missiles at commercial ships in the southern Red Sea on"
+        " Friday, in what the U.S. Navy described as the largest attack yet."
+    )
+    assert "US forces" not in {a.name for a in m.actors}
+    m = one(
+        "On Friday, a Houthi anti-ship ballistic missile struck the Gulf of Aden about 50"
+        " nautical miles off the coast of Aden."
+    )
+    assert (m.place.name, m.place.geo_precision) == ("Aden", 2)
