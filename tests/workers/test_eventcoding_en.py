@@ -1553,3 +1553,53 @@ def test_who_describes_an_attack_is_no_party_and_off_the_coast_is_near() -> None
         " nautical miles off the coast of Aden."
     )
     assert (m.place.name, m.place.geo_precision) == ("Aden", 2)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "Hundreds of people protested in Port Sudan on Friday against the war. Security forces"
+            " opened fire on them, killing two.",
+        ),
+        (
+            "fr",
+            "Des centaines de personnes ont manifesté vendredi à Port-Soudan. Les forces de"
+            " sécurité ont ouvert le feu sur la foule, tuant deux personnes.",
+        ),
+        (
+            "ar",
+            "تظاهر المئات في بورتسودان يوم الجمعة ضد الحرب. وأطلقت قوات الأمن النار عليهم ما أدى"
+            " إلى مقتل اثنين.",
+        ),
+    ],
+)
+def test_force_on_the_crowd_told_next_is_one_event_of_excessive_force(
+    language: str, text: str
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [(m.sub_event_type, m.fatalities) for m in found] == [
+        ("Excessive force against protesters", 2)
+    ]
+    # Fire on someone else is another act.
+    other = extract_events(
+        "Hundreds of people protested in Port Sudan on Friday against the war. Gunmen opened"
+        " fire on a checkpoint in Kassala, killing two soldiers.",
+        language="en",
+        published_at=PUB,
+    )
+    assert [m.sub_event_type for m in other] == ["Peaceful protest", "Armed clash"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "Les forces de sécurité ont ouvert le feu sur des manifestants vendredi à Homs."),
+        ("es", "Las fuerzas de seguridad abrieron fuego contra manifestantes el viernes en Homs."),
+        ("ar", "أطلقت قوات الأمن النار على المتظاهرين في حمص يوم الجمعة."),
+    ],
+)
+def test_fire_on_protesters_is_excessive_force_in_every_language(language: str, text: str) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.sub_event_type for m in found] == ["Excessive force against protesters"]

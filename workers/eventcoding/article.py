@@ -616,7 +616,8 @@ def extract(
         found = _dateline_dates_dropped(s.text, dates.find_dates(s.text, lex, pub, anchor))
         reading = _read(s, lex, found, nlp)
         if reading is not None:
-            readings.extend(_parallel(reading, lex, found, nlp))
+            if not (readings and _crowd_fired_on(readings[-1], reading, lex)):
+                readings.extend(_parallel(reading, lex, found, nlp))
         elif readings and _crowd_handled(readings[-1], s, lex):
             pass
         elif _claimed(s.text, lex):
@@ -912,6 +913,35 @@ def _crowd_handled(prior: _Reading, s: Sentence, lex: Lexicon) -> bool:
     if refined.sub_event_type == prior.cue.sub_event_type:
         return False
     prior.cue = replace(prior.cue, sub_event_type=refined.sub_event_type, mode=refined.mode)
+    return True
+
+
+@cache
+def _crowd_object(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of a crowd as the object of force (``crowd_objects``: "on them",
+    "sur la foule", "عليهم"); never matches for a pack without it."""
+    return compile_any(lex.raw.get("crowd_objects", {}).get("patterns", []))
+
+
+def _crowd_fired_on(prior: _Reading, r: _Reading, lex: Lexicon) -> bool:
+    """Return True, and make ``prior`` (a protest told in the sentence just before ``r``'s)
+    the protest met with the force ``r`` tells, with ``r``'s toll, when ``r``'s act is lethal
+    force on that crowd ("Hundreds protested in Port Sudan. Security forces opened fire on
+    them, killing two."): ACLED codes one event, excessive force against protesters, not a
+    protest and an attack."""
+    if (
+        prior.cue.sub_event_type not in ("Peaceful protest", "Protest with intervention")
+        or r.sentence.index - prior.sentence.index != 1
+        or r.cue.sub_event_type not in (None, "Attack", "Excessive force against protesters")
+        or not _crowd_object(lex).search(r.sentence.text)
+    ):
+        return False
+    probe = rules.Cue("Peaceful protest", prior.cue.strong, prior.cue.mode, 0, 0)
+    refined = rules.refine(probe, r.sentence.text, lex)
+    if refined.sub_event_type != "Excessive force against protesters":
+        return False
+    prior.cue = replace(prior.cue, sub_event_type=refined.sub_event_type, mode=refined.mode)
+    prior.casualties = {**prior.casualties, **r.casualties}
     return True
 
 
