@@ -338,3 +338,31 @@ def test_groups_beyond_the_middle_east_and_whom_an_attack_is_attributed_to(
     assert found and all(actor in {a.name for a in m.actors if a.role == "actor"} for m in found), [
         (m.sentence, m.actors) for m in found
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "phrase", "value"),
+    [("en", "17 thousand", 17000), ("ar", "17 ألف", 17000), ("es", "17 mil", 17000)],
+)
+def test_a_figure_times_a_thousand_is_read_whole(language: str, phrase: str, value: int) -> None:
+    from workers.eventcoding.lexicon import lexicon
+    from workers.eventcoding.numbers import parse_number
+
+    table = lexicon(language).raw.get("number_words")
+    assert parse_number(phrase, language, at_end=True, table=table) == value
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "es",
+            "El año pasado, la violencia armada dejó más de 190 líderes sociales asesinados en el"
+            " país, según la ONG Indepaz. Colombia sigue en guerra.",
+        ),
+        ("ar", "وفي العام الماضي وقع اكثر من 140 هجوما انتحاريا في افغانستان."),
+        ("en", "Last year, more than 300 civilians were killed in Mosul, the UN said."),
+    ],
+)
+def test_a_years_tally_is_no_event(language: str, text: str) -> None:
+    assert extract_events(text, language=language, published_at=PUB) == []

@@ -774,7 +774,7 @@ def extract(
     out = _claims_lent(out, lex)
     out = _bare_claims_lent(out, claims)
     out = _placed_by_earlier(out, fallback_place, source)
-    mentions = _one_crowd_type([m for _, m in _organised(out, lex)])
+    mentions = _one_crowd_type([m for _, m in _organised(out, lex) if not _tally(m)])
     return sorted(mentions, key=lambda m: (m.start, m.place.name))
 
 
@@ -1124,6 +1124,22 @@ def _names_shortened(text: str, hits: list[actors.ActorHit]) -> str:
         acronym = _ACRONYM.match(text, h.end)
         last = acronym.end() if acronym else h.end
     return "".join(out) + text[last:] if out else text
+
+
+#: A toll this high over a whole year is a count of many acts.
+_TALLY_DEATHS = 100
+
+
+def _tally(m: EventMention) -> bool:
+    """Return True when ``m`` is a year's tally, not an act: dated only by its year and
+    placed only in a country, or with a yearly toll of a hundred dead or more ("El año pasado,
+    la violencia armada dejó más de 190 líderes sociales asesinados en el país", "وفي العام
+    الماضي وقع اكثر من 140 هجوما انتحاريا في افغانستان"). ACLED codes no act without its
+    month."""
+    if m.date_precision != "year":
+        return False
+    country_only = m.place.geo_precision == _PROVINCE and m.place.admin1_code is None
+    return country_only or (m.fatalities or 0) >= _TALLY_DEATHS
 
 
 def _person_targeted(r: _Reading) -> bool:

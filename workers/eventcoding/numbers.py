@@ -70,6 +70,9 @@ def parse_number(
             continue
         if _DIGITS.fullmatch(candidate):
             return int(re.sub(r"\D", "", candidate))
+        scaled = _scaled(span, language, table)
+        if scaled is not None:
+            return scaled
         if candidate[:1].isdigit() or not candidate[:1].isalpha():
             continue
         if table is not None:
@@ -82,6 +85,22 @@ def parse_number(
         except (ValueError, IndexError, KeyError, AssertionError):
             continue
     return None
+
+
+def _scaled(span: list[str], language: str, table: Mapping[str, Any] | None) -> int | None:
+    """Return the value of a figure followed by a thousand or a million ("17 thousand",
+    "17 ألف", "3 millions"), None for any other span: read alone, the word would be the
+    figure ("17 thousand" is not 1,000)."""
+    if len(span) != 2 or not _DIGITS.fullmatch(span[0].strip(",;:")):
+        return None
+    word = span[1].strip(',;:.!?()«»"').lower()
+    try:
+        scale = table_number(word, table) if table is not None else int(text2num(word, language))
+    except (ValueError, IndexError, KeyError, AssertionError):
+        return None
+    if scale not in (1000, 1000000):
+        return None
+    return int(re.sub(r"\D", "", span[0])) * scale
 
 
 @cache
