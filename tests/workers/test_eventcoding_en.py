@@ -1603,3 +1603,33 @@ def test_force_on_the_crowd_told_next_is_one_event_of_excessive_force(
 def test_fire_on_protesters_is_excessive_force_in_every_language(language: str, text: str) -> None:
     found = extract_events(text, language=language, published_at=PUB)
     assert [m.sub_event_type for m in found] == ["Excessive force against protesters"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "Israeli jets struck Khan Younis on Friday, a day after Hamas fighters fired rockets at"
+            " Sderot.",
+        ),
+        (
+            "fr",
+            "L'aviation israélienne a frappé Khan Younès vendredi, au lendemain de tirs de"
+            " roquettes du Hamas sur Sdérot.",
+        ),
+        (
+            "ar",
+            "قصفت الطائرات الإسرائيلية خان يونس يوم الجمعة، بعد يوم من إطلاق حماس صواريخ على"
+            " سديروت.",
+        ),
+    ],
+)
+def test_an_act_a_day_after_another_is_two_acts_the_other_a_day_earlier(
+    language: str, text: str
+) -> None:
+    found = extract_events(text, language=language, published_at="2024-03-09T12:00:00+00:00")
+    assert [(m.sub_event_type, m.event_date) for m in found] == [
+        ("Air/drone strike", "2024-03-08"),
+        ("Shelling/artillery/missile attack", "2024-03-07"),
+    ]

@@ -234,7 +234,7 @@ def _parallel(whole: _Reading, lex: Lexicon, found: list[DateRef], nlp: Any) -> 
     for start, b, clause in clauses_:
         sub = Sentence(clause, s.start + start, s.start + start + len(clause), s.paragraph, s.index)
         own = [replace(d, start=d.start - start) for d in found if start <= d.start < b]
-        reading = _read(sub, lex, own or found, nlp)
+        reading = _read(sub, lex, own or _days_back(clause, found, lex), nlp)
         if reading is not None:
             parts.append(reading)
     if len(parts) < 2:
@@ -244,6 +244,32 @@ def _parallel(whole: _Reading, lex: Lexicon, found: list[DateRef], nlp: Any) -> 
     for r in parts:
         r.whole = whole
     return parts
+
+
+@cache
+def _days_before(lex: Lexicon) -> tuple[tuple[re.Pattern[str], int], ...]:
+    """Return the joining words that put their clause's act days before the sentence's
+    (``parallel_acts.days_before``: "a day after" 1, "au lendemain de" 1, "بعد يومين من" 2)."""
+    spec = lex.raw.get("parallel_acts", {}).get("days_before", {})
+    return tuple(
+        (re.compile(p.replace("APOS", "['’]"), re.IGNORECASE), int(n)) for p, n in spec.items()
+    )
+
+
+def _days_back(clause: str, found: list[DateRef], lex: Lexicon) -> list[DateRef]:
+    """Return the dates of a clause without its own: the sentence's ``found``, or, when the
+    clause opens with "a day after" and the like, the sentence's day that many days back
+    ("Israeli jets struck Khan Younis on Friday, a day after Hamas fired rockets at Sderot":
+    the rockets on Thursday)."""
+    day = dates.best_date(found, 0)
+    if day is None or day.precision != "day":
+        return found
+    for pattern, days in _days_before(lex):
+        opening = pattern.match(clause)
+        if opening is not None:
+            back = day.date - dt.timedelta(days=days)
+            return [DateRef(back, "day", opening.group().strip(), 0)]
+    return found
 
 
 def _apart(parts: list[_Reading]) -> bool:
