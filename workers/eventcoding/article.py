@@ -386,6 +386,8 @@ def _dateline_dates_dropped(text: str, found: list[DateRef]) -> list[DateRef]:
     """Return ``found`` without the date of the sentence's dateline when the sentence gives
     another ("KHARTOUM, June 15 (Reuters) - Shelling … killed 27 people on Friday": filed on
     the 15th, the act on the 14th); alone, the dateline's date stands."""
+    if len(found) < 2:
+        return found  # nothing to choose between: the dateline test is not worth its cost
     line = _DATELINE.match(text)
     if line is None:
         return found

@@ -254,6 +254,12 @@ def index() -> dict[str, tuple[Entry, ...]]:
             if entry not in bucket:
                 bucket.append(entry)
 
+    # Exported admin1 names: curated for the region, GeoNames' English names elsewhere
+    # (ACLED writes "Sistan and Baluchestan", not ISO's "Sīstān va Balūchestān").
+    province_names = {
+        **shared("towns").get("admin1_names", {}),
+        **{p["code"]: p["name"] for p in places["provinces"]},
+    }
     towns_by_name: dict[str, Entry] = {}
     seats = _seats(places.get("nearest_seat_admin1", {}))
     for town in shared("towns")["towns"]:
@@ -267,7 +273,7 @@ def index() -> dict[str, tuple[Entry, ...]]:
             "town",
             town["country"],
             code,
-            None,
+            (province_names.get(code) or _subdivision_name(code)) if code else None,
             town["lat"],
             town["lon"],
             bool(town.get("minor")),
@@ -285,14 +291,6 @@ def index() -> dict[str, tuple[Entry, ...]]:
             parent = towns_by_name[normalize(town_name)]
             for name in names:
                 put(name, parent, guarded=False)
-    # Exported admin1 names: curated for the region, GeoNames' English names elsewhere
-    # (ACLED writes "Sistan and Baluchestan", not ISO's "Sīstān va Balūchestān").
-    province_names = {
-        **shared("towns").get("admin1_names", {}),
-        **{p["code"]: p["name"] for p in places["provinces"]},
-    }
-    for key, entries in table.items():
-        table[key] = [_with_admin1(e, province_names) for e in entries]
     for prov in places["provinces"]:
         capital = towns_by_name.get(normalize(prov["capital"]))
         lat, lon = (capital.lat, capital.lon) if capital else (None, None)
@@ -355,23 +353,6 @@ def _nearest_seat(seats: list[tuple[float, float, str]], lat: float, lon: float)
     with longitudes scaled to the latitude is enough)."""
     scale = math.cos(math.radians(lat))
     return min(seats, key=lambda s: (s[0] - lat) ** 2 + ((s[1] - lon) * scale) ** 2)[2]
-
-
-def _with_admin1(entry: Entry, province_names: dict[str, str]) -> Entry:
-    if entry.admin1_code is None:
-        return entry
-    name = province_names.get(entry.admin1_code) or _subdivision_name(entry.admin1_code)
-    return Entry(
-        entry.name,
-        entry.kind,
-        entry.country,
-        entry.admin1_code,
-        name,
-        entry.lat,
-        entry.lon,
-        entry.minor,
-        entry.population,
-    )
 
 
 def _country_names(extra: dict[str, Any]) -> dict[str, list[str]]:
