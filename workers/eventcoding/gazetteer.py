@@ -578,10 +578,14 @@ def find(
                 or ctx.province_after.match(sentence, end) is not None
             )
             # "la région de Kirkouk" is the province where one is curated, else the town.
-            as_province = (
-                named_province
-                or ctx.region_before.search(before) is not None
-                or ctx.region_after.match(sentence, end) is not None
+            # The region words only choose between a province and a town of one name: not
+            # looked for when no province has it (most names; two searches per name saved).
+            as_province = named_province or (
+                any(e.kind == "province" for e in entries)
+                and (
+                    ctx.region_before.search(before) is not None
+                    or ctx.region_after.match(sentence, end) is not None
+                )
             )
             key = " ".join(words[i : i + n])
             entry = min(
