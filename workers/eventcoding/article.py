@@ -790,7 +790,7 @@ def extract(
                 out.append((r, replace(kept, place=place)))
         elif (
             r.casualties.get("fatalities")
-            or any(a.type == "person" and a.role == "target" for a in r.actors)
+            or _person_targeted(r)
             or any(a.type in _ARMED_GROUPS for a in r.actors)
             # "la Résistance avait revendiqué une attaque contre la ville d'Eilat": a claimed
             # act with a place of its own is news, though the claimant is not in the data.
@@ -936,12 +936,22 @@ def _crowd_handled(prior: _Reading, s: Sentence, lex: Lexicon) -> bool:
     with intervention (the language's refinements of a peaceful protest, read on ``s``)."""
     if prior.cue.sub_event_type != "Peaceful protest" or s.index - prior.sentence.index != 1:
         return False
-    probe = rules.Cue(prior.cue.sub_event_type, prior.cue.strong, prior.cue.mode, 0, 0)
-    refined = rules.refine(probe, s.text, lex)
-    if refined.sub_event_type == prior.cue.sub_event_type:
-        return False
-    prior.cue = replace(prior.cue, sub_event_type=refined.sub_event_type, mode=refined.mode)
-    return True
+    return _protest_refined(prior, s.text, lex) is not None
+
+
+def _protest_refined(
+    prior: _Reading, text: str, lex: Lexicon, *, only: str | None = None
+) -> str | None:
+    """Return the finer sub-type the language's refinements of a peaceful protest find in
+    ``text`` (the sentence after ``prior``'s), and set it on ``prior``'s cue; None, and
+    ``prior`` unchanged, when they find none or not ``only``."""
+    probe = rules.Cue("Peaceful protest", prior.cue.strong, prior.cue.mode, 0, 0)
+    refined = rules.refine(probe, text, lex)
+    found = refined.sub_event_type
+    if found == "Peaceful protest" or (only is not None and found != only):
+        return None
+    prior.cue = replace(prior.cue, sub_event_type=found, mode=refined.mode)
+    return found
 
 
 @cache
@@ -964,13 +974,10 @@ def _crowd_fired_on(prior: _Reading, r: _Reading, lex: Lexicon) -> bool:
         or not _crowd_object(lex).search(r.sentence.text)
     ):
         return False
-    probe = rules.Cue("Peaceful protest", prior.cue.strong, prior.cue.mode, 0, 0)
-    refined = rules.refine(probe, r.sentence.text, lex)
-    if refined.sub_event_type != "Excessive force against protesters":
-        return False
-    prior.cue = replace(prior.cue, sub_event_type=refined.sub_event_type, mode=refined.mode)
-    prior.casualties = {**prior.casualties, **r.casualties}
-    return True
+    if _protest_refined(prior, r.sentence.text, lex, only="Excessive force against protesters"):
+        prior.casualties = {**prior.casualties, **r.casualties}
+        return True
+    return False
 
 
 def _intervened(m: EventMention, r: _Reading) -> EventMention:
