@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from workers.eventcoding import actors
 from workers.eventcoding.lexicon import (
     PREFIX,
     KeyIndex,
+    LexiconError,
     available_languages,
+    compile_any,
     lexicon,
     literal_keys,
 )
@@ -95,6 +99,47 @@ def test_key_index_finds_exactly_the_items_a_literal_of_which_occurs(language: s
             if e[4] is None or any(k in lowered for k in e[4])
         }
         assert compiled.index.active(lowered) == expected, sentence
+
+
+def _pattern_lists(raw: object) -> list[list[str]]:
+    """Return every list of pattern strings in a pack (nested anywhere in its data)."""
+    if isinstance(raw, dict):
+        return [found for value in raw.values() for found in _pattern_lists(value)]
+    if isinstance(raw, list):
+        if raw and all(isinstance(p, str) for p in raw):
+            return [raw]
+        return [found for value in raw for found in _pattern_lists(value)]
+    return []
+
+
+@pytest.mark.parametrize("language", sorted(available_languages()))
+def test_one_boundary_around_the_alternatives_finds_what_one_per_alternative_did(
+    language: str,
+) -> None:
+    # compile_any tests a shared boundary once per position, not once per alternative (a
+    # fifth of English extraction's instructions): every pack's pattern lists, compiled
+    # both ways, must find the same spans.
+    lex = lexicon(language)
+    texts = [*SENTENCES[language], *(s.upper() for s in SENTENCES[language])]
+    checked = 0
+    for patterns in _pattern_lists(lex.raw):
+        try:
+            factored = {b: compile_any(patterns, bounded=b) for b in (False, True)}
+        except LexiconError:  # a list of words that are no patterns
+            continue
+        parts = [p.replace("APOS", "['’]").replace(r"(?:\w+ )", r"(?:[\w'’-]+ )") for p in patterns]
+        union = {
+            False: re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE),
+            True: re.compile(
+                "|".join(f"(?:(?<![\\w-])(?:{p})(?![\\w-]))" for p in parts), re.IGNORECASE
+            ),
+        }
+        for bounded in (False, True):
+            for text in texts:
+                expected = [m.span() for m in union[bounded].finditer(text)]
+                assert [m.span() for m in factored[bounded].finditer(text)] == expected
+        checked += 1
+    assert checked > 20
 
 
 def test_key_index_short_and_shared_literals() -> None:

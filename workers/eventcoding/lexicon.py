@@ -293,10 +293,18 @@ def compile_any(patterns: list[str], *, bounded: bool = False) -> re.Pattern[str
     parts = [
         p.replace("APOS", "['’]").replace(r"(?:\w+ )", r"(?:[\w'’-]+ )") for p in patterns
     ] or ["(?!x)x"]
+    body = "|".join(f"(?:{p})" for p in parts)
+    alternatives = [a for p in parts for a in _split_top(p)]
+    if all(a.startswith("\\b") for a in alternatives):
+        # The same word boundary opens every alternative: tested once per position.
+        body = "\\b(?:" + "|".join(f"(?:{a[2:]})" for a in alternatives) + ")"
     if bounded:
-        parts = [rf"(?<![\w-])(?:{p})(?![\w-])" for p in parts]
+        # One boundary test around the alternatives, not one per alternative: the same
+        # matches (the engine backtracks into the group as it would into the union), but a
+        # position inside a word fails once instead of once per alternative.
+        body = rf"(?<![\w-])(?:{body})(?![\w-])"
     try:
-        return re.compile("|".join(f"(?:{p})" for p in parts), _FLAGS)
+        return re.compile(body, _FLAGS)
     except re.error as exc:
         raise LexiconError(f"bad pattern in {patterns!r}: {exc}") from exc
 
