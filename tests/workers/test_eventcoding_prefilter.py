@@ -15,6 +15,7 @@ from workers.eventcoding.lexicon import (
     compile_any,
     lexicon,
     literal_keys,
+    written_out,
 )
 from workers.eventcoding.sentences import MAX_SENTENCE, split
 
@@ -127,7 +128,7 @@ def test_one_boundary_around_the_alternatives_finds_what_one_per_alternative_did
             factored = {b: compile_any(patterns, bounded=b) for b in (False, True)}
         except LexiconError:  # a list of words that are no patterns
             continue
-        parts = [p.replace("APOS", "['’]").replace(r"(?:\w+ )", r"(?:[\w'’-]+ )") for p in patterns]
+        parts = [written_out(p) for p in patterns]
         union = {
             False: re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE),
             True: re.compile(
@@ -140,6 +141,11 @@ def test_one_boundary_around_the_alternatives_finds_what_one_per_alternative_did
                 assert [m.span() for m in factored[bounded].finditer(text)] == expected
         checked += 1
     assert checked > 20
+
+
+def test_a_bad_pattern_is_named() -> None:
+    with pytest.raises(LexiconError, match="foo"):
+        compile_any(["foo[", "bar"], bounded=True)
 
 
 def test_key_index_short_and_shared_literals() -> None:

@@ -283,19 +283,25 @@ def either(patterns: Sequence[str]) -> str:
     return f"(?:{'|'.join(patterns)})" if patterns else "(?!)"
 
 
+def written_out(pattern: str) -> str:
+    """Return a pack pattern as Python's ``re`` reads it: APOS as either quote, and a skipped
+    word ``(?:\\w+ )`` that may carry a hyphen or an elision ("américano-britanniques",
+    "l'aéroport", "Iranian-backed")."""
+    return pattern.replace("APOS", "['’]").replace(r"(?:\w+ )", r"(?:[\w'’-]+ )")
+
+
 def compile_any(patterns: list[str], *, bounded: bool = False) -> re.Pattern[str]:
     """Return one case-insensitive regex matching any of ``patterns`` (APOS = either quote).
 
     With ``bounded`` every alternative must start and end at a word boundary.
     """
-    # A skipped word may carry a hyphen or an elision ("américano-britanniques", "l'aéroport",
-    # "Iranian-backed"): "(?:\w+ )" in a pattern skips such words too.
-    parts = [
-        p.replace("APOS", "['’]").replace(r"(?:\w+ )", r"(?:[\w'’-]+ )") for p in patterns
-    ] or ["(?!x)x"]
+    parts = [written_out(p) for p in patterns] or ["(?!x)x"]
     body = "|".join(f"(?:{p})" for p in parts)
-    alternatives = [a for p in parts for a in _split_top(p)]
-    if all(a.startswith("\\b") for a in alternatives):
+    try:
+        alternatives = [a for p in parts for a in _split_top(p)]
+    except ValueError:  # an unclosed "[": re.compile below names the bad pattern
+        alternatives = []
+    if alternatives and all(a.startswith("\\b") for a in alternatives):
         # The same word boundary opens every alternative: tested once per position.
         body = "\\b(?:" + "|".join(f"(?:{a[2:]})" for a in alternatives) + ")"
     if bounded:
