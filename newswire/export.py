@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.tables import Article, Event, Feed, Mention
-from workers.eventcoding.lexicon import shared
+from workers.eventcoding.states import catalogue
 
 EVENT_FIELDS = [
     "event_id", "event_type", "sub_event_type", "plover_event", "plover_mode", "event_date",
@@ -270,8 +270,8 @@ def _inter(actor: dict[str, Any], country_code: str | None) -> int | None:
 
 @cache
 def _home_countries() -> dict[str, str]:
-    """Return actor name -> the country whose forces it is (``actors.json``)."""
-    return {a["name"]: a["country"] for a in shared("actors")["actors"] if a.get("country")}
+    """Return actor name -> the country whose forces it is (``actors.json``, ``states.json``)."""
+    return {a["name"]: a["country"] for a in catalogue() if a.get("country")}
 
 
 def _unnamed_actor(rec: dict[str, Any], country: str) -> tuple[str, int | None]:

@@ -17,8 +17,8 @@ from typing import Any
 
 from schemas.events import Actor, Role
 
-from . import numbers, syntax
-from .lexicon import KeyIndex, Lexicon, compile_any, either, expand, literal_keys, shared
+from . import numbers, states, syntax
+from .lexicon import KeyIndex, Lexicon, compile_any, either, expand, literal_keys
 
 _LOOKBACK = 80
 
@@ -63,12 +63,15 @@ class _Compiled:
 @cache
 def _compiled(lex: Lexicon) -> _Compiled:
     entries: list[tuple[str, str | None, re.Pattern[str], bool, tuple[str, ...] | None]] = []
-    for actor in shared("actors")["actors"]:
+    for actor in states.catalogue():
         for key, target_only in (("aliases", False), ("target_aliases", True)):
             aliases = expand(actor.get(key, {}).get(lex.language, []))
             if aliases:
                 pattern = compile_any(aliases, bounded=True)
-                keys = literal_keys(aliases)
+                # A generated actor's keys are its adjectives: the nouns of its aliases
+                # ("forces", "armée") are every state's and would wake every entry.
+                given = actor.get("keys", {}).get(lex.language) if key == "aliases" else None
+                keys = tuple(given) if given else literal_keys(aliases)
                 entries.append((actor["name"], actor.get("type"), pattern, target_only, keys))
     roles = lex.raw["roles"]
     blamed = either(roles.get("blamed_before", []))
@@ -100,7 +103,7 @@ def home_grounds() -> dict[str, str]:
     country code by canonical name: where they act, their country is the place's."""
     return {
         a["name"]: a["country"]
-        for a in shared("actors")["actors"]
+        for a in states.catalogue()
         if a.get("home_ground") and a.get("country")
     }
 

@@ -483,14 +483,44 @@ def _corroborate(readings: list[_Reading], title_places: list[Place]) -> None:
             r.places = list(r.major_places)
 
 
-def _article_country(readings: list[_Reading], title_places: list[Place]) -> Place | None:
-    """Return the country the article is mostly about (fallback place), if any."""
+def _article_country(
+    readings: list[_Reading], title_places: list[Place], sentences: list[Sentence], lex: Lexicon
+) -> tuple[Place | None, bool]:
+    """Return the country the article is mostly about (the place of an act its sentence does
+    not locate), if any, and whether it was read only from sentences that tell no act.
+
+    It is the country the act sentences and the title name most; when they name none, that
+    of the forces they name fighting at home ("Malian soldiers", whose adjective is no
+    place); without those, the one the unambiguous places of the other sentences clearly
+    favour ("… in Moura. The killings in Mali drew condemnation")."""
     votes = Counter(p.country_code for r in readings for p in r.places)
     votes.update(p.country_code for p in title_places)
+    if not votes and any(not r.places for r in readings):
+        # Read only when an act lacks a place: most articles are spared the whole-text pass.
+        home = actors.home_grounds()
+        votes.update(home[a.name] for r in readings for a in r.actors if a.name in home)
+        if not votes:
+            # An act sentence's own places were weighed when it was read (one in an actor's
+            # name, a speaker's, another clause's is not the act's): only the other
+            # sentences are read now. Villages do not count: a minor town's name is often a
+            # word or a person's ("Emmanuel"), and :func:`_corroborate` would not trust it.
+            told = {r.sentence.index for r in readings}
+            votes.update(
+                h.entry.country
+                for s in sentences
+                if s.index not in told
+                for h in gazetteer.find(s.text, lex, [])
+                if not h.ambiguous and not h.entry.minor
+            )
+            ranked = votes.most_common(2)
+            if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+                return None, True  # none, or two countries as often: the text does not say
+            entry = gazetteer.entry_for_country(ranked[0][0])
+            return gazetteer.Hit(entry, 0, 0).place(), True
     if not votes:
-        return None
+        return None, False
     entry = gazetteer.entry_for_country(votes.most_common(1)[0][0])
-    return gazetteer.Hit(entry, 0, 0).place()
+    return gazetteer.Hit(entry, 0, 0).place(), False
 
 
 def _mention(
@@ -640,7 +670,8 @@ def extract(
     readings: list[_Reading] = []
     anchor: DateRef | None = None
     claims: list[tuple[int, tuple[Actor, ...]]] = []
-    for s in split(text, lex):
+    sentences = split(text, lex)
+    for s in sentences:
         found = _dateline_dates_dropped(s.text, dates.find_dates(s.text, lex, pub, anchor))
         reading = _read(s, lex, found, nlp)
         if reading is not None:
@@ -659,7 +690,11 @@ def extract(
     _refocus(readings + wholes, text, (title or "").translate(_SPACES), lex)
     _corroborate(readings + wholes, title_places)
     readings = _rejoin(readings)
-    fallback_place = _article_country(readings, title_places)
+    fallback_place, aside = _article_country(readings, title_places, sentences, lex)
+    # A country only the sentences that tell no act name places only an act told in no
+    # uncertain words: a weak cue ("heavy artillery" in a profile) needs a country its own
+    # sentence, the acts' or the title names.
+    weak_fallback = None if aside else fallback_place
     publication = DateRef(pub, "week", None)
 
     out: list[tuple[_Reading, EventMention]] = []
@@ -702,7 +737,11 @@ def extract(
         if inherited_place is None and not r.places:
             inherited_place = _referred_place(r, out, lex)
         places = r.places or (
-            [inherited_place] if inherited_place else [fallback_place] if fallback_place else []
+            [inherited_place]
+            if inherited_place
+            else [fallback_place]
+            if fallback_place and (r.cue.strong or not aside)
+            else []
         )
         date, inherited = r.date, False
         if (
@@ -796,7 +835,7 @@ def extract(
             # act with a place of its own is news, though the claimant is not in the data.
             or (r.places and _claimed(r.sentence.text, lex))
         ):
-            mention = _untyped(r, out, fallback_place, version, source)
+            mention = _untyped(r, out, weak_fallback, version, source)
             if mention is not None:
                 out.append((r, mention))
     out = _claims_lent(out, lex)

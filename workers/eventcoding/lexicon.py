@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).with_name("data")
-_SHARED = {"types", "actors", "places", "towns"}
+_SHARED = {"types", "actors", "places", "towns", "states"}
 _FLAGS = re.IGNORECASE
 
 #: A number phrase: digits (with thin/space/dot thousands separators) or up to four words.
@@ -317,10 +317,20 @@ def compile_any(patterns: list[str], *, bounded: bool = False) -> re.Pattern[str
 
 @cache
 def shared(name: str) -> dict[str, Any]:
-    """Return the language-independent data file ``name`` (types, actors, places, towns)."""
+    """Return the language-independent data file ``name`` (types, actors, places, towns,
+    states)."""
     if name not in _SHARED:
         raise LexiconError(f"no shared data file {name!r}")
     return _read(name)
+
+
+@cache
+def pack(language: str) -> dict[str, Any]:
+    """Return the data of ``language``'s pack as written (its patterns not compiled; PFX not
+    expanded); raises LexiconError when the language has none."""
+    if language not in available_languages():
+        raise LexiconError(f"no cue file for language {language!r}")
+    return _read(language)
 
 
 @cache

@@ -1,0 +1,138 @@
+"""State forces generated from states.json and the language packs' templates; the country of
+an act whose sentence names no place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from newswire.export import acled_row
+from workers.eventcoding import extract_events
+from workers.eventcoding.lexicon import LexiconError
+from workers.eventcoding.states import _filled, catalogue
+
+PUB = "2026-11-20T10:00:00+00:00"  # a Friday
+
+
+def by_name() -> dict[str, dict[str, Any]]:
+    return {a["name"]: a for a in catalogue()}
+
+
+def test_each_listed_state_without_curated_forces_gets_an_army_and_a_police() -> None:
+    actors = by_name()
+    mali = actors["Military Forces of Mali"]
+    assert (mali["type"], mali["country"], mali["home_ground"]) == ("state_forces", "ML", True)
+    assert actors["Police Forces of Mali"]["country"] == "ML"
+    # France's forces are in the news abroad: their country does not place their acts.
+    assert actors["Military Forces of France"]["home_ground"] is False
+    # A country with curated forces keeps them, and only them.
+    assert "Military Forces of Iraq" not in actors and "Iraqi security forces" in actors
+
+
+def test_a_generated_actor_is_keyed_on_its_adjectives_not_on_the_shared_nouns() -> None:
+    # "forces" or "armée" are every state's word: keyed on them, every entry would run on
+    # every sentence that has one.
+    keys = by_name()["Military Forces of Mali"]["keys"]
+    assert keys["fr"] == ["malien", "fama"]  # the adjective's forms, and the acronym
+    # No Arabic adjective: "مالي" is also "financial" ("الشرطة المالية", the finance police).
+    assert "ar" not in keys and "ar" not in by_name()["Police Forces of Mali"]["aliases"]
+
+
+def test_a_template_without_the_adjective_is_refused() -> None:
+    with pytest.raises(LexiconError, match="does not fit"):
+        _filled(["armée nationale"], {"m": "malien", "f": "malienne"}, "fr")
+    with pytest.raises(LexiconError, match="does not fit"):
+        _filled(["{adj} troops"], {"m": "malien", "f": "malienne"}, "fr")
+
+
+NAMED = [
+    ("en", "Nigerian troops clashed with bandits in Zamfara State on Monday.", "Military", "actor"),
+    ("en", "Kenyan police fired tear gas at protesters in Nairobi on Tuesday.", "Police", "target"),
+    ("fr", "Les FAMa ont abattu 12 jihadistes dans la région de Mopti mardi.", "Military", "actor"),
+    ("fr", "La police sénégalaise a dispersé des manifestants à Dakar mardi.", "Police", "target"),
+    ("es", "Soldados mexicanos se enfrentaron con sicarios en Culiacán.", "Military", "actor"),
+    ("ar", "فرقت الشرطة التونسية متظاهرين في صفاقس يوم الثلاثاء.", "Police", "target"),
+]  # fmt: skip
+COUNTRY = {
+    "en": ["Nigeria", "Kenya"],
+    "fr": ["Mali", "Senegal"],
+    "es": ["Mexico"],
+    "ar": ["Tunisia"],
+}
+
+
+@pytest.mark.parametrize(("lang", "text", "kind", "role"), NAMED)
+def test_state_forces_are_named_in_every_language(
+    lang: str, text: str, kind: str, role: str
+) -> None:
+    (m,) = extract_events(text, language=lang, published_at=PUB)
+    names = {(a.name, a.role) for a in m.actors}
+    assert any((f"{kind} Forces of {c}", role) in names for c in COUNTRY[lang]), names
+
+
+def test_a_longer_national_name_wins_over_the_generic_police() -> None:
+    (m,) = extract_events(
+        "Indonesian riot police clashed with student protesters in Jakarta on Tuesday.",
+        language="en",
+        published_at=PUB,
+    )
+    names = {a.name for a in m.actors}
+    assert "Police Forces of Indonesia" in names and "Police forces" not in names
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Malian soldiers killed 30 civilians in Moura."),
+        ("fr", "L'armée malienne a tué 30 civils à Moura, selon l'ONU."),
+    ],
+)
+def test_forces_fighting_at_home_place_an_act_in_an_unknown_village(lang: str, text: str) -> None:
+    # Moura is in no gazetteer; the adjective is the actor's, not a place; the army of Mali
+    # fighting at home puts the act in Mali, at the country's precision.
+    (m,) = extract_events(text, language=lang, published_at=PUB)
+    assert (m.place.country_code, m.place.geo_precision) == ("ML", 3)
+    assert m.fatalities == 30
+
+
+def test_a_country_named_only_in_another_sentence_places_a_strongly_told_act() -> None:
+    text = "Soldiers killed 30 civilians in Moura. The killings in Mali drew condemnation."
+    (m,) = extract_events(text, language="en", published_at=PUB)
+    assert (m.sub_event_type, m.place.name, m.fatalities) == ("Attack", "Mali", 30)
+
+
+def test_two_countries_as_often_elsewhere_place_nothing() -> None:
+    text = "Soldiers killed 30 civilians in Moura. Mali and Niger condemned the killings."
+    assert extract_events(text, language="en", published_at=PUB) == []
+
+
+def test_a_village_elsewhere_in_the_text_does_not_place_the_act() -> None:
+    # "Emmanuel" is also a West Bank settlement: a minor town's name is too often a word.
+    text = "Soldiers killed 30 civilians in Moura. President Emmanuel Macron condemned it."
+    assert extract_events(text, language="en", published_at=PUB) == []
+
+
+def test_french_forces_abroad_are_external_forces_in_acled() -> None:
+    (m,) = extract_events(
+        "French forces struck a jihadist camp with air strikes near Menaka, Mali, on Monday.",
+        language="en",
+        published_at=PUB,
+    )
+    rec = {
+        "event_id": 1,
+        "event_type": m.event_type,
+        "sub_event_type": m.sub_event_type,
+        "event_date": m.event_date,
+        "date_precision": m.date_precision,
+        "country_code": m.place.country_code,
+        "location": m.place.name,
+        "latitude": m.place.latitude,
+        "longitude": m.place.longitude,
+        "geo_precision": m.place.geo_precision,
+        "actors": [a.to_dict() for a in m.actors],
+        "mentions": [],
+    }
+    row = acled_row(rec, timestamp=0)
+    assert (row["country"], row["actor1"]) == ("Mali", "Military Forces of France")
+    assert row["inter1"] == 8
