@@ -29,6 +29,9 @@ def one(text: str, published_at: str = PUB) -> EventMention:
         ("A suicide bomber blew himself up at a market in Kirkuk.", "Suicide bomb"),
         ("Heavy clashes erupted between the Syrian army and ISIS near Deir ez-Zor.", "Armed clash"),
         ("Thousands of protesters rallied in Beirut against the government.", "Peaceful protest"),
+        ("Troops killed 12 bandits in Zamfara State.", "Armed clash"),
+        # The dead are the attackers' victims, not attackers killed.
+        ("Twelve people were killed when the attackers stormed a village in Benue.", "Attack"),
     ],
 )
 def test_types(text: str, sub_type: str) -> None:
@@ -43,6 +46,8 @@ def test_types(text: str, sub_type: str) -> None:
         "Protesters will rally in Beirut next week.",
         "Read more: Two suicide drones struck Ain al-Asad air base",
         "Rocket attacks on US bases in Iraq have intensified.",
+        "In Yemen, plague has killed millions of people over the centuries.",
+        "In-ad units are quick to implement on standard banner placements in Texas.",
     ],
 )
 def test_not_events(text: str) -> None:

@@ -42,6 +42,7 @@ def test_spanish_is_supported() -> None:
             "Hombres armados secuestraron a un periodista en Mosul.",
             "Abduction/forced disappearance",
         ),
+        ("La policía abatió a tres sicarios en Basora.", "Armed clash"),
     ],
 )
 def test_types(text: str, sub_type: str) -> None:
@@ -55,6 +56,7 @@ def test_types(text: str, sub_type: str) -> None:
         "Los milicianos podrían lanzar cohetes contra la Zona Verde de Bagdad.",
         "Los estudiantes marcharán en Beirut la próxima semana.",
         "Lee también: Dos drones suicidas atacaron la base de Ain al-Asad",
+        "En Bagdad, el sarampión mató a doce personas.",
     ],
 )
 def test_not_events(text: str) -> None:

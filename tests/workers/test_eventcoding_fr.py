@@ -48,6 +48,11 @@ def one(text: str, published_at: str = PUB) -> EventMention:
             "Peaceful protest",
             "demonstrate",
         ),
+        (
+            "L'armée a neutralisé une vingtaine de terroristes près de Mossoul.",
+            "Armed clash",
+            "firearms",
+        ),
     ],
 )
 def test_types(text: str, sub_type: str, mode: str) -> None:
@@ -65,6 +70,8 @@ def test_types(text: str, sub_type: str, mode: str) -> None:
         "Des manifestations auront lieu demain à Bagdad.",
         "Lire aussi : Irak : deux drones suicide ont frappé la base d'Ain al-Asad",
         "Les attaques aux missiles contre l'ambassade US se sont intensifiées à Bagdad.",
+        "À Mossoul, l'épidémie de choléra a tué douze personnes, et la rougeole deux.",
+        "À Bagdad, le paludisme a tué douze personnes.",
     ],
 )
 def test_not_events(text: str) -> None:
