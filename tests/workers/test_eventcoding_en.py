@@ -927,8 +927,13 @@ def test_a_province_and_its_town_in_two_clauses_are_one_act() -> None:
         ),
         ("fr", "BEYROUTH (AFP) - Une frappe de drone israélienne a visé Tyr vendredi.", "Tyre"),
         ("ar", "بيروت - وكالات الانباء: شنت طائرات إسرائيلية غارة على صور امس.", "Tyre"),
-        # ... and stands when the text gives no other.
+        # ... and stands when the text gives no other ...
         ("en", "MOSUL, Iraq (AP) — A car bomb exploded near a market on Friday.", "Mosul"),
+        ("en", "MOSUL, Iraq (AP) — A car bomb exploded in March, killing five.", "Mosul"),
+        # ... but only for its country when the text names a town the gazetteer lacks.
+        ("en", "BAMAKO (Reuters) — Gunmen killed 30 civilians in Moura on Friday.", "Mali"),
+        ("en", "BAMAKO (AP) — Gunmen killed 30 people in the village of Moura.", "Mali"),
+        ("fr", "BAMAKO (AFP) - Des hommes armés ont tué 30 civils à Moura vendredi.", "Mali"),
     ],
 )
 def test_a_dateline_is_the_place_only_when_the_act_has_none(

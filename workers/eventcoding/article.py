@@ -327,7 +327,7 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
         for h in gazetteer.find(text, lex, list(r.exclude), focus)
         if h.entry.kind == "site" or not actors.speaker_or_accused(text, h.start, h.end, lex)
     ]
-    found = _past_frame(text, _past_dateline(text, found), lex)
+    found = _past_frame(text, _past_dateline(text, found, lex), lex)
     spoken = [h for h in found if gazetteer.spoken_for(text, h, lex)]
     if spoken and len(spoken) < len(found):
         found = [h for h in found if h not in spoken]
@@ -369,17 +369,55 @@ _DATELINE = re.compile(
 )
 
 
-def _past_dateline(text: str, hits: list[gazetteer.Hit]) -> list[gazetteer.Hit]:
+def _past_dateline(text: str, hits: list[gazetteer.Hit], lex: Lexicon) -> list[gazetteer.Hit]:
     """Return ``hits`` without the places of the sentence's dateline when the sentence names
     a place of its own, a country included: the dateline says where the report was filed
     ("SANAA — … a cargo ship in the Red Sea", "OUAGADOUGOU — … a village in northern Burkina
     Faso"), and is the act's place only when the text gives no other ("MOSUL, Iraq (AP) — A
-    car bomb exploded near a market")."""
+    car bomb exploded near a market"). When the text names a town the gazetteer lacks
+    ("BAMAKO (Reuters) — … killed 30 civilians in Moura"), the dateline says only the
+    country."""
     found = _DATELINE.match(text)
-    if found is None:
+    if found is None or not hits:
         return hits
     after = [h for h in hits if h.start >= found.end()]
-    return after or hits
+    if after or not _names_unknown_place(text, found.end(), lex):
+        return after or hits
+    countries = {h.entry.country: h for h in hits}
+    return [
+        gazetteer.Hit(gazetteer.entry_for_country(code), h.start, h.end)
+        for code, h in countries.items()
+    ]
+
+
+#: A capitalised word of a cased script: a name, where no sentence starts.
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]{2,}")
+
+
+def _names_unknown_place(text: str, start: int, lex: Lexicon) -> bool:
+    """Return True when, past ``start``, a capitalised word other than a day or month name
+    follows a preposition of place ("in Moura", "in the village of Moura", "à Moura"): a
+    place the gazetteer does not know (the caller has found none there)."""
+    calendar = _calendar_words(lex)
+    for m in _CAPITALISED.finditer(text, start):
+        if m.group().lower() in calendar:
+            continue
+        # "in the village of Moura", "dans la localité de Moura": the kind named first.
+        kind = _KIND_OF.search(text, max(0, m.start() - 40), m.start())
+        if gazetteer.locative(text, kind.start() if kind else m.start(), lex):
+            return True
+    return False
+
+
+#: One or two words and "of" ending just before a name: "village of", "commune rurale de".
+_KIND_OF = re.compile(r"(?:[^\W\d_]+ ){1,2}(?:of|de|du|del|d['’])\s*$")
+
+
+@cache
+def _calendar_words(lex: Lexicon) -> frozenset[str]:
+    """Return the language's weekday and month names, lower-cased ("in March" is no place)."""
+    words = lex.raw["dates"]
+    return frozenset(w.lower() for key in ("weekdays", "months") for w in words.get(key, []))
 
 
 def _dateline_dates_dropped(text: str, found: list[DateRef]) -> list[DateRef]:
