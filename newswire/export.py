@@ -274,6 +274,17 @@ def _home_countries() -> dict[str, str]:
     return {a["name"]: a["country"] for a in catalogue() if a.get("country")}
 
 
+#: Actors the extractor names without their country, which ACLED names by the event's.
+_BY_COUNTRY = {"Police forces": "Police Forces of {}"}
+
+
+def _acled_name(actor: dict[str, Any], country: str) -> str:
+    """Return ACLED's name of ``actor`` in an event in ``country`` (ACLED's country name):
+    the police the text leaves unqualified are that country's ("Police Forces of Kenya")."""
+    template = _BY_COUNTRY.get(str(actor.get("name")))
+    return template.format(country) if template and country else str(actor.get("name"))
+
+
 def _unnamed_actor(rec: dict[str, Any], country: str) -> tuple[str, int | None]:
     """Return ACLED's name and code for an actor the text does not name ("Protesters (Iraq)",
     "Unidentified Armed Group (Iraq)"), or ("", None) when ACLED leaves it empty."""
@@ -307,12 +318,17 @@ def acled_row(rec: dict[str, Any], *, timestamp: int) -> dict[str, Any]:
     targets = [a for a in actors_ if a.get("role") == "target"]
     crowd = rec["event_type"] in ("Protests", "Riots")
     if doers and not (crowd and doers[0].get("type") == "protesters"):
-        actor1, inter1 = doers[0]["name"], _inter(doers[0], rec["country_code"])
+        actor1, inter1 = _acled_name(doers[0], name), _inter(doers[0], rec["country_code"])
     else:
         # A crowd is "Protesters (Country)" / "Rioters (Country)" in ACLED, named or not.
         actor1, inter1 = _unnamed_actor(rec, name)
-    actor2 = targets[0]["name"] if targets else ""
-    inter2 = _inter(targets[0], rec["country_code"]) if targets else None
+    if targets:
+        actor2, inter2 = _acled_name(targets[0], name), _inter(targets[0], rec["country_code"])
+    elif rec["event_type"] == "Violence against civilians":
+        # ACLED's second actor of violence against civilians is always the civilians.
+        actor2, inter2 = (f"Civilians ({name})" if name else "Civilians"), 7
+    else:
+        actor2, inter2 = "", None
     codes = sorted(c for c in (inter1, inter2) if c)
     interaction = codes[0] * 10 + (codes[1] if len(codes) > 1 else 0) if codes else ""
     civilian = rec["event_type"] == "Violence against civilians" or inter2 == 7
@@ -330,10 +346,10 @@ def acled_row(rec: dict[str, Any], *, timestamp: int) -> dict[str, Any]:
         "event_type": rec["event_type"],
         "sub_event_type": rec["sub_event_type"],
         "actor1": actor1,
-        "assoc_actor_1": "; ".join(a["name"] for a in doers[1:]),
+        "assoc_actor_1": "; ".join(_acled_name(a, name) for a in doers[1:]),
         "inter1": inter1 if inter1 is not None else "",
         "actor2": actor2,
-        "assoc_actor_2": "; ".join(a["name"] for a in targets[1:]),
+        "assoc_actor_2": "; ".join(_acled_name(a, name) for a in targets[1:]),
         "inter2": inter2 if inter2 is not None else "",
         "interaction": interaction,
         "civilian_targeting": "Civilian targeting" if civilian else "",

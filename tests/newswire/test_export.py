@@ -98,6 +98,12 @@ def test_acled_csv_follows_acled_conventions(database_url: str) -> None:
     assert drone["tags"] == "drones=2"
     attack = by_type["Attack"]
     assert attack["civilian_targeting"] == "Civilian targeting"
+    # Violence against civilians: ACLED's second actor is the civilians, named or not.
+    assert (attack["actor2"], attack["inter2"], attack["interaction"]) == (
+        "Civilians (Iraq)",
+        "7",
+        "37",
+    )
     assert attack["fatalities"] == "4"
     protest = by_type["Peaceful protest"]
     assert (protest["disorder_type"], protest["actor1"], protest["inter1"]) == (

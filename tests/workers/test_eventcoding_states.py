@@ -113,12 +113,9 @@ def test_a_village_elsewhere_in_the_text_does_not_place_the_act() -> None:
     assert extract_events(text, language="en", published_at=PUB) == []
 
 
-def test_french_forces_abroad_are_external_forces_in_acled() -> None:
-    (m,) = extract_events(
-        "French forces struck a jihadist camp with air strikes near Menaka, Mali, on Monday.",
-        language="en",
-        published_at=PUB,
-    )
+def acled(text: str) -> dict[str, Any]:
+    """Return the ACLED row of the one event of the English ``text``."""
+    (m,) = extract_events(text, language="en", published_at=PUB)
     rec = {
         "event_id": 1,
         "event_type": m.event_type,
@@ -133,6 +130,21 @@ def test_french_forces_abroad_are_external_forces_in_acled() -> None:
         "actors": [a.to_dict() for a in m.actors],
         "mentions": [],
     }
-    row = acled_row(rec, timestamp=0)
+    return acled_row(rec, timestamp=0)
+
+
+def test_french_forces_abroad_are_external_forces_in_acled() -> None:
+    row = acled(
+        "French forces struck a jihadist camp with air strikes near Menaka, Mali, on Monday."
+    )
     assert (row["country"], row["actor1"]) == ("Mali", "Military Forces of France")
     assert row["inter1"] == 8
+
+
+def test_the_police_unqualified_are_the_event_country_s_in_acled() -> None:
+    row = acled("The police fired tear gas at protesters in Nairobi on Tuesday.")
+    assert (row["actor1"], row["actor2"], row["inter2"]) == (
+        "Protesters (Kenya)",
+        "Police Forces of Kenya",
+        1,
+    )
