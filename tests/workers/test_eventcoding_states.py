@@ -148,3 +148,48 @@ def test_the_police_unqualified_are_the_event_country_s_in_acled() -> None:
         "Police Forces of Kenya",
         1,
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            "Israeli forces raided Jenin on Monday. "
+            "The army said troops killed three gunmen in the refugee camp.",
+        ),
+        (
+            "fr",
+            "L'armée israélienne a mené un raid à Jénine lundi. "
+            "Selon l'armée, les soldats ont tué trois hommes armés dans le camp.",
+        ),
+    ],
+)
+def test_unqualified_troops_are_the_forces_the_article_named_before(lang: str, text: str) -> None:
+    (m,) = extract_events(text, language=lang, published_at=PUB)
+    assert [(a.name, a.role) for a in m.actors] == [("Israel Defense Forces", "actor")]
+
+
+def test_unqualified_troops_named_nowhere_stay_unknown() -> None:
+    (m,) = extract_events("Troops killed three gunmen in Jenin.", language="en", published_at=PUB)
+    assert m.actors == ()
+
+
+def test_unqualified_soldiers_hit_are_not_the_attackers_named_before() -> None:
+    text = (
+        "Russian forces shelled Kharkiv on Monday, killing three civilians. Ukrainian officials"
+        " said two soldiers were killed in a separate attack near Kupiansk."
+    )
+    shelling, clash = extract_events(text, language="en", published_at=PUB)
+    assert [a.name for a in shelling.actors] == ["Russian forces"]
+    # "a separate attack": another act, at its own place, not the shelling told again.
+    assert (clash.place.name, clash.fatalities, clash.actors) == ("Kupyansk", 2, ())
+    assert clash.event_date == shelling.event_date
+
+
+def test_an_unqualified_force_does_not_make_a_weak_cue_an_act() -> None:
+    text = (
+        "ونقلت المصادر عن بعض المتظاهرين بأنهم عادوا من مدينة ذمار على بعد 100 كيلومتر جنوب"
+        " العاصمة حيث لم ينجح إلا القليل منهم في الالتحاق بالقوات المسلحة."
+    )
+    assert extract_events(text, language="ar", published_at=PUB) == []

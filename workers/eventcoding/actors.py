@@ -22,6 +22,11 @@ from .lexicon import KeyIndex, Lexicon, compile_any, either, expand, literal_key
 
 _LOOKBACK = 80
 
+#: The name an unqualified force ("the army", "les soldats", "الجيش") carries until the
+#: article says whose it is: the state forces it named last (``article`` resolves it, or drops
+#: it where none were named).
+UNNAMED_FORCES = "(unnamed state forces)"
+
 
 @dataclass(frozen=True, slots=True)
 class ActorHit:
@@ -73,6 +78,10 @@ def _compiled(lex: Lexicon) -> _Compiled:
                 given = actor.get("keys", {}).get(lex.language) if key == "aliases" else None
                 keys = tuple(given) if given else literal_keys(aliases)
                 entries.append((actor["name"], actor.get("type"), pattern, target_only, keys))
+    bare = expand(lex.raw.get("state_forces", {}).get("bare", []))
+    if bare:
+        pattern = compile_any(bare, bounded=True)
+        entries.append((UNNAMED_FORCES, "state_forces", pattern, False, literal_keys(bare)))
     roles = lex.raw["roles"]
     blamed = either(roles.get("blamed_before", []))
     return _Compiled(
@@ -106,6 +115,13 @@ def home_grounds() -> dict[str, str]:
         for a in states.catalogue()
         if a.get("home_ground") and a.get("country")
     }
+
+
+@cache
+def countries() -> dict[str, str]:
+    """Return, for the actors that are a state's (its forces, its government), their country
+    code by canonical name."""
+    return {a["name"]: a["country"] for a in states.catalogue() if a.get("country")}
 
 
 def find(sentence: str, lex: Lexicon) -> list[ActorHit]:

@@ -157,7 +157,9 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
     # des gardiens de la révolution islamique (CGRI) ont été tués").
     counted_text = _names_shortened(text, actor_hits)
     casualties = numbers.casualties(counted_text, lex) if weak and not counts else None
-    parties = [(h.start, h.end) for h in actor_hits]
+    # An unqualified force ("الجيش", "the army") is whose the article says only later: it
+    # names a party to an act told in other words, but does not make a weak cue one.
+    parties = [(h.start, h.end) for h in actor_hits if h.name != actors.UNNAMED_FORCES]
     cue = rules.choose(cues, parties=parties, counted=bool(counts or casualties))
     if cue is None:
         return None
@@ -489,6 +491,51 @@ def _in_cue_clause(
     return [h for h in hits if h in inside or h.entry.kind == "country"]
 
 
+#: How many sentences back an unqualified force ("the army") looks for whose it is.
+_FORCES_WINDOW = 5
+
+
+def _forces_named(readings: list[_Reading], sentences: list[Sentence], lex: Lexicon) -> None:
+    """Name the unqualified forces that carry out each reading's act ("The army said troops
+    killed three gunmen") after the state's forces named last before them, in their sentence
+    or the few before ("Israeli forces raided Jenin …"); drop them where none were named
+    (whose army it is, the place does not say: the Israeli army in Gaza, the Turkish one in
+    Syria) and where they are hit: the soldiers killed after "Russian forces shelled
+    Kharkiv" are Ukraine's."""
+    for r in readings:
+        if not any(a.name == actors.UNNAMED_FORCES for a in r.actors):
+            continue
+        named = _forces_before(r, sentences, lex)
+        kept: dict[tuple[str, str], Actor] = {}
+        for a in r.actors:
+            party = a
+            if a.name == actors.UNNAMED_FORCES:
+                if a.role != "actor" or named is None or any(b.name == named for b in r.actors):
+                    continue  # a target, unknown, or already a party under its own name
+                party = replace(a, name=named)
+            kept.setdefault((party.name, party.role), party)
+        r.actors = tuple(kept.values())
+
+
+def _forces_before(r: _Reading, sentences: list[Sentence], lex: Lexicon) -> str | None:
+    """Return the canonical name of the state forces named last before the first unqualified
+    force of ``r``'s sentence, looking back ``_FORCES_WINDOW`` sentences; None without."""
+    state = actors.countries()
+    hits = actors.find(r.sentence.text, lex)
+    first = min(h.start for h in hits if h.name == actors.UNNAMED_FORCES) if hits else 0
+    own = [h for h in hits if h.start < first and h.type == "state_forces" and h.name in state]
+    if own:
+        return own[-1].name
+    index = r.sentence.index
+    for s in reversed(sentences[max(0, index - _FORCES_WINDOW) : index]):
+        found = [
+            h for h in actors.find(s.text, lex) if h.type == "state_forces" and h.name in state
+        ]
+        if found:
+            return found[-1].name
+    return None
+
+
 def _refocus(readings: list[_Reading], text: str, title: str, lex: Lexicon) -> None:
     """Re-read the places of sentences whose town names several countries share, preferring
     the countries the article's unambiguous places are in: "Saïda" is Sidon in a story that
@@ -681,6 +728,18 @@ def _reply_keys(lex: Lexicon) -> tuple[str, ...] | None:
 
 
 @cache
+def _apart_words(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of the words that tell an act apart from the one told before ("in
+    a separate attack", "dans une autre attaque", "في هجوم آخر")."""
+    return compile_any(lex.raw.get("separate_acts", {}).get("patterns", []), bounded=True)
+
+
+def _told_apart(r: _Reading, lex: Lexicon) -> bool:
+    """Return True when ``r``'s sentence says its act is another than the one before."""
+    return _apart_words(lex).search(r.sentence.text) is not None
+
+
+@cache
 def _reply(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of the language's words for a reply ("en riposte", "ردا على")."""
     return compile_any(lex.raw.get("retaliation", {}).get("patterns", []), bounded=True)
@@ -725,6 +784,7 @@ def extract(
     # The sentences read clause by clause are decided with the article's places, their
     # readings as one act too, in case the clauses are joined again.
     wholes = list({id(r.whole): r.whole for r in readings if r.whole is not None}.values())
+    _forces_named(readings + wholes, sentences, lex)
     _refocus(readings + wholes, text, (title or "").translate(_SPACES), lex)
     _corroborate(readings + wholes, title_places)
     readings = _rejoin(readings)
@@ -738,6 +798,7 @@ def extract(
     out: list[tuple[_Reading, EventMention]] = []
     typed = [r for r in readings if r.cue.sub_event_type is not None]
     for r in typed:
+        apart = _told_apart(r, lex)
         previous = [
             m
             for p, m in out
@@ -751,7 +812,7 @@ def extract(
             (m for m in reversed(previous) if r.places and _same_ground(m.place, r.places[0])),
             previous[-1] if previous else None,
         )
-        if prior is None and not r.places and r.date is None and not r.reply:
+        if prior is None and not r.places and r.date is None and not r.reply and not apart:
             kin = _kin(r, out)
             if kin is not None:
                 kin = _sharpened(out, kin, r)
@@ -807,6 +868,7 @@ def extract(
             )
 
     for r in (r for r in readings if r.cue.sub_event_type is None):
+        apart = _told_apart(r, lex)
         # The act told before comes first: "murieron en el ataque" tells the attack just
         # reported, not the next item of the roundup.
         near = [
@@ -829,6 +891,7 @@ def extract(
             and not _other_day(r.date, m)
             and _shares_party(r, p, told_before=p.sentence.index < r.sentence.index)
             and not r.reply
+            and not apart
             and (not r.places or _near_place(r.places[0], m.place))
         ]
         # A typed act naming a party of this sentence is the one it tells, even after it

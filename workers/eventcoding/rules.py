@@ -405,7 +405,11 @@ def classify(sentences: list[str], lex: Lexicon) -> str | None:
         hits: list[tuple[int, int]] | None = None
         counted = False
         if any(not c.strong for c in cues):
-            hits = [(h.start, h.end) for h in actors.find(sentence, lex)]
+            hits = [
+                (h.start, h.end)
+                for h in actors.find(sentence, lex)
+                if h.name != actors.UNNAMED_FORCES  # whose, the article says (article.py)
+            ]
             counted = bool(
                 numbers.weapon_counts(sentence, lex) or numbers.casualties(sentence, lex)
             )
