@@ -30,6 +30,9 @@ def one(text: str, published_at: str = PUB) -> EventMention:
         ("Heavy clashes erupted between the Syrian army and ISIS near Deir ez-Zor.", "Armed clash"),
         ("Thousands of protesters rallied in Beirut against the government.", "Peaceful protest"),
         ("Troops killed 12 bandits in Zamfara State.", "Armed clash"),
+        # Armed men killed are a battle's dead, not victims of violence against civilians.
+        ("Twenty militants were killed near Mosul.", "Armed clash"),
+        ("Twenty militants were killed in an air strike near Mosul.", "Air/drone strike"),
         # The dead are the attackers' victims, not attackers killed.
         ("Twelve people were killed when the attackers stormed a village in Benue.", "Attack"),
     ],

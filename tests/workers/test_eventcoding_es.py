@@ -43,6 +43,7 @@ def test_spanish_is_supported() -> None:
             "Abduction/forced disappearance",
         ),
         ("La policía abatió a tres sicarios en Basora.", "Armed clash"),
+        ("Cinco sicarios fueron abatidos en Basora.", "Armed clash"),
     ],
 )
 def test_types(text: str, sub_type: str) -> None:

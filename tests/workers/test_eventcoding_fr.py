@@ -53,6 +53,11 @@ def one(text: str, published_at: str = PUB) -> EventMention:
             "Armed clash",
             "firearms",
         ),
+        (
+            "Une vingtaine de terroristes ont été tués près de Mossoul.",
+            "Armed clash",
+            "firearms",
+        ),
     ],
 )
 def test_types(text: str, sub_type: str, mode: str) -> None:
