@@ -1646,3 +1646,37 @@ def test_an_act_a_day_after_another_is_two_acts_the_other_a_day_earlier(
         ("Air/drone strike", "2024-03-08"),
         ("Shelling/artillery/missile attack", "2024-03-07"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "place", "date"),
+    [
+        (
+            "en",
+            "Israeli forces raided Jenin on Friday. "
+            "The army said troops killed three gunmen in the refugee camp.",
+            "Janīn",
+            "2021-01-01",
+        ),
+        (
+            "fr",
+            "L'armée israélienne a mené un raid à Jénine vendredi. "
+            "Selon l'armée, les soldats ont tué trois hommes armés dans le camp.",
+            "Janīn",
+            "2021-01-01",
+        ),
+        # Two towns before: which camp, the text does not say.
+        (
+            "en",
+            "Israeli forces raided Jenin and Nablus on Friday. "
+            "The army said troops killed three gunmen in the camp.",
+            "Palestine, State of",
+            "2021-01-02",  # the publication's week
+        ),
+    ],
+)
+def test_the_camp_is_the_one_the_sentence_before_named(
+    lang: str, text: str, place: str, date: str
+) -> None:
+    (m,) = extract_events(text, language=lang, published_at=PUB)
+    assert (m.place.name, m.event_date) == (place, date)

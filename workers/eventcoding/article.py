@@ -768,6 +768,9 @@ def extract(
     anchor: DateRef | None = None
     claims: list[tuple[int, tuple[Actor, ...]]] = []
     sentences = split(text, lex)
+    # The best date of each sentence: an act told in a later one "in the camp" took place
+    # on the day of the sentence that named the camp (:func:`_scene`).
+    sentence_dates: dict[int, DateRef | None] = {}
     for s in sentences:
         found = _dateline_dates_dropped(s.text, dates.find_dates(s.text, lex, pub, anchor))
         reading = _read(s, lex, found, nlp)
@@ -780,6 +783,7 @@ def extract(
             # A claim that names no act (a denial is none).
             claims.append((s.index, _claimants(s.text, lex)))
         anchor = dates.best_date(found, 0) or anchor
+        sentence_dates[s.index] = dates.best_date(found, 0)
     title_places = [h.place() for h in gazetteer.find((title or "").translate(_SPACES), lex, [])]
     # The sentences read clause by clause are decided with the article's places, their
     # readings as one act too, in case the clauses are joined again.
@@ -833,8 +837,11 @@ def extract(
                 None,
             )
         inherited_place = _inherited_place(previous) if previous else prior.place if prior else None
+        scene: int | None = None
         if inherited_place is None and not r.places:
             inherited_place = _referred_place(r, out, lex)
+            if inherited_place is None:
+                inherited_place, scene = _scene(r, sentences, lex)
         places = r.places or (
             [inherited_place]
             if inherited_place
@@ -852,6 +859,8 @@ def extract(
                 dt.date.fromisoformat(prior.event_date), prior.date_precision, prior.date_text
             )
             inherited = True
+        if date is None and scene is not None and sentence_dates.get(scene) is not None:
+            date, inherited = sentence_dates[scene], True
         for place in places:
             out.append(
                 (
@@ -1168,6 +1177,32 @@ def _referred_place(
         return None
     near = gazetteer.near_words(r.sentence.text, found.start(), found.end(), lex)
     return replace(place, geo_precision=2) if near and place.geo_precision < 2 else place
+
+
+def _scene(r: _Reading, sentences: list[Sentence], lex: Lexicon) -> tuple[Place | None, int | None]:
+    """Return the one town or site the sentences just before ``r``'s name, and the index of
+    the sentence naming it, when ``r``'s sentence names a place by its kind alone and no act
+    told before lends one ("Israeli forces raided Jenin on Monday. The army said troops
+    killed three gunmen in the camp"); (None, None) otherwise, or when the nearest sentence
+    naming towns names several (which one, the text does not say)."""
+    found = _place_reference(lex).search(r.sentence.text)
+    if found is None:
+        return None, None
+    index = r.sentence.index
+    for s in reversed(sentences[max(0, index - _INHERIT_WINDOW) : index]):
+        hits = [
+            h
+            for h in gazetteer.find(s.text, lex, [])
+            if not h.ambiguous and not h.entry.minor and h.place().geo_precision < _PROVINCE
+        ]
+        if len({h.entry.name for h in hits}) > 1:
+            return None, None
+        if hits:
+            place = hits[0].place()
+            if gazetteer.near_words(r.sentence.text, found.start(), found.end(), lex):
+                place = replace(place, geo_precision=max(2, place.geo_precision))
+            return place, s.index
+    return None, None
 
 
 def _inherited_place(previous: list[EventMention]) -> Place | None:
