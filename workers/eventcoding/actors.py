@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from schemas.events import Actor, Role
@@ -126,6 +126,13 @@ def countries() -> dict[str, str]:
 
 def find(sentence: str, lex: Lexicon) -> list[ActorHit]:
     """Return the actors named in ``sentence``, longest names first where they overlap."""
+    return list(_found(sentence, lex))
+
+
+@lru_cache(maxsize=16)
+def _found(sentence: str, lex: Lexicon) -> tuple[ActorHit, ...]:
+    """Return :func:`find`'s hits, kept for the sentences just read: the article pass asks
+    again for those before an unqualified force ("the army") whose it is."""
     hits: list[ActorHit] = []
     compiled = _compiled(lex)
     verb_first = bool(lex.raw["roles"].get("verb_first"))
@@ -141,7 +148,7 @@ def find(sentence: str, lex: Lexicon) -> list[ActorHit]:
         if not any(k.start <= hit.start and hit.end <= k.end for k in kept):
             kept = [k for k in kept if not (hit.start <= k.start and k.end <= hit.end)]
             kept.append(hit)
-    return kept
+    return tuple(kept)
 
 
 #: An Arabic preposition written onto a name: "bi-"/"li-" after an optional "wa-"/"fa-", and
