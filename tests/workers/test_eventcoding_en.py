@@ -1680,3 +1680,38 @@ def test_the_camp_is_the_one_the_sentence_before_named(
 ) -> None:
     (m,) = extract_events(text, language=lang, published_at=PUB)
     assert (m.place.name, m.event_date) == (place, date)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            "Gunmen killed 12 villagers in Bankass on Friday. No group has claimed responsibility"
+            " for the attack, but the al Qaeda-linked JNIM is active in the area.",
+        ),
+        (
+            "en",
+            "Gunmen killed 12 villagers in Bankass on Friday. No group has claimed responsibility"
+            " so far, but JNIM operates in the area.",
+        ),
+        (
+            "fr",
+            "Des hommes armés ont tué 12 villageois à Bankass vendredi. Aucun groupe n'a"
+            " revendiqué l'attaque, mais le JNIM est actif dans la zone.",
+        ),
+    ],
+)
+def test_a_group_named_where_no_one_claimed_the_act_is_no_party(lang: str, text: str) -> None:
+    found = extract_events(text, language=lang, published_at=PUB)
+    assert found and all(m.fatalities in (12, None) for m in found)
+    assert not any(a.name == "JNIM" for m in found for a in m.actors)
+
+
+def test_the_group_blamed_where_no_one_claimed_the_act_is_its_actor() -> None:
+    text = (
+        "Gunmen killed 12 villagers in Bankass on Friday. No group has claimed responsibility"
+        " so far, but the authorities suspect JNIM."
+    )
+    (m,) = extract_events(text, language="en", published_at=PUB)
+    assert [(a.name, a.role) for a in m.actors] == [("JNIM", "actor")]

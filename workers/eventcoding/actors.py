@@ -101,6 +101,12 @@ def _compiled(lex: Lexicon) -> _Compiled:
     )
 
 
+def blames(sentence: str, lex: Lexicon) -> bool:
+    """Return True when ``sentence`` lays the act on someone ("suspect", "accusent",
+    ``roles.blamed_before``)."""
+    return _compiled(lex).accusing.search(sentence) is not None
+
+
 def passive(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of the language's passive voice (``roles.passive``)."""
     return _compiled(lex).passive

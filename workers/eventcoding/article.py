@@ -113,8 +113,26 @@ def _cause_opening(lex: Lexicon) -> re.Pattern[str]:
 
 def _claimed(text: str, lex: Lexicon) -> bool:
     """Return True when ``text`` claims an act and denies nothing ("a revendiqué une attaque",
-    not "n'a pas revendiqué")."""
-    return bool(rules.claim_words(lex).search(text)) and lex.negation.search(text) is None
+    not "n'a pas revendiqué", nor "No group has claimed responsibility" unless it says whom
+    the act is blamed on)."""
+    return (
+        bool(rules.claim_words(lex).search(text))
+        and lex.negation.search(text) is None
+        # "No group has claimed it, but the authorities suspect X" lends X, as a claim would.
+        and (not _unclaimed(text, lex) or actors.blames(text, lex))
+    )
+
+
+@cache
+def _unclaimed_words(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of the words that say no one claimed an act (``unclaimed``)."""
+    return compile_any(lex.raw.get("unclaimed", {}).get("patterns", []), bounded=True)
+
+
+def _unclaimed(text: str, lex: Lexicon) -> bool:
+    """Return True when ``text`` says no one claimed the act ("No group has claimed
+    responsibility for the attack, but JNIM is active in the area")."""
+    return _unclaimed_words(lex).search(text) is not None
 
 
 def _claim_day(text: str, date: DateRef, lex: Lexicon) -> bool:
@@ -774,6 +792,11 @@ def extract(
     for s in sentences:
         found = _dateline_dates_dropped(s.text, dates.find_dates(s.text, lex, pub, anchor))
         reading = _read(s, lex, found, nlp)
+        if reading is not None and _unclaimed(s.text, lex) and not actors.blames(s.text, lex):
+            # "No group has claimed responsibility, but JNIM is active in the area": a group
+            # named where no one claimed the act and no one blames it is no party to it (the
+            # one the authorities suspect is, as ACLED codes a suspected perpetrator).
+            reading.actors = ()
         if reading is not None:
             if not (readings and _crowd_fired_on(readings[-1], reading, lex)):
                 readings.extend(_parallel(reading, lex, found, nlp))
