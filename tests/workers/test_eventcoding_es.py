@@ -369,3 +369,23 @@ def test_a_figure_times_a_thousand_is_read_whole(language: str, phrase: str, val
 )
 def test_a_years_tally_is_no_event(language: str, text: str) -> None:
     assert extract_events(text, language=language, published_at=PUB) == []
+
+
+def test_an_act_told_hours_later_is_not_the_one_reported_before() -> None:
+    text = (
+        "Siete soldados murieron el martes en un ataque contra una patrulla en el Cauca. "
+        "Horas después, tropas colombianas se enfrentaron con los atacantes cerca de Suárez."
+    )
+    first, later = extract_events(text, language="es", published_at=PUB)
+    assert (first.place.name, first.fatalities, first.actors) == ("Cauca", 7, ())
+    assert [a.name for a in later.actors] == ["Military Forces of Colombia"]
+
+
+def test_an_attack_word_does_not_tell_a_peaceful_march_again() -> None:
+    text = (
+        "Cientos de personas marcharon el miércoles en Bogotá. El presidente condenó el atentado."
+    )
+    found = extract_events(text, language="es", published_at=PUB)
+    assert [(m.sub_event_type, m.sentence[:9]) for m in found] == [
+        ("Peaceful protest", "Cientos d")
+    ]

@@ -38,6 +38,8 @@ _CROWD_EVENTS = frozenset({"Protests", "Riots"})
 #: hommes armés de l'EI ont attaqué mardi un poste de l'armée"), where a state's forces
 #: named with a bare attack word are as often a raid, a threat or a comment.
 _ARMED_GROUPS = frozenset({"militia", "rebel"})
+#: Crowds that used no violence and met none that killed: no attack word tells them again.
+_PEACEFUL = frozenset({"Peaceful protest", "Protest with intervention"})
 
 
 @dataclass(slots=True)
@@ -924,6 +926,11 @@ def extract(
             and _shares_party(r, p, told_before=p.sentence.index < r.sentence.index)
             and not r.reply
             and not apart
+            # An act told later as another ("Hours later, troops clashed with the attackers")
+            # is not the one this sentence reports.
+            and not (p.sentence.index > r.sentence.index and _told_apart(p, lex))
+            # An attack word never tells a peaceful crowd's march again.
+            and m.sub_event_type not in _PEACEFUL
             and (not r.places or _near_place(r.places[0], m.place))
         ]
         # A typed act naming a party of this sentence is the one it tells, even after it
