@@ -125,16 +125,26 @@ def _claimed(text: str, lex: Lexicon) -> bool:
     )
 
 
-@cache
-def _unclaimed_words(lex: Lexicon) -> re.Pattern[str]:
-    """Return the pattern of the words that say no one claimed an act (``unclaimed``)."""
-    return compile_any(lex.raw.get("unclaimed", {}).get("patterns", []), bounded=True)
-
-
 def _unclaimed(text: str, lex: Lexicon) -> bool:
     """Return True when ``text`` says no one claimed the act ("No group has claimed
     responsibility for the attack, but JNIM is active in the area")."""
-    return _unclaimed_words(lex).search(text) is not None
+    return _says(text, lex, "unclaimed")
+
+
+@cache
+def _markers(lex: Lexicon, key: str) -> tuple[re.Pattern[str], tuple[str, ...] | None]:
+    """Return the pattern of the pack's ``key`` marker list and the literals one of which
+    each of its matches holds (none: the list is empty and never matches)."""
+    patterns = lex.raw.get(key, {}).get("patterns", [])
+    return compile_any(patterns, bounded=True), literal_keys(patterns) if patterns else ()
+
+
+@lru_cache(maxsize=64)
+def _says(text: str, lex: Lexicon, key: str) -> bool:
+    """Return True when ``text`` holds a marker of the pack's ``key`` list; kept for the
+    sentences just read, which the article pass asks about again."""
+    pattern, keys = _markers(lex, key)
+    return may_match(keys, text.lower()) and pattern.search(text) is not None
 
 
 def _claim_day(text: str, date: DateRef, lex: Lexicon) -> bool:
@@ -747,16 +757,10 @@ def _reply_keys(lex: Lexicon) -> tuple[str, ...] | None:
     return literal_keys(lex.raw.get("retaliation", {}).get("patterns", []))
 
 
-@cache
-def _apart_words(lex: Lexicon) -> re.Pattern[str]:
-    """Return the pattern of the words that tell an act apart from the one told before ("in
-    a separate attack", "dans une autre attaque", "في هجوم آخر")."""
-    return compile_any(lex.raw.get("separate_acts", {}).get("patterns", []), bounded=True)
-
-
 def _told_apart(r: _Reading, lex: Lexicon) -> bool:
-    """Return True when ``r``'s sentence says its act is another than the one before."""
-    return _apart_words(lex).search(r.sentence.text) is not None
+    """Return True when ``r``'s sentence says its act is another than the one before ("in a
+    separate attack", "hours later", "dans une autre attaque", "في هجوم آخر")."""
+    return _says(r.sentence.text, lex, "separate_acts")
 
 
 @cache
