@@ -535,7 +535,8 @@ def _forces_named(readings: list[_Reading], sentences: list[Sentence], lex: Lexi
     for r in readings:
         if not any(a.name == actors.UNNAMED_FORCES for a in r.actors):
             continue
-        named = _forces_before(r, sentences, lex)
+        acting = any(a.name == actors.UNNAMED_FORCES and a.role == "actor" for a in r.actors)
+        named = _forces_before(r, sentences, lex) if acting else None
         kept: dict[tuple[str, str], Actor] = {}
         for a in r.actors:
             party = a
@@ -811,8 +812,8 @@ def extract(
         elif _claimed(s.text, lex):
             # A claim that names no act (a denial is none).
             claims.append((s.index, _claimants(s.text, lex)))
-        anchor = dates.best_date(found, 0) or anchor
         sentence_dates[s.index] = dates.best_date(found, 0)
+        anchor = sentence_dates[s.index] or anchor
     title_places = [h.place() for h in gazetteer.find((title or "").translate(_SPACES), lex, [])]
     # The sentences read clause by clause are decided with the article's places, their
     # readings as one act too, in case the clauses are joined again.
