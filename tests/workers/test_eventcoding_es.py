@@ -389,3 +389,15 @@ def test_an_attack_word_does_not_tell_a_peaceful_march_again() -> None:
     assert [(m.sub_event_type, m.sentence[:9]) for m in found] == [
         ("Peaceful protest", "Cientos d")
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "El Ejército abatió a cinco disidentes en el Cauca el lunes.",
+        "Las tropas abatieron el martes a cinco guerrilleros en Arauca.",
+    ],
+)
+def test_those_shot_down_by_forces_are_counted(text: str) -> None:
+    m = one(text)
+    assert (m.sub_event_type, m.fatalities) == ("Armed clash", 5)
