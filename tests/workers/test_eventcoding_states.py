@@ -26,6 +26,7 @@ def test_each_listed_state_without_curated_forces_gets_an_army_and_a_police() ->
     assert actors["Police Forces of Mali"]["country"] == "ML"
     # France's forces are in the news abroad: their country does not place their acts.
     assert actors["Military Forces of France"]["home_ground"] is False
+    assert actors["Police Forces of France"]["home_ground"] is True  # a police acts at home
     # A country with curated forces keeps them, and only them.
     assert "Military Forces of Iraq" not in actors and "Iraqi security forces" in actors
 

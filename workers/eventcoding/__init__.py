@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 #: Bump whenever rules or data change what is extracted.
-EXTRACTOR_VERSION = "rules-2.22"
+EXTRACTOR_VERSION = "rules-2.23"
 SUPPORTED_LANGUAGES: frozenset[str] = available_languages()
 
 

@@ -48,7 +48,8 @@ def catalogue() -> tuple[dict[str, Any], ...]:
                     "name": name.format(state["name"]),
                     "type": "state_forces",
                     "country": state["country"],
-                    "home_ground": state["home_ground"],
+                    # A police force acts at home, whichever state's army is in the news abroad.
+                    "home_ground": state["home_ground"] or kind == "police",
                     "aliases": aliases,
                     "keys": keys,
                 }
