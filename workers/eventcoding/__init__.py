@@ -3,8 +3,9 @@
 Rule-based and data-driven: every cue, alias and place lives in ``data/*.json``, so a new
 language is mostly a new ``data/<lang>.json``. Modules: ``lexicon`` (data loading),
 ``sentences``, ``rules`` (type cues and whether the act happened), ``dates``, ``numbers``,
-``gazetteer``, ``actors`` (with ``syntax``, roles from a dependency parse where one is
-installed), ``article`` (the article-level pass) and ``merge``.
+``gazetteer``, ``states`` (the actor catalogue, state forces generated from adjectives),
+``actors`` (with ``syntax``, roles from a dependency parse where one is installed),
+``article`` (the article-level pass) and ``merge``.
 """
 
 from __future__ import annotations
