@@ -982,3 +982,15 @@ def test_a_long_name_between_a_figure_and_its_verb_counts_as_one_word(
 ) -> None:
     [m] = extract_events(text, language=language, published_at="2024-04-02T10:00:00+00:00")
     assert (m.fatalities, [a.name for a in m.actors]) == (7, ["IRGC"])
+
+
+@pytest.mark.parametrize(
+    ("text", "dead"),
+    [
+        ("L'armée a neutralisé une vingtaine de terroristes près de Mossoul lundi.", 20),
+        # Devices made safe are no dead.
+        ("Les démineurs ont neutralisé trois engins explosifs près de Mossoul lundi.", None),
+    ],
+)
+def test_armed_men_neutralised_are_counted_dead(text: str, dead: int | None) -> None:
+    assert one(text).fatalities == dead
