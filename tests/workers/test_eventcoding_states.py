@@ -194,3 +194,16 @@ def test_an_unqualified_force_does_not_make_a_weak_cue_an_act() -> None:
         " العاصمة حيث لم ينجح إلا القليل منهم في الالتحاق بالقوات المسلحة."
     )
     assert extract_events(text, language="ar", published_at=PUB) == []
+
+
+def test_every_listed_state_is_a_country_once_with_an_adjective_in_each_latin_pack() -> None:
+    import pycountry
+
+    from workers.eventcoding.lexicon import shared
+
+    listed = shared("states")["states"]
+    codes = [s["country"] for s in listed]
+    assert len(codes) == len(set(codes))
+    for state in listed:
+        assert pycountry.countries.get(alpha_2=state["country"]) is not None, state["country"]
+        assert {"en", "fr", "es"} <= set(state["adjectives"]), state["country"]
