@@ -6,14 +6,13 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from functools import cache
 from typing import Any, TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.tables import Article, Event, Feed, Mention
-from workers.eventcoding.states import catalogue
+from workers.eventcoding.states import countries
 
 EVENT_FIELDS = [
     "event_id", "event_type", "sub_event_type", "plover_event", "plover_mode", "event_date",
@@ -262,16 +261,10 @@ def _disorder(event_type: str, sub_event_type: str) -> str:
 def _inter(actor: dict[str, Any], country_code: str | None) -> int | None:
     """Return ACLED's inter code of ``actor`` in an event in ``country_code``: a state's forces
     outside their own country are external forces (8), as ACLED codes the US in Iraq."""
-    home = _home_countries().get(str(actor.get("name")))
+    home = countries().get(str(actor.get("name")))
     if home and country_code and home != country_code and actor.get("type") == "state_forces":
         return 8
     return _INTER.get(actor.get("type") or "")
-
-
-@cache
-def _home_countries() -> dict[str, str]:
-    """Return actor name -> the country whose forces it is (``actors.json``, ``states.json``)."""
-    return {a["name"]: a["country"] for a in catalogue() if a.get("country")}
 
 
 #: Actors the extractor names without their country, which ACLED names by the event's.

@@ -123,13 +123,6 @@ def home_grounds() -> dict[str, str]:
     }
 
 
-@cache
-def countries() -> dict[str, str]:
-    """Return, for the actors that are a state's (its forces, its government), their country
-    code by canonical name."""
-    return {a["name"]: a["country"] for a in states.catalogue() if a.get("country")}
-
-
 def find(sentence: str, lex: Lexicon) -> list[ActorHit]:
     """Return the actors named in ``sentence``, longest names first where they overlap."""
     return list(_found(sentence, lex))

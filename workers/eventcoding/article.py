@@ -20,7 +20,7 @@ from typing import Any
 
 from schemas.events import Actor, EventMention, Place
 
-from . import actors, dates, gazetteer, numbers, rules, syntax
+from . import actors, dates, gazetteer, numbers, rules, states, syntax
 from .dates import DateRef
 from .lexicon import Lexicon, compile_any, either, literal_keys, may_match
 from .sentences import Sentence, clauses, split
@@ -94,7 +94,7 @@ def _in_cause(text: str, start: int, lex: Lexicon) -> bool:
 def _causes(text: str, lex: Lexicon) -> tuple[int, ...]:
     """Return where the causes a sentence's reply words open begin (cached: every cue of a
     sentence asks, and most sentences have none)."""
-    if not may_match(_reply_keys(lex), text.lower()):
+    if not _replies(text, lex):
         return ()
     opening = _cause_opening(lex)
     return tuple(
@@ -141,8 +141,9 @@ def _markers(lex: Lexicon, key: str) -> tuple[re.Pattern[str], tuple[str, ...] |
 
 @lru_cache(maxsize=64)
 def _says(text: str, lex: Lexicon, key: str) -> bool:
-    """Return True when ``text`` holds a marker of the pack's ``key`` list; kept for the
-    sentences just read, which the article pass asks about again."""
+    """Return True when ``text`` holds a marker of the pack's ``key`` list (a literal test
+    first, since few sentences do); kept for the sentences just read, which the article
+    pass asks about again."""
     pattern, keys = _markers(lex, key)
     return may_match(keys, text.lower()) and pattern.search(text) is not None
 
@@ -551,7 +552,7 @@ def _forces_named(readings: list[_Reading], sentences: list[Sentence], lex: Lexi
 def _forces_before(r: _Reading, sentences: list[Sentence], lex: Lexicon) -> str | None:
     """Return the canonical name of the state forces named last before the first unqualified
     force of ``r``'s sentence, looking back ``_FORCES_WINDOW`` sentences; None without."""
-    state = actors.countries()
+    state = states.countries()
     hits = actors.find(r.sentence.text, lex)
     first = min(h.start for h in hits if h.name == actors.UNNAMED_FORCES) if hits else 0
     own = [h for h in hits if h.start < first and h.type == "state_forces" and h.name in state]
@@ -748,14 +749,8 @@ def _shares_party(generic: _Reading, typed: _Reading, *, told_before: bool) -> b
 
 def _replies(text: str, lex: Lexicon) -> bool:
     """Return True when ``text`` says its act answers another ("en riposte", "in response
-    to", "ردا على"); a literal test first, since few sentences do."""
-    return may_match(_reply_keys(lex), text.lower()) and _reply(lex).search(text) is not None
-
-
-@cache
-def _reply_keys(lex: Lexicon) -> tuple[str, ...] | None:
-    """Return the literals one of which every reply word holds (``retaliation``)."""
-    return literal_keys(lex.raw.get("retaliation", {}).get("patterns", []))
+    to", "ردا على")."""
+    return _says(text, lex, "retaliation")
 
 
 def _told_apart(r: _Reading, lex: Lexicon) -> bool:
@@ -764,10 +759,9 @@ def _told_apart(r: _Reading, lex: Lexicon) -> bool:
     return _says(r.sentence.text, lex, "separate_acts")
 
 
-@cache
 def _reply(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of the language's words for a reply ("en riposte", "ردا على")."""
-    return compile_any(lex.raw.get("retaliation", {}).get("patterns", []), bounded=True)
+    return _markers(lex, "retaliation")[0]
 
 
 def extract(

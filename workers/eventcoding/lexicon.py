@@ -342,9 +342,7 @@ def available_languages() -> frozenset[str]:
 @cache
 def lexicon(language: str) -> Lexicon:
     """Return the compiled cues of ``language`` (raises LexiconError when unsupported)."""
-    if language not in available_languages():
-        raise LexiconError(f"no cue file for language {language!r}")
-    raw: dict[str, Any] = expand(_read(language))
+    raw: dict[str, Any] = expand(pack(language))
     types = shared("types")["types"]
     triggers: list[Trigger] = []
     for group in raw["triggers"]:

@@ -57,6 +57,13 @@ def catalogue() -> tuple[dict[str, Any], ...]:
     return tuple(curated + generated)
 
 
+@cache
+def countries() -> dict[str, str]:
+    """Return, for the actors that are a state's (its forces, its government), their country
+    code by canonical name."""
+    return {a["name"]: a["country"] for a in catalogue() if a.get("country")}
+
+
 def _filled(templates: list[str], forms: dict[str, str] | None, lang: str) -> list[str]:
     """Return ``templates`` with their adjective placeholders ({adj}, {m}, {f}, {mp}, {fp})
     replaced by ``forms``; [] without forms. Raises LexiconError when a template has no
