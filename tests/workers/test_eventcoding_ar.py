@@ -508,3 +508,13 @@ def test_a_us_drone_killed_a_nujaba_commander_and_later_is_the_same_day() -> Non
 def test_a_man_arrested_for_a_killing_is_an_arrest_without_its_toll(charge: str) -> None:
     m = one(f"اعتقلت الشرطة رجلا {charge} ثلاثة مدنيين في جنين أمس.")
     assert (m.sub_event_type, m.fatalities) == ("Arrests", None)
+
+
+def test_an_act_told_hours_later_is_another_on_the_same_day() -> None:
+    text = (
+        "قتل سبعة جنود في هجوم على دورية في الرمادي يوم الخميس."
+        " وبعد ساعات، اشتبكت القوات العراقية مع المهاجمين قرب الفلوجة."
+    )
+    first, later = extract_events(text, language="ar", published_at=PUB)
+    assert (first.place.name, first.fatalities, first.actors) == ("Ramadi", 7, ())
+    assert later.place.name == "Al Fallūjah" and later.event_date == first.event_date

@@ -135,7 +135,10 @@ def _unclaimed(text: str, lex: Lexicon) -> bool:
 def _markers(lex: Lexicon, key: str) -> tuple[re.Pattern[str], tuple[str, ...] | None]:
     """Return the pattern of the pack's ``key`` marker list and the literals one of which
     each of its matches holds (none: the list is empty and never matches)."""
-    patterns = lex.raw.get(key, {}).get("patterns", [])
+    patterns = list(lex.raw.get(key, {}).get("patterns", []))
+    if key == "separate_acts":
+        # An act told "hours later" is another one, on the same day (the dates' ``later``).
+        patterns += lex.raw["dates"].get("later", [])
     return compile_any(patterns, bounded=True), literal_keys(patterns) if patterns else ()
 
 

@@ -124,7 +124,8 @@ def _patterns(lex: Lexicon) -> _Patterns:
         year=c(rf"(?<!\w){d['year_prefix']}\s+(?P<year>(?:19|20)\d\d)(?!\d)"),
         relative=tuple((name, compile_any(d.get(name, []), bounded=True)) for name in _RELATIVE),
         earlier=compile_any(d["earlier"], bounded=True),
-        same_day=compile_any(d.get("same_day", []), bounded=True),
+        # "hours later" is the same day too; the article pass also reads it as another act.
+        same_day=compile_any(d.get("same_day", []) + d.get("later", []), bounded=True),
         day_before=compile_any(d.get("day_before", []), bounded=True),
         ago=re.compile(rf"(?<!\w){d['ago']['pattern']}(?!\w)", re.IGNORECASE),
         ago_units={k.lower(): (v[0], v[1]) for k, v in d["ago"]["units"].items()},
@@ -135,7 +136,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
         weekday_keys=literal_keys(d["weekdays"]),
         relative_keys=tuple(literal_keys(d.get(name, [])) for name in _RELATIVE),
         earlier_keys=literal_keys(d["earlier"]),
-        same_day_keys=literal_keys(d.get("same_day", [])),
+        same_day_keys=literal_keys(d.get("same_day", []) + d.get("later", [])),
         day_before_keys=literal_keys(d.get("day_before", [])),
     )
 
