@@ -434,7 +434,7 @@ def _names_unknown_place(text: str, start: int, lex: Lexicon) -> bool:
     """Return True when, past ``start``, a capitalised word other than a day or month name
     follows a preposition of place ("in Moura", "in the village of Moura", "à Moura"): a
     place the gazetteer does not know (the caller has found none there)."""
-    calendar = _calendar_words(lex)
+    calendar = dates.calendar_words(lex)  # "in March" is no place
     for m in _CAPITALISED.finditer(text, start):
         if m.group().lower() in calendar:
             continue
@@ -447,13 +447,6 @@ def _names_unknown_place(text: str, start: int, lex: Lexicon) -> bool:
 
 #: One or two words and "of" ending just before a name: "village of", "commune rurale de".
 _KIND_OF = re.compile(r"(?:[^\W\d_]+ ){1,2}(?:of|de|du|del|d['’])\s*$")
-
-
-@cache
-def _calendar_words(lex: Lexicon) -> frozenset[str]:
-    """Return the language's weekday and month names, lower-cased ("in March" is no place)."""
-    words = lex.raw["dates"]
-    return frozenset(w.lower() for key in ("weekdays", "months") for w in words.get(key, []))
 
 
 def _dateline_dates_dropped(text: str, found: list[DateRef]) -> list[DateRef]:

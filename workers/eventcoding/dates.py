@@ -141,6 +141,12 @@ def _patterns(lex: Lexicon) -> _Patterns:
     )
 
 
+def calendar_words(lex: Lexicon) -> frozenset[str]:
+    """Return the language's weekday and month names, lower-cased."""
+    p = _patterns(lex)
+    return frozenset(p.weekdays) | frozenset(p.months)
+
+
 def _last_weekday(pub: dt.date, weekday: int, *, strictly_before: bool) -> dt.date:
     back = (pub.weekday() - weekday) % 7
     if back == 0 and strictly_before:
