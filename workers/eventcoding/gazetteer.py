@@ -298,13 +298,19 @@ def index() -> dict[str, tuple[Entry, ...]]:
         for alias in [prov["name"], *prov["aliases"]]:
             put(alias, entry, guarded=False)
     curated = {p["code"].split("-")[0] for p in places["provinces"]}
+    # A name curated for one of the region's provinces is that province: "Kurdistan" is
+    # Iraq's region, not Iran's province GeoNames now also calls "Kurdistan".
+    curated_keys = {
+        k for p in places["provinces"] for a in [p["name"], *p["aliases"]] for k in _keys(a)
+    }
     for sub, forms in _subdivisions().items():
         if sub.country_code in curated:
             continue  # Iraq's provinces are curated with their exonyms
         label = province_names.get(sub.code, forms[0])
         entry = Entry(label, "province", sub.country_code, sub.code, label, None, None)
         for form in forms:
-            put(form, entry, guarded=True)
+            if not curated_keys.intersection(_keys(form)):
+                put(form, entry, guarded=True)
         for form in places.get("province_aliases", {}).get(sub.code, []):
             put(form, entry, guarded=False)  # curated: Arabic names and exonyms
     for site in places["sites"]:

