@@ -31,13 +31,14 @@ _ATTACH_WINDOW = 2
 #: ACLED's geo_precision of a province (or a whole country).
 _PROVINCE = 3
 _INHERIT_WINDOW = 3
-_ARMED = frozenset({"state_forces", "militia", "rebel"})
+_ARMED = frozenset({"state_forces", "militia", "rebel", "external"})
 #: ACLED's crowd events: the protesters or rioters are their actor 1.
 _CROWD_EVENTS = frozenset({"Protests", "Riots"})
 #: Non-state armed groups: an attack they are named as making is an event of its own ("des
 #: hommes armés de l'EI ont attaqué mardi un poste de l'armée"), where a state's forces
-#: named with a bare attack word are as often a raid, a threat or a comment.
-_ARMED_GROUPS = frozenset({"militia", "rebel"})
+#: named with a bare attack word are as often a raid, a threat or a comment. "external" are
+#: armed groups of no state that fight abroad for one (Wagner; ACLED's inter 8).
+_ARMED_GROUPS = frozenset({"militia", "rebel", "external"})
 #: Crowds that used no violence and met none that killed: no attack word tells them again.
 _PEACEFUL = frozenset({"Peaceful protest", "Protest with intervention"})
 

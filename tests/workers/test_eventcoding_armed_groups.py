@@ -1,0 +1,75 @@
+"""Armed groups of the conflicts outside the Middle East, their supporters, and the acts
+that only name them: who fights, and what kind of act it is."""
+
+from __future__ import annotations
+
+import pytest
+
+from newswire.export import _inter
+from workers.eventcoding import extract_events
+
+PUB = "2026-11-30T10:00:00+00:00"  # a Monday
+
+
+def coded(text: str, language: str = "en") -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Return (sub-type, place, actors with roles) of each event ``text`` reports."""
+    return [
+        (m.sub_event_type, m.place.name, [(a.name, a.role) for a in m.actors])
+        for m in extract_events(text, language=language, published_at=PUB)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "group"),
+    [
+        ("en", "PKK militants attacked a Turkish outpost in Duhok province on Tuesday.", "PKK"),
+        ("fr", "Le PKK a attaqué un poste turc dans la province de Dohuk mardi.", "PKK"),
+        # The province's name is the group's, longest name first: not the Islamic State.
+        (
+            "en",
+            "ISWAP fighters raided a military base in Maiduguri on Friday.",
+            "Islamic State West Africa Province",
+        ),
+        (
+            "fr",
+            "L'État islamique en Afrique de l'Ouest a attaqué une base à Maiduguri lundi.",
+            "Islamic State West Africa Province",
+        ),
+        (
+            "en",
+            "Islamic State Khorasan Province claimed the suicide bombing in Kabul.",
+            "Islamic State Khorasan Province",
+        ),
+        (
+            "en",
+            "ADF rebels attacked a village near Beni on Sunday, killing 11.",
+            "Allied Democratic Forces",
+        ),
+        ("en", "CODECO militiamen killed eight people near Djugu on Saturday.", "CODECO"),
+        ("en", "Fano militiamen clashed with Ethiopian troops near Gondar on Monday.", "Fano"),
+        (
+            "es",
+            "Sicarios del Cártel de Sinaloa asesinaron a seis policías en Culiacán.",
+            "Sinaloa Cartel",
+        ),
+        (
+            "es",
+            "Integrantes del CJNG asesinaron a seis policías en Morelia.",
+            "Jalisco New Generation Cartel",
+        ),
+        ("ar", "قتلت حركة الشباب ستة جنود في مقديشو يوم السبت.", "Al-Shabaab"),
+        ("ar", "هاجم حزب العمال الكردستاني موقعا تركيا في دهوك يوم الثلاثاء.", "PKK"),
+    ],
+)
+def test_the_conflicts_armed_groups_are_named_as_the_actor(
+    language: str, text: str, group: str
+) -> None:
+    events = coded(text, language)
+    assert len(events) == 1, events
+    assert (group, "actor") in events[0][2]
+
+
+def test_wagner_fights_for_a_state_it_is_not_acleds_external_force() -> None:
+    events = coded("Wagner fighters and Malian soldiers killed dozens of civilians in Mopti.")
+    assert ("Wagner Group", "actor") in events[0][2]
+    assert _inter({"name": "Wagner Group", "type": "external"}, "ML") == 8
