@@ -73,3 +73,56 @@ def test_wagner_fights_for_a_state_it_is_not_acleds_external_force() -> None:
     events = coded("Wagner fighters and Malian soldiers killed dozens of civilians in Mopti.")
     assert ("Wagner Group", "actor") in events[0][2]
     assert _inter({"name": "Wagner Group", "type": "external"}, "ML") == 8
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "sub_type"),
+    [
+        # Armed men clashing with troops fight a battle; a crowd clashing with police riots.
+        ("en", "Al-Shabaab fighters clashed with troops near Kismayo on Monday.", "Armed clash"),
+        ("en", "Militants clashed with security forces near Kismayo on Monday.", "Armed clash"),
+        (
+            "en",
+            "Hundreds of youths clashed with police in Nairobi on Monday.",
+            "Violent demonstration",
+        ),
+        ("en", "Protesters clashed with troops in Srinagar on Friday.", "Violent demonstration"),
+        # Killing soldiers or police is a battle, whoever is named as killing them.
+        ("en", "Al-Shabaab fighters killed 6 soldiers in Kismayo on Saturday.", "Armed clash"),
+        (
+            "en",
+            "Members of the Sinaloa Cartel killed 6 police officers in Culiacan.",
+            "Armed clash",
+        ),
+        ("es", "El ELN mató a dos soldados en Arauca el sábado.", "Armed clash"),
+        ("ar", "قتل مسلحون ستة جنود في الموصل يوم السبت.", "Armed clash"),
+        ("ar", "قتلت القوات الأمريكية ستة مسلحين في الموصل.", "Armed clash"),
+        # The weapon still names the act.
+        (
+            "en",
+            "A roadside bomb killed 6 soldiers in Kismayo on Saturday.",
+            "Remote explosive/landmine/IED",
+        ),
+    ],
+)
+def test_what_kind_of_act_armed_men_make(language: str, text: str, sub_type: str) -> None:
+    assert [e[0] for e in coded(text, language)] == [sub_type]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Hezbollah supporters threw stones at police in Beirut on Sunday."),
+        ("en", "Supporters of Hezbollah threw stones at police in Beirut on Sunday."),
+        (
+            "fr",
+            "Des partisans du Hezbollah ont lancé des pierres sur la police à Beyrouth dimanche.",
+        ),
+        ("ar", "رشق أنصار حزب الله قوات الأمن بالحجارة في بيروت يوم الأحد."),
+    ],
+)
+def test_a_groups_supporters_riot_not_the_group(language: str, text: str) -> None:
+    # ACLED's actor is the crowd (rioters); the group is at most associated with it.
+    events = coded(text, language)
+    assert [e[0] for e in events] == ["Violent demonstration"]
+    assert "Hezbollah" not in [name for name, _ in events[0][2]]

@@ -59,6 +59,10 @@ class _Compiled:
     target_before: re.Pattern[str]
     source_before: re.Pattern[str]
     source_after: re.Pattern[str]
+    #: A group's supporters named by it ("Hezbollah supporters", "partisans du Hamas"): a
+    #: crowd, not the group, does what the sentence tells.
+    followers_before: re.Pattern[str]
+    followers_after: re.Pattern[str]
     blamed_before: re.Pattern[str]
     #: The accusation words anywhere (``blamed_before`` without its anchor).
     accusing: re.Pattern[str]
@@ -95,6 +99,12 @@ def _compiled(lex: Lexicon) -> _Compiled:
         target_before=re.compile(rf"{either(roles['target_before'])}\s*$", re.IGNORECASE),
         source_before=re.compile(rf"{either(roles.get('source_before', []))}\s*$", re.IGNORECASE),
         source_after=re.compile(rf"\s*{either(roles.get('source_after', []))}", re.IGNORECASE),
+        followers_before=re.compile(
+            rf"{either(roles.get('followers_before', []))}\s*$", re.IGNORECASE
+        ),
+        followers_after=re.compile(
+            rf"\s*{either(roles.get('followers_after', []))}(?!\w)", re.IGNORECASE
+        ),
         blamed_before=re.compile(rf"{blamed}\s*$", re.IGNORECASE),
         accusing=re.compile(rf"(?<!\w){blamed}", re.IGNORECASE),
         passive=compile_any(roles["passive"]),
@@ -221,6 +231,17 @@ def _is_source(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexi
     return hit.start >= trigger[1] and c.source_after.match(sentence, hit.end) is not None
 
 
+def _followers(sentence: str, hit: ActorHit, lex: Lexicon) -> bool:
+    """Return True when ``hit`` names whose supporters they are ("supporters of Hezbollah",
+    "PKK sympathizers", "أنصار حزب الله"), not the group itself."""
+    c = _compiled(lex)
+    before = sentence[max(0, hit.start - _LOOKBACK) : hit.start]
+    return (
+        c.followers_before.search(before) is not None
+        or c.followers_after.match(sentence, hit.end) is not None
+    )
+
+
 def speaker_or_accused(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
     """Return True when the name at ``start:end`` speaks ("Damascus said") or is accused
     ("accused Ankara of targeting"): a capital named so is its government, no place."""
@@ -284,12 +305,15 @@ def roles(
     of a report ("selon X"), which word order would make a party.
     """
     decided: list[Role | None] = [_marked_role(sentence, hit, trigger, lex) for hit in hits]
-    # "selon l'armée", "according to the army": the report's source is no party to the act.
+    # "selon l'armée", "according to the army": the report's source is no party to the act;
+    # nor is a group whose supporters act ("Hezbollah supporters threw stones"): ACLED's
+    # actor is then the crowd (rioters, protesters), the group at most associated with it.
     sources = {
         i
         for i, hit in enumerate(hits)
         if (decided[i] is None and _is_source(sentence, hit, trigger, lex))
         or _accuser(sentence, hit, trigger, lex)
+        or _followers(sentence, hit, lex)
     }
     open_ = [i for i, role in enumerate(decided) if role is None and i not in sources]
     spans = [(hits[i].start, hits[i].end) for i in open_]
