@@ -1233,6 +1233,53 @@ def test_a_claim_that_names_no_act_names_the_actor_of_the_act_before() -> None:
     assert not any(a.role == "actor" for a in denied[0].actors)
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "Militants attacked an army camp in Gao on Sunday, killing 15 soldiers. JNIM claimed"
+            " the attack on Monday.",
+        ),
+        (
+            "en",
+            "Militants attacked an army camp in Gao on Sunday, killing 15 soldiers. JNIM claimed"
+            " responsibility for the attack on Monday.",
+        ),
+        (
+            "fr",
+            "Des jihadistes ont attaqué dimanche un camp de l'armée à Gao, tuant quinze soldats."
+            " Le JNIM a revendiqué l'attaque lundi.",
+        ),
+        (
+            "fr",
+            "Des jihadistes ont attaqué dimanche un camp de l'armée à Gao, tuant quinze soldats."
+            " Lundi, le JNIM a revendiqué cette attaque.",
+        ),
+        (
+            "es",
+            "Yihadistas atacaron el domingo un campamento del ejército en Gao y mataron a quince"
+            " soldados. El JNIM reivindicó el ataque el lunes.",
+        ),
+    ],
+)
+def test_the_day_a_claim_was_made_is_not_a_new_act(language: str, text: str) -> None:
+    # The claim names the act told before: its actor, on the act's day, not a new event on
+    # the claim's.
+    found = extract_events(text, language=language, published_at="2026-11-30T10:00:00+00:00")
+    assert {(m.event_date, m.place.name) for m in found} == {("2026-11-29", "Gao")}
+    assert all(("JNIM", "actor") in [(a.name, a.role) for a in m.actors] for m in found)
+
+
+def test_the_day_after_the_act_named_by_a_claim_is_the_acts() -> None:
+    found = extract_events(
+        "Le JNIM a revendiqué mardi l'attaque de dimanche contre un camp de l'armée à Gao.",
+        language="fr",
+        published_at="2026-11-30T10:00:00+00:00",
+    )
+    assert [m.event_date for m in found] == ["2026-11-29"]
+
+
 def test_facilities_used_by_a_group_are_its_not_its_attack() -> None:
     found = extract_events(
         "US aircraft struck two facilities used by Kataib Hezbollah near Jurf al-Sakhar, south"

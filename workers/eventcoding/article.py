@@ -28,6 +28,8 @@ from .sentences import Sentence, clauses, split
 #: Same-length replacements, so offsets into the normalised text are offsets into the original.
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
 _ATTACH_WINDOW = 2
+#: Words that make the day after an act's name that act's day ("l'attaque de dimanche").
+_GENITIVES = frozenset({"de", "du", "d'", "d’", "del", "of"})
 #: ACLED's geo_precision of a province (or a whole country).
 _PROVINCE = 3
 _INHERIT_WINDOW = 3
@@ -154,15 +156,29 @@ def _says(text: str, lex: Lexicon, key: str) -> bool:
 
 def _claim_day(text: str, date: DateRef, lex: Lexicon) -> bool:
     """Return True when ``date`` follows a claim word with at most a date's own words between
-    ("a revendiqué jeudi", "claimed responsibility on Thursday"): when the claim was made, not
-    when the act was ("claimed that on Tuesday its fighters" dates the act)."""
-    claim = rules.claim_words(lex).search(text, max(0, date.start - 40), date.start)
+    ("a revendiqué jeudi", "claimed responsibility on Thursday"), or the act the claim names
+    and then those ("claimed the attack on Monday", "a revendiqué l'attaque lundi"): when the
+    claim was made, not when the act was ("claimed that on Tuesday its fighters" dates the
+    act)."""
+    claim = rules.claim_words(lex).search(text, max(0, date.start - 60), date.start)
     while claim is not None:
-        gap = text[claim.end() : date.start].split()
-        if all(w.lower().strip(",") in numbers.date_words(lex) for w in gap):
+        named = rules.claim_objects(lex).match(text, claim.end(), date.start)
+        gap = text[named.end() if named else claim.end() : date.start].split()
+        if all(w.lower().strip(",") in numbers.date_words(lex) for w in gap) and not (
+            # "l'attaque de dimanche", "the attack of Sunday": the act's own day
+            named and gap and gap[0].lower() in _GENITIVES
+        ):
             return True
         claim = rules.claim_words(lex).search(text, claim.end(), date.start)
-    return False
+    # "Lundi, le JNIM a revendiqué cette attaque": the day leads a claim that names an act
+    # told before, with no act of its own between.
+    end = date.start + len(date.text or "")
+    claim = rules.claim_words(lex).search(text, end, end + 60) if date.start >= 0 else None
+    return (
+        claim is not None
+        and rules.claim_objects(lex).match(text, claim.end()) is not None
+        and not rules.candidate_cues(text[end : claim.start()], lex, dated=True)
+    )
 
 
 def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _Reading | None:

@@ -107,6 +107,15 @@ def claim_words(lex: Lexicon) -> re.Pattern[str]:
 
 
 @cache
+def claim_objects(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of what a claim names right after its word, anchored at the start
+    ("the attack", "for this bombing", "de l'attaque"): ``claim_objects``."""
+    return re.compile(
+        rf"\s*{either(lex.raw.get('claim_objects', []))}(?!\w)", re.IGNORECASE
+    )
+
+
+@cache
 def _figurative(lex: Lexicon) -> tuple[re.Pattern[str], tuple[str, ...] | None]:
     """Return the pattern of the pack's figures of speech and the literals its matches hold."""
     patterns = lex.raw.get("figurative", {}).get("patterns", [])
