@@ -994,3 +994,21 @@ def test_a_long_name_between_a_figure_and_its_verb_counts_as_one_word(
 )
 def test_armed_men_neutralised_are_counted_dead(text: str, dead: int | None) -> None:
     assert one(text).fatalities == dead
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        # Armed men named attacking are an act of their own, as in English.
+        ("Des hommes armés ont attaqué un village près de Gao dimanche.", "Attack"),
+        ("Des hommes armés ont attaqué un camp de déplacés à Djugu dimanche.", "Attack"),
+        # What they attack makes it a battle: a base, an army camp, a police post.
+        ("Des jihadistes ont attaqué un camp de l'armée à Gao dimanche.", "Armed clash"),
+        ("Les shebab ont attaqué une base à Kismayo samedi.", "Armed clash"),
+        ("Des assaillants ont pris d'assaut un poste de police à Tillabéri lundi.", "Armed clash"),
+        ("Des hommes armés ont attaqué une gendarmerie à Tillabéri lundi.", "Armed clash"),
+    ],
+)
+def test_armed_men_attacking_and_what_they_attack(text: str, sub_type: str) -> None:
+    found = extract_events(text, language="fr", published_at="2026-11-30T10:00:00+00:00")
+    assert [m.sub_event_type for m in found] == [sub_type]
