@@ -1012,3 +1012,36 @@ def test_armed_men_neutralised_are_counted_dead(text: str, dead: int | None) -> 
 def test_armed_men_attacking_and_what_they_attack(text: str, sub_type: str) -> None:
     found = extract_events(text, language="fr", published_at="2026-11-30T10:00:00+00:00")
     assert [m.sub_event_type for m in found] == [sub_type]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "Des jihadistes ont attaqué dimanche un camp de l'armée malienne à Gao. Mardi, des"
+            " frappes de drones de l'armée ont visé des positions jihadistes près de Gao.",
+        ),
+        (
+            "fr",
+            "Des jihadistes ont attaqué dimanche un camp de l'armée malienne à Gao. Mardi, les"
+            " drones de l'armée ont frappé des positions jihadistes près de Gao.",
+        ),
+        (
+            "en",
+            "Militants attacked a Malian army camp in Gao on Sunday. On Tuesday, army drones"
+            " struck militant positions near Gao.",
+        ),
+    ],
+)
+def test_the_armys_weapons_strike_for_the_army_named_before(language: str, text: str) -> None:
+    found = extract_events(text, language=language, published_at="2026-11-30T10:00:00+00:00")
+    strike = next(m for m in found if m.sub_event_type == "Air/drone strike")
+    assert [(a.name, a.role) for a in strike.actors] == [("Military Forces of Mali", "actor")]
+    # Named by no earlier sentence, the army stays unknown.
+    alone = extract_events(
+        "Army drones struck militant positions near Gao on Tuesday.",
+        language="en",
+        published_at="2026-11-30T10:00:00+00:00",
+    )
+    assert [m.actors for m in alone] == [()]
