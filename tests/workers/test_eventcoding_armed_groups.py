@@ -126,3 +126,64 @@ def test_a_groups_supporters_riot_not_the_group(language: str, text: str) -> Non
     events = coded(text, language)
     assert [e[0] for e in events] == ["Violent demonstration"]
     assert "Hezbollah" not in [name for name, _ in events[0][2]]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type", "actor"),
+    [
+        # "Army" in a rebel group's name does not make the government the taker.
+        (
+            "The Arakan Army captured the town of Sittwe on Sunday.",
+            "Non-state actor overtakes territory",
+            "Arakan Army",
+        ),
+        (
+            "Syrian army troops recaptured the town of Azaz on Sunday.",
+            "Government regains territory",
+            "Syrian army",
+        ),
+    ],
+)
+def test_who_takes_a_town_says_whether_the_government_regains_it(
+    text: str, sub_type: str, actor: str
+) -> None:
+    assert coded(text) == [(sub_type, coded(text)[0][1], [(actor, "actor")])]
+
+
+def test_a_town_taken_after_a_strike_is_an_act_of_its_own() -> None:
+    events = coded(
+        "Myanmar's military carried out airstrikes on a village in Sagaing region on Friday,"
+        " killing at least 30 civilians. The Arakan Army captured the town of Paletwa."
+    )
+    assert [e[0] for e in events] == ["Air/drone strike", "Non-state actor overtakes territory"]
+    # A country named as a possessive names its forces; GeoNames' current name of the region.
+    assert events[0][1:] == ("Sagaing", [("Military Forces of Myanmar", "actor")])
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        (
+            "Russian drones and missiles struck Kharkiv overnight, killing four people.",
+            "Russian forces",
+        ),
+        ("In the Zaporizhzhia region, Russian shelling killed a man on Sunday.", "Russian forces"),
+        ("Mali's army said it killed 20 terrorists near Gao on Sunday.", "Military Forces of Mali"),
+    ],
+)
+def test_a_states_weapons_and_possessive_name_its_forces(text: str, actor: str) -> None:
+    assert (actor, "actor") in coded(text)[0][2]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # A short province name with its kind is a name of its own ("Chin" alone is not).
+        ("The Arakan Army captured the town of Paletwa in Chin State on Sunday.", "MM-14"),
+        # Nigeria's Plateau State, not Benin's Plateau department.
+        ("Gunmen abducted 12 students in Plateau State on Sunday.", "NG-PL"),
+    ],
+)
+def test_a_province_named_with_its_kind(text: str, code: str) -> None:
+    found = extract_events(text, language="en", published_at=PUB)
+    assert [m.place.admin1_code for m in found] == [code]

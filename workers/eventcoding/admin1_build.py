@@ -273,7 +273,12 @@ def admin1_codes(
                 names.append(older)
         if not names:
             return None
-        best = min(names, key=lambda n: (sum(c.isalpha() for c in n) < 4, len(normal(n))))
+        best = names[0]
+        for other in names[1:]:
+            # Shorter by a syllable at least ("Sagain" is no better than "Sagaing").
+            acronym = sum(c.isalpha() for c in best) < 4
+            if acronym or len(normal(other)) <= len(normal(best)) - 3:
+                best = other if sum(c.isalpha() for c in other) >= 4 else best
         if _POINTS.search(best.lower()) and iso_name.isascii() and normal(iso_name) == normal(best):
             best = iso_name  # ISO's "South Kordofan State", GeoNames' "Southern Kordofan"
         return exported(best, iso_name)

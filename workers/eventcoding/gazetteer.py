@@ -216,6 +216,8 @@ def _subdivisions() -> dict[Any, list[str]]:
             continue
         forms = [str(sub.name), *(t.gettext(sub.name) for t in translations)]
         forms += [english[sub.code]] if sub.code in english else []
+        # "Chin State", "Sagaing Region": a short name with its kind is a name of its own.
+        forms += [f"{f} {sub.type}" for f in forms[:1] + forms[-1:] if not f.endswith(sub.type)]
         kept = [
             f
             for f in dict.fromkeys(forms)
@@ -637,8 +639,13 @@ def find(
                 entry = min(theirs, key=lambda e: (RANK[e.kind], e.minor, -e.population))
             if entry.kind == "province" and entry.lat is None:
                 # An ISO 3166-2 province has no coordinates: its namesake town's stand in.
+                # ("Idlib Governorate": the town is under the bare name.)
                 town = next(
-                    (e for e in entries if e.kind == "town" and e.admin1_code == entry.admin1_code),
+                    (
+                        e
+                        for e in (*entries, *table.get(normalize(entry.name), ()))
+                        if e.kind == "town" and e.admin1_code == entry.admin1_code
+                    ),
                     None,
                 )
                 if town is not None:

@@ -110,9 +110,7 @@ def claim_words(lex: Lexicon) -> re.Pattern[str]:
 def claim_objects(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of what a claim names right after its word, anchored at the start
     ("the attack", "for this bombing", "de l'attaque"): ``claim_objects``."""
-    return re.compile(
-        rf"\s*{either(lex.raw.get('claim_objects', []))}(?!\w)", re.IGNORECASE
-    )
+    return re.compile(rf"\s*{either(lex.raw.get('claim_objects', []))}(?!\w)", re.IGNORECASE)
 
 
 @cache

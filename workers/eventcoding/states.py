@@ -16,8 +16,9 @@ from .lexicon import LexiconError, available_languages, literal_keys, pack, shar
 
 #: ACLED's names for a state's forces, by template kind.
 _NAMES = {"military": "Military Forces of {}", "police": "Police Forces of {}"}
-#: The adjective placeholders of the templates.
-_SLOTS = ("adj", "m", "f", "mp", "fp")
+#: The placeholders of the templates: the adjective's forms, and the country's English name
+#: for the English possessive ("Myanmar's military", "Mali's army").
+_SLOTS = ("adj", "m", "f", "mp", "fp", "country")
 
 
 @cache
@@ -37,6 +38,8 @@ def catalogue() -> tuple[dict[str, Any], ...]:
             keys: dict[str, list[str] | None] = {}
             for lang in sorted(available_languages()):
                 forms = state["adjectives"].get(lang)
+                if forms and lang == "en":
+                    forms = {**forms, "country": state["name"]}
                 extra = state.get("aliases", {}).get(kind, {}).get(lang, [])
                 written = _filled(pack(lang).get("state_forces", {}).get(kind, []), forms, lang)
                 if written or extra:
@@ -65,7 +68,7 @@ def countries() -> dict[str, str]:
 
 
 def _filled(templates: list[str], forms: dict[str, str] | None, lang: str) -> list[str]:
-    """Return ``templates`` with their adjective placeholders ({adj}, {m}, {f}, {mp}, {fp})
+    """Return ``templates`` with their placeholders ({adj}, {m}, {f}, {mp}, {fp}, {country})
     replaced by ``forms``; [] without forms. Raises LexiconError when a template has no
     placeholder (its matches would hold none of the adjectives the index keys on) or one
     the forms lack."""
