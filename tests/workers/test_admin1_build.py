@@ -79,7 +79,10 @@ def test_every_province_in_the_towns_snapshot_is_an_iso_code_of_its_country() ->
     for town in coded:
         sub = pycountry.subdivisions.get(code=town["admin1"])  # type: ignore[no-untyped-call]
         assert sub is not None and sub.country_code == town["country"], town["name"]
-    assert set(snapshot["admin1_names"]) <= {t["admin1"] for t in coded}
+    # Names are of the provinces the towns have: matched ones, and the region's curated ones.
+    places = json.loads((DATA / "places.json").read_text("utf-8"))
+    curated = {code for areas in places["geonames_admin1"].values() for code in areas.values()}
+    assert set(snapshot["admin1_names"]) <= {t["admin1"] for t in coded} | curated
 
 
 def test_an_older_or_shorter_name_inside_the_iso_one_matches_it() -> None:
@@ -206,3 +209,18 @@ def test_a_curated_province_name_is_not_another_country_province() -> None:
     text = "Two drones struck a base in Kurdistan on Monday."
     found = extract_events(text, language="en", published_at="2026-11-28T18:00:00+00:00")
     assert [(m.place.country_code, m.place.admin1_code) for m in found] == [("IQ", "IQ-KR")]
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1"),
+    [
+        ("Israeli jets struck Aleppo on Sunday.", "Aleppo"),  # ISO: "Ḩalab"
+        ("Rockets hit Tel Aviv on Sunday.", "Tel Aviv"),  # ISO: "Tall Abīb"
+        ("Houthi drones struck Aden on Sunday.", "Aden"),  # ISO: "‘Adan"
+    ],
+)
+def test_the_regions_provinces_are_exported_under_geonames_english_names(
+    text: str, admin1: str
+) -> None:
+    found = extract_events(text, language="en", published_at="2026-11-30T10:00:00+00:00")
+    assert [m.place.admin1 for m in found] == [admin1]

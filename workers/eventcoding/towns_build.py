@@ -111,8 +111,17 @@ def build(
             }
         )
     towns.sort(key=lambda t: (t["country"], -t["population"], t["name"]))
+    # The region's provinces are curated, but their names to export are GeoNames' English
+    # ones too ("Aleppo", not ISO's "Ḩalab"; "Tel Aviv", not "Tall Abīb").
+    # Only where GeoNames' areas are ISO's provinces (curated): Palestine's are the Gaza Strip
+    # and the West Bank, not its governorates.
+    curated = places["geonames_admin1"]
+    region_areas = admin1_codes(
+        [c for c in cities if c["countrycode"] in regions and c["countrycode"] in curated],
+        curated=curated,
+    )
     english: dict[str, str] = {}
-    for code, name in sorted(provinces.values()):
+    for code, name in sorted([*provinces.values(), *region_areas.values()]):
         if name:
             english.setdefault(code, name)
     return {
