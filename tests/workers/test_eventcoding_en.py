@@ -1762,3 +1762,20 @@ def test_the_group_blamed_where_no_one_claimed_the_act_is_its_actor() -> None:
     )
     (m,) = extract_events(text, language="en", published_at=PUB)
     assert [(a.name, a.role) for a in m.actors] == [("JNIM", "actor")]
+
+
+@pytest.mark.parametrize(
+    ("text", "police"),
+    [
+        ("Protesters threw stones at police in Nairobi on Sunday.", "target"),
+        ("Police fired tear gas at protesters in Nairobi on Sunday.", "target"),  # ACLED's actor 2
+        ("Gunmen shot dead two policemen in Kirkuk on Sunday.", "target"),
+        # Police that report, or that are only named, are no party.
+        ("Police and residents said gunmen killed two people in Nairobi on Sunday.", None),
+        ("Hundreds looted shops despite reinforcement of police force in Durban on Sunday.", None),
+    ],
+)
+def test_police_without_the_article_are_the_police(text: str, police: str | None) -> None:
+    found = extract_events(text, language="en", published_at="2026-11-30T10:00:00+00:00")
+    roles = {a.name: a.role for a in found[0].actors}
+    assert roles.get("Police forces") == police
