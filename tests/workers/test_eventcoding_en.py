@@ -1779,3 +1779,16 @@ def test_police_without_the_article_are_the_police(text: str, police: str | None
     found = extract_events(text, language="en", published_at="2026-11-30T10:00:00+00:00")
     roles = {a.name: a.role for a in found[0].actors}
     assert roles.get("Police forces") == police
+
+
+def test_a_crowd_is_the_actor_of_its_protest_even_unnamed() -> None:
+    # ACLED's actor 1 of a protest is the protesters; the police that intervened are actor 2,
+    # whether or not the text names the crowd (the export then writes "Protesters (Kenya)").
+    found = extract_events(
+        "Police fired tear gas to disperse a rally in Nairobi on Sunday.",
+        language="en",
+        published_at="2026-11-30T10:00:00+00:00",
+    )
+    assert [(m.sub_event_type, [(a.name, a.role) for a in m.actors]) for m in found] == [
+        ("Protest with intervention", [("Police forces", "target")])
+    ]

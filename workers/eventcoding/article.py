@@ -727,10 +727,9 @@ def _mention(
 
 def _protest_sides(found: tuple[Actor, ...]) -> tuple[Actor, ...]:
     """Return ``found`` with the crowd as the actor of its protest or riot and whoever else
-    is named (the police that intervened) as the other side, ACLED's actor 1 and actor 2;
-    unchanged when no crowd is named."""
-    if not any(a.type == "protesters" for a in found):
-        return found
+    is named (the police that intervened) as the other side, ACLED's actor 1 and actor 2,
+    also where the text names no crowd ("Police fired tear gas to disperse the rally": the
+    export names the crowd "Protesters (Country)")."""
     sides = {
         a.name: Actor(a.name, "actor" if a.type == "protesters" else "target", a.type)
         for a in found
