@@ -401,3 +401,44 @@ def test_an_attack_word_does_not_tell_a_peaceful_march_again() -> None:
 def test_those_shot_down_by_forces_are_counted(text: str) -> None:
     m = one(text)
     assert (m.sub_event_type, m.fatalities) == ("Armed clash", 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "precision"),
+    [
+        # Colombia's and Mexico's towns of 15,000 people, where the article names the country
+        # (their names are as often words or surnames: "Isla", "Libres", "Guerrero").
+        ("En Colombia, sicarios asesinaron a un líder social en Tumaco el lunes.", "Tumaco", 1),
+        (
+            "Sicarios asesinaron a un líder social en Tumaco el lunes. La violencia en Colombia"
+            " no cesa.",
+            "Tumaco",
+            1,
+        ),
+        ("Sicarios asesinaron a un líder social en Tumaco, Nariño, el lunes.", "Tumaco", 1),
+        # Unconfirmed, a town that shares its department's name is the department.
+        ("Las tropas abatieron el martes a cinco guerrilleros en Arauca.", "Arauca", 3),
+        # "Celaya, Guanajuato": the town and its state, not two places.
+        (
+            "Hombres armados asesinaron a siete personas en un bar de Celaya, Guanajuato.",
+            "Celaya",
+            1,
+        ),
+    ],
+)
+def test_latin_american_towns(text: str, place: str, precision: int) -> None:
+    found = extract_events(text, language="es", published_at="2026-11-30T10:00:00+00:00")
+    assert [(m.place.name, m.place.geo_precision) for m in found] == [(place, precision)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Gunmen killed a teacher in Maiduguri on Monday."),
+        ("fr", "Des hommes armés ont tué un enseignant à Djibo lundi."),
+        ("es", "Sicarios asesinaron a un líder social en Cali el lunes."),
+    ],
+)
+def test_one_victim_named_by_trade_counts_one(language: str, text: str) -> None:
+    found = extract_events(text, language=language, published_at="2026-11-30T10:00:00+00:00")
+    assert [m.fatalities for m in found] == [1]

