@@ -518,3 +518,40 @@ def test_an_act_told_hours_later_is_another_on_the_same_day() -> None:
     first, later = extract_events(text, language="ar", published_at=PUB)
     assert (first.place.name, first.fatalities, first.actors) == ("Ramadi", 7, ())
     assert later.place.name == "Al Fallūjah" and later.event_date == first.event_date
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # Arabic names of Sudanese, Egyptian, Libyan towns below 100,000 people, where the
+        # article names the country (here Sudan itself, or its army fighting at home).
+        ("قتل 12 شخصا في قصف على مدينة كادقلي في السودان يوم الأربعاء.", "Kadugli"),
+        ("اشتبك الجيش السوداني مع قوات الدعم السريع قرب مدينة كادقلي يوم الأربعاء.", "Kadugli"),
+        ("قتل 3 جنود مصريين في هجوم على حاجز في الشيخ زويد يوم الأربعاء.", "Ash Shaykh Zuwayd"),
+    ],
+)
+def test_arabic_names_of_the_arab_conflict_countries_towns(text: str, place: str) -> None:
+    found = extract_events(text, language="ar", published_at="2026-11-30T10:00:00+03:00")
+    assert [m.place.name for m in found] == [place]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The name is the town's only where the country is named...
+        "قتل 12 شخصا في قصف على مدينة كادقلي يوم الأربعاء.",
+    ],
+)
+def test_an_arabic_town_name_needs_its_country(text: str) -> None:
+    found = extract_events(text, language="ar", published_at="2026-11-30T10:00:00+03:00")
+    assert all(m.place.name != "Kadugli" for m in found)
+
+
+def test_a_guarded_arabic_name_never_takes_another_places_name() -> None:
+    # An Egyptian town is also called "الرياض": the name stays Riyadh's.
+    found = extract_events(
+        "تظاهر الآلاف في الرياض يوم الجمعة.",
+        language="ar",
+        published_at="2026-11-30T10:00:00+03:00",
+    )
+    assert [m.place.country_code for m in found] == ["SA"]

