@@ -187,3 +187,16 @@ def test_a_states_weapons_and_possessive_name_its_forces(text: str, actor: str) 
 def test_a_province_named_with_its_kind(text: str, code: str) -> None:
     found = extract_events(text, language="en", published_at=PUB)
     assert [m.place.admin1_code for m in found] == [code]
+
+
+def test_another_kind_of_act_whose_doers_are_named_is_another_act() -> None:
+    events = coded(
+        "Troops shelled a village in Sagaing region on Friday, killing 3 civilians. Rebels"
+        " ambushed a convoy on the road to Paletwa."
+    )
+    assert [e[0] for e in events] == ["Shelling/artillery/missile attack", "Armed clash"]
+    # A toll told after an act, no doers named, is that act's.
+    events = coded(
+        "A roadside bomb hit an army convoy in Kirkuk on Monday. Three soldiers were killed."
+    )
+    assert [e[0] for e in events] == ["Remote explosive/landmine/IED"] * 2

@@ -912,7 +912,7 @@ def extract(
             previous[-1] if previous else None,
         )
         if prior is None and not r.places and r.date is None and not r.reply and not apart:
-            kin = _kin(r, out)
+            kin = _kin(r, out, lex)
             if kin is not None:
                 kin = _sharpened(out, kin, r)
                 # "Los bombardeos alcanzaron un mercado", right after "ataques aéreos … contra
@@ -1050,7 +1050,7 @@ def extract(
                 out.append((r, mention))
     out = _claims_lent(out, lex)
     out = _bare_claims_lent(out, claims)
-    out = _placed_by_earlier(out, fallback_place, source)
+    out = _placed_by_earlier(out, fallback_place, source, lex)
     mentions = _one_crowd_type([m for _, m in _organised(out, lex) if not _tally(m)])
     return sorted(mentions, key=lambda m: (m.start, m.place.name))
 
@@ -1112,6 +1112,7 @@ def _placed_by_earlier(
     out: list[tuple[_Reading, EventMention]],
     fallback: Place | None,
     source: str,
+    lex: Lexicon,
 ) -> list[tuple[_Reading, EventMention]]:
     """Return ``out`` with each typed act that only got the article's country (no place or
     date of its own) told again as the act of its kind just before it, when that one stood on
@@ -1128,7 +1129,7 @@ def _placed_by_earlier(
             and m.place == fallback
             and not r.reply
         ):
-            kin = _kin(r, [(p, k) for p, k in out if k.place != fallback])
+            kin = _kin(r, [(p, k) for p, k in out if k.place != fallback], lex)
             if kin is not None:
                 fixed.append((r, _retold(kin, r, source)))
                 continue
@@ -1136,10 +1137,13 @@ def _placed_by_earlier(
     return fixed
 
 
-def _kin(r: _Reading, out: list[tuple[_Reading, EventMention]]) -> EventMention | None:
+def _kin(
+    r: _Reading, out: list[tuple[_Reading, EventMention]], lex: Lexicon
+) -> EventMention | None:
     """Return the latest mention of the last two sentences of ``r``'s PLOVER event whose
     actors ``r`` does not contradict, if any."""
-    plover = rules.type_table()[str(r.cue.sub_event_type)]["plover"]
+    info = rules.type_table()[str(r.cue.sub_event_type)]
+    plover = info["plover"]
     # Arrests right after a crowd's act are how the police intervened in it (ACLED's protest
     # with intervention), not arrests somewhere in the country.
     kinds = {plover, "PROTEST"} if plover == "ARREST" else {plover}
@@ -1147,12 +1151,19 @@ def _kin(r: _Reading, out: list[tuple[_Reading, EventMention]]) -> EventMention 
     # told before told again ("Myanmar's military carried out airstrikes on a village. The
     # Arakan Army captured the town"), though PLOVER calls them all an assault.
     distinct = r.cue.sub_event_type in _DISTINCT_ACTS
+    # An act of another ACLED kind whose doers the sentence names before it is another act
+    # ("Troops shelled a village. Rebels ambushed a convoy"); without them it tells the act
+    # before again ("… a grenade attack. After clashes, seven people are in a critical state").
+    doers = lex.parties.search(r.sentence.text, 0, r.cue.start) is not None or any(
+        a.role == "actor" for a in r.actors
+    )
     kin = [
         m
         for p, m in out
         if 0 < r.sentence.index - p.sentence.index <= _ATTACH_WINDOW
         and m.plover_event in kinds
         and (not distinct or m.sub_event_type == r.cue.sub_event_type)
+        and not (doers and m.event_type != info["event_type"] and m.plover_event == plover)
         # The police that arrest protesters are the crowd's other side, not its actor.
         and (_same_side(m.actors, r.actors) or m.plover_event != plover)
     ]
