@@ -442,3 +442,38 @@ def test_latin_american_towns(text: str, place: str, precision: int) -> None:
 def test_one_victim_named_by_trade_counts_one(language: str, text: str) -> None:
     found = extract_events(text, language=language, published_at="2026-11-30T10:00:00+00:00")
     assert [m.fatalities for m in found] == [1]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "sub_type", "actors"),
+    [
+        # A drone named with what it carried still strikes.
+        (
+            "es",
+            "Un dron cargado con explosivos atacó una base militar en El Plateado, Cauca.",
+            "Air/drone strike",
+            [],
+        ),
+        # Clashes between a cartel's factions: the cartel fights, on both sides.
+        (
+            "es",
+            "Enfrentamientos entre facciones del Cártel de Sinaloa dejaron 5 muertos en Culiacán.",
+            "Armed clash",
+            [("Sinaloa Cartel", "actor")],
+        ),
+        # A day between the verb and what was seized.
+        (
+            "fr",
+            "Le M23 s'est emparé jeudi de la ville de Bukavu, dans l'est de la RDC.",
+            "Non-state actor overtakes territory",
+            [("M23", "actor")],
+        ),
+    ],
+)
+def test_drones_factions_and_seizures(
+    language: str, text: str, sub_type: str, actors: list[tuple[str, str]]
+) -> None:
+    found = extract_events(text, language=language, published_at="2026-11-30T10:00:00+00:00")
+    assert [(m.sub_event_type, [(a.name, a.role) for a in m.actors]) for m in found] == [
+        (sub_type, actors)
+    ]
