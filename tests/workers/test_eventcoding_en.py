@@ -1792,3 +1792,12 @@ def test_a_crowd_is_the_actor_of_its_protest_even_unnamed() -> None:
     assert [(m.sub_event_type, [(a.name, a.role) for a in m.actors]) for m in found] == [
         ("Protest with intervention", [("Police forces", "target")])
     ]
+
+
+def test_no_one_hurt_is_no_casualty() -> None:
+    found = extract_events(
+        "No one was hurt when a rocket landed in an open field near Sderot on Tuesday.",
+        language="en",
+        published_at="2026-11-30T10:00:00+00:00",
+    )
+    assert [(m.fatalities, m.injured) for m in found] == [(None, None)]

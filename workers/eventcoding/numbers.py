@@ -146,6 +146,9 @@ def number_before(sentence: str, pos: int, lex: Lexicon, *, skip: int = 1) -> in
             break  # nor over "and": "killed five and wounded ten" wounded ten, not five
         if any(w.endswith((",", ";", "\u060c")) for w in skipped):
             break  # nor out of the clause: "en una casa, causando muertos" is no one dead
+        tail = " ".join(head[-2:]).lower().strip(",;")
+        if any(tail.endswith(n) for n in lex.raw.get("nobody", [])):
+            return 0  # "No one was hurt": none, not one
         value = parse_number(
             " ".join(head[-4:]), lex.language, at_end=True, table=lex.raw.get("number_words")
         )
