@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.tables import Article, Event, Feed, Mention
+from workers.eventcoding import gazetteer
 from workers.eventcoding.states import countries
 
 EVENT_FIELDS = [
@@ -214,13 +215,6 @@ _INTER = {
 }  # fmt: skip
 _TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-#: Country names as ACLED writes them where ISO's short name differs.
-_ACLED_COUNTRY = {
-    "SY": "Syria", "IR": "Iran", "PS": "Palestine", "RU": "Russia", "KR": "South Korea",
-    "KP": "North Korea", "TR": "Turkey", "VE": "Venezuela", "BO": "Bolivia", "TZ": "Tanzania",
-    "CD": "Democratic Republic of Congo", "CG": "Republic of Congo", "LA": "Laos",
-    "MD": "Moldova", "VN": "Vietnam", "GB": "United Kingdom", "US": "United States",
-}  # fmt: skip
 #: ACLED regions for the countries the extractor's gazetteer and actors cover best.
 _ACLED_REGION = {
     **dict.fromkeys(
@@ -243,8 +237,7 @@ def _country(code: str | None) -> tuple[str, str, int | None]:
     c = pycountry.countries.get(alpha_2=code)
     if c is None:
         return code, code, None
-    name = _ACLED_COUNTRY.get(code) or getattr(c, "common_name", None) or c.name
-    return str(name), str(c.alpha_3), int(c.numeric)
+    return gazetteer.country_name(code), str(c.alpha_3), int(c.numeric)
 
 
 def _disorder(event_type: str, sub_event_type: str) -> str:

@@ -1717,7 +1717,7 @@ def test_an_act_a_day_after_another_is_two_acts_the_other_a_day_earlier(
             "en",
             "Israeli forces raided Jenin and Nablus on Friday. "
             "The army said troops killed three gunmen in the camp.",
-            "Palestine, State of",
+            "Palestine",
             "2021-01-02",  # the publication's week
         ),
     ],
@@ -1801,3 +1801,15 @@ def test_no_one_hurt_is_no_casualty() -> None:
         published_at="2026-11-30T10:00:00+00:00",
     )
     assert [(m.fatalities, m.injured) for m in found] == [(None, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Turkish jets struck PKK targets in Turkey on Sunday.", "Turkey"),  # ISO: Türkiye
+        ("Israeli forces arrested 20 Palestinians in raids in Palestine on Tuesday.", "Palestine"),
+    ],
+)
+def test_a_country_level_place_is_named_as_acled_names_it(text: str, country: str) -> None:
+    found = extract_events(text, language="en", published_at="2026-11-30T10:00:00+00:00")
+    assert [m.place.name for m in found] == [country]

@@ -338,7 +338,7 @@ def index() -> dict[str, tuple[Entry, ...]]:
             put(alias, entry, guarded=False)
     not_countries = set(places.get("not_country_names", {}).get("names", []))
     for code, names in _country_names(places["countries_extra"]).items():
-        entry = Entry(names[0], "country", code, None, None, None, None)
+        entry = Entry(country_name(code), "country", code, None, None, None, None)
         for name in names:
             if name not in not_countries:
                 put(name, entry, guarded=False)
@@ -399,11 +399,28 @@ def _country_names(extra: dict[str, Any]) -> dict[str, list[str]]:
     return names
 
 
-def entry_for_country(code: str) -> Entry:
-    """Return the country-level entry for ISO 3166-1 ``code``."""
+#: Country names as ACLED writes them where ISO's short name differs ("Palestine, State of",
+#: "Türkiye", "Congo, The Democratic Republic of the").
+_ACLED_COUNTRY = {
+    "SY": "Syria", "IR": "Iran", "PS": "Palestine", "RU": "Russia", "KR": "South Korea",
+    "KP": "North Korea", "TR": "Turkey", "VE": "Venezuela", "BO": "Bolivia", "TZ": "Tanzania",
+    "CD": "Democratic Republic of Congo", "CG": "Republic of Congo", "LA": "Laos",
+    "MD": "Moldova", "VN": "Vietnam", "GB": "United Kingdom", "US": "United States",
+}  # fmt: skip
+
+
+def country_name(code: str) -> str:
+    """Return the name of ISO 3166-1 ``code`` as ACLED writes it ("Palestine", "Turkey"),
+    else pycountry's common or short name; ``code`` itself when pycountry lacks it."""
+    if code in _ACLED_COUNTRY:
+        return _ACLED_COUNTRY[code]
     country = pycountry.countries.get(alpha_2=code)
-    name = getattr(country, "common_name", None) or (country.name if country else code)
-    return Entry(str(name), "country", code, None, None, None, None)
+    return str(getattr(country, "common_name", None) or (country.name if country else code))
+
+
+def entry_for_country(code: str) -> Entry:
+    """Return the country-level entry for ISO 3166-1 ``code``, named as ACLED names it."""
+    return Entry(country_name(code), "country", code, None, None, None, None)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
