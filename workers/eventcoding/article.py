@@ -645,7 +645,7 @@ def _corroborate(
     for r in readings:
         unconfirmed = [p for p in r.places if p.name in r.minor and p.country_code not in named]
         if r.minor and unconfirmed and elsewhere is None:
-            told = {r.sentence.index for r in readings}
+            told = {other.sentence.index for other in readings}
             elsewhere = {
                 h.entry.country
                 for s in sentences
@@ -693,7 +693,7 @@ def _article_country(
             # name, a speaker's, another clause's is not the act's): only the other
             # sentences are read now. Villages do not count: a minor town's name is often a
             # word or a person's ("Emmanuel"), and :func:`_corroborate` would not trust it.
-            told = {r.sentence.index for r in readings}
+            told = {other.sentence.index for other in readings}
             votes.update(
                 h.entry.country
                 for s in sentences
