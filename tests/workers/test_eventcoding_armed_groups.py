@@ -200,3 +200,21 @@ def test_another_kind_of_act_whose_doers_are_named_is_another_act() -> None:
         "A roadside bomb hit an army convoy in Kirkuk on Monday. Three soldiers were killed."
     )
     assert [e[0] for e in events] == ["Remote explosive/landmine/IED"] * 2
+
+
+def test_a_source_named_by_its_armed_group_is_no_target() -> None:
+    # "a militia leader said" is who reports the killing of farmers, not whom it hit.
+    events = coded(
+        "Suspected Boko Haram insurgents killed at least 40 farmers in Borno state on Saturday,"
+        " a militia leader and residents said."
+    )
+    assert [e[0] for e in events] == ["Attack"]
+
+
+def test_the_other_sides_account_of_a_battle_is_that_battle() -> None:
+    events = coded(
+        "ISWAP fighters ambushed a military convoy near Damboa on Sunday, killing seven"
+        " soldiers. The Nigerian army said its troops repelled the attack and killed 12"
+        " insurgents."
+    )
+    assert [(e[0], e[1]) for e in events] == [("Armed clash", "Damboa")] * 2

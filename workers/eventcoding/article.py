@@ -1164,8 +1164,17 @@ def _kin(
         and m.plover_event in kinds
         and (not distinct or m.sub_event_type == r.cue.sub_event_type)
         and not (doers and m.event_type != info["event_type"] and m.plover_event == plover)
-        # The police that arrest protesters are the crowd's other side, not its actor.
-        and (_same_side(m.actors, r.actors) or m.plover_event != plover)
+        # The police that arrest protesters are the crowd's other side, not its actor; the
+        # other side's account of a battle that names it ("The army said its troops repelled
+        # the attack and killed 12 insurgents") is that battle.
+        and (
+            _same_side(m.actors, r.actors)
+            or m.plover_event != plover
+            or (
+                m.event_type == "Battles" == info["event_type"]
+                and rules.claim_objects(lex).search(r.sentence.text) is not None
+            )
+        )
     ]
     return kin[-1] if kin else None
 
