@@ -1045,3 +1045,36 @@ def test_the_armys_weapons_strike_for_the_army_named_before(language: str, text:
         published_at="2026-11-30T10:00:00+00:00",
     )
     assert [m.actors for m in alone] == [()]
+
+
+def test_a_riposte_that_answers_nothing_named_is_the_fight_told_before() -> None:
+    text = (
+        "NIAMEY (AFP) - Au moins 29 soldats nigériens ont été tués jeudi dans une attaque de"
+        " « terroristes » près de Tahoua, a annoncé le ministère de la Défense. Plus de 100"
+        " assaillants ont été « neutralisés » lors de la riposte, selon le communiqué."
+    )
+    found = extract_events(text, language="fr", published_at="2026-11-30T10:00:00+01:00")
+    # One battle near Tahoua told twice, its attackers' dead counted (a quotation mark
+    # between the auxiliary and the verb hides neither the act nor the toll).
+    assert [(m.sub_event_type, m.place.name, m.fatalities) for m in found] == [
+        ("Armed clash", "Tahoua", 29),
+        ("Armed clash", "Tahoua", 100),
+    ]
+    alone = extract_events(
+        "Plus de 100 assaillants ont été neutralisés lors de la riposte près de Tahoua jeudi.",
+        language="fr",
+        published_at="2026-11-30T10:00:00+01:00",
+    )
+    assert [m.place.name for m in alone] == ["Tahoua"]
+
+
+def test_what_a_reply_answers_is_neither_its_place_nor_its_act() -> None:
+    found = extract_events(
+        "The jets launched missiles on Tuesday at targets in Idlib, in retaliation for a"
+        " poison gas attack in Aleppo on November 7.",
+        language="en",
+        published_at="2026-11-30T10:00:00+00:00",
+    )
+    assert [(m.sub_event_type, m.place.name, m.event_date) for m in found] == [
+        ("Air/drone strike", "Idlib", "2026-11-24")
+    ]

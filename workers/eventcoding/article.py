@@ -125,7 +125,9 @@ def _cause_opening(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of the preposition that opens a reply's cause, right after the
     reply word ("à", "for", "to", "على"; ``retaliation.cause``); never matches without one."""
     words = either(lex.raw.get("retaliation", {}).get("cause", []))
-    return re.compile(rf"\s*(?<!\w){words}(?!\w)\s*$|^\s*{words}(?!\w)", re.IGNORECASE)
+    # Ending the reply words ("in response to"), or right after them, from where the match
+    # starts ("en riposte" + " à": ``re.match`` at a position, where "^" would not match).
+    return re.compile(rf"\s*(?<!\w){words}(?!\w)\s*$|\s*(?<!\w){words}(?!\w)", re.IGNORECASE)
 
 
 def _claimed(text: str, lex: Lexicon) -> bool:
@@ -413,11 +415,12 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
     spoken = [h for h in found if gazetteer.spoken_for(text, h, lex)]
     if spoken and len(spoken) < len(found):
         found = [h for h in found if h not in spoken]
-    reply = _reply(lex).search(text, r.cue.end) if _replies(text, lex) else None
-    if reply is not None:
+    cause = next((c for c in _causes(text, lex) if c > r.cue.end), None)
+    if cause is not None:
         # "… en riposte à l'assassinat de Fouad Chokr à Beyrouth": where the act answered
-        # happened is not where this one did.
-        found = [h for h in found if h.start < reply.start()]
+        # happened is not where this one did; "lors de la riposte près de Tahoua" names
+        # nothing answered, and its place is the act's.
+        found = [h for h in found if h.start < cause]
     r.towns = tuple(h.start for h in found if h.entry.kind != "country")
     r.countries = frozenset(h.entry.country for h in found if not h.ambiguous)
     all_hits = _in_cue_clause(
