@@ -1813,3 +1813,28 @@ def test_no_one_hurt_is_no_casualty() -> None:
 def test_a_country_level_place_is_named_as_acled_names_it(text: str, country: str) -> None:
     found = extract_events(text, language="en", published_at="2026-11-30T10:00:00+00:00")
     assert [m.place.name for m in found] == [country]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "actors"),
+    [
+        ("en", "On Sunday, militants attacked a camp in Gao; JNIM claimed the attack.", ["JNIM"]),
+        (
+            "en",
+            "Militants attacked a camp in Gao on Sunday, and JNIM claimed responsibility.",
+            ["JNIM"],
+        ),
+        (
+            "fr",
+            "Des jihadistes ont attaqué un camp à Gao dimanche, et le JNIM a revendiqué l'attaque.",
+            ["JNIM"],
+        ),
+        # "claimed" with no act named is a word of saying: the source, no party.
+        ("en", "Militants attacked a camp in Gao on Sunday, the army claimed.", []),
+    ],
+)
+def test_a_claim_after_its_act_in_one_sentence_names_the_actor(
+    language: str, text: str, actors: list[str]
+) -> None:
+    found = extract_events(text, language=language, published_at="2026-11-30T10:00:00+00:00")
+    assert [[a.name for a in m.actors if a.role == "actor"] for m in found] == [actors]

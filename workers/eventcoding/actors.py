@@ -209,6 +209,7 @@ def _marked_role(
             and c.subject_verb.match(sentence, hit.end)
         )
         or c.act_nouns.search(sentence, hit.start, hit.end)
+        or _claims_after(sentence, hit.end, lex)
     ):
         return "actor"
     if c.target_before.search(before) or hit.type == "person":
@@ -220,6 +221,41 @@ def _marked_role(
     return None
 
 
+@cache
+def claim_words(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of the words of a claim of responsibility (``claim_words``)."""
+    return compile_any(lex.raw.get("claim_words", []) or ["(?!)"], bounded=True)
+
+
+@cache
+def claim_objects(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of what a claim names right after its word, anchored at the start
+    ("the attack", "for this bombing", "de l'attaque"): ``claim_objects``."""
+    return re.compile(rf"\s*{either(lex.raw.get('claim_objects', []))}(?!\w)", re.IGNORECASE)
+
+
+#: Words between a name and its claim: an auxiliary, an adverb ("a", "has", "later").
+_CLAIM_GAP = 2
+
+
+def _claims_after(sentence: str, end: int, lex: Lexicon) -> bool:
+    """Return True when the name ending at ``end`` claims an act right after it ("JNIM
+    claimed the attack", "… and JNIM claimed responsibility", "le JNIM a revendiqué
+    l'attaque"): its author, where "claimed" alone would be a word of saying."""
+    words = sentence[end : end + 80].split()
+    for skip in range(_CLAIM_GAP + 1):
+        rest = " ".join(words[skip:])
+        claim = claim_words(lex).match(rest)
+        if claim is None:
+            continue
+        after = rest[claim.end() :]
+        return (
+            claim_objects(lex).match(after) is not None
+            or claim_words(lex).search(after[:30]) is not None
+        )
+    return False
+
+
 def _is_source(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> bool:
     """Return True when ``hit`` is the source of the report: a source marker introduces it
     ("selon", "according to"), or it follows the act and a verb of saying follows it
@@ -228,7 +264,11 @@ def _is_source(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexi
     before = sentence[max(0, hit.start - _LOOKBACK) : hit.start]
     if c.source_before.search(before) is not None:
         return True
-    return hit.start >= trigger[1] and c.source_after.match(sentence, hit.end) is not None
+    return (
+        hit.start >= trigger[1]
+        and c.source_after.match(sentence, hit.end) is not None
+        and not _claims_after(sentence, hit.end, lex)
+    )
 
 
 def _followers(sentence: str, hit: ActorHit, lex: Lexicon) -> bool:

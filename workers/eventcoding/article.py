@@ -135,7 +135,7 @@ def _claimed(text: str, lex: Lexicon) -> bool:
     not "n'a pas revendiqué", nor "No group has claimed responsibility" unless it says whom
     the act is blamed on)."""
     return (
-        bool(rules.claim_words(lex).search(text))
+        bool(actors.claim_words(lex).search(text))
         and lex.negation.search(text) is None
         # "No group has claimed it, but the authorities suspect X" lends X, as a claim would.
         and (not _unclaimed(text, lex) or actors.blames(text, lex))
@@ -174,23 +174,23 @@ def _claim_day(text: str, date: DateRef, lex: Lexicon) -> bool:
     and then those ("claimed the attack on Monday", "a revendiqué l'attaque lundi"): when the
     claim was made, not when the act was ("claimed that on Tuesday its fighters" dates the
     act)."""
-    claim = rules.claim_words(lex).search(text, max(0, date.start - 60), date.start)
+    claim = actors.claim_words(lex).search(text, max(0, date.start - 60), date.start)
     while claim is not None:
-        named = rules.claim_objects(lex).match(text, claim.end(), date.start)
+        named = actors.claim_objects(lex).match(text, claim.end(), date.start)
         gap = text[named.end() if named else claim.end() : date.start].split()
         if all(w.lower().strip(",") in numbers.date_words(lex) for w in gap) and not (
             # "l'attaque de dimanche", "the attack of Sunday": the act's own day
             named and gap and gap[0].lower() in _GENITIVES
         ):
             return True
-        claim = rules.claim_words(lex).search(text, claim.end(), date.start)
+        claim = actors.claim_words(lex).search(text, claim.end(), date.start)
     # "Lundi, le JNIM a revendiqué cette attaque": the day leads a claim that names an act
     # told before, with no act of its own between.
     end = date.start + len(date.text or "")
-    claim = rules.claim_words(lex).search(text, end, end + 60) if date.start >= 0 else None
+    claim = actors.claim_words(lex).search(text, end, end + 60) if date.start >= 0 else None
     return (
         claim is not None
-        and rules.claim_objects(lex).match(text, claim.end()) is not None
+        and actors.claim_objects(lex).match(text, claim.end()) is not None
         and not rules.candidate_cues(text[end : claim.start()], lex, dated=True)
     )
 
@@ -1072,7 +1072,7 @@ def _claims_lent(
         claimed = tuple(a for a in m.actors if a.role == "actor")
         text = r.sentence.text
         # Claims are rare: their words first, the attack word only then.
-        claim = rules.claim_words(lex).search(text, 0, r.cue.start) if claimed else None
+        claim = actors.claim_words(lex).search(text, 0, r.cue.start) if claimed else None
         if claim is None:
             continue
         generic = lex.generic_attack.search(text, claim.end(), r.cue.start)
@@ -1175,7 +1175,7 @@ def _kin(
             or m.plover_event != plover
             or (
                 m.event_type == "Battles" == info["event_type"]
-                and rules.claim_objects(lex).search(r.sentence.text) is not None
+                and actors.claim_objects(lex).search(r.sentence.text) is not None
             )
         )
     ]

@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from . import actors, numbers
+from .actors import claim_words
 from .lexicon import Lexicon, compile_any, either, literal_keys, may_match, shared
 from .sentences import clauses, comma_scope
 
@@ -98,19 +99,6 @@ def _unreal_sentence(sentence: str, lex: Lexicon) -> bool:
     ``sentence``: then none of its clauses need the search (one test per sentence)."""
     lowered = sentence.lower()
     return any(may_match(keys, lowered) for _, keys in _unreal(lex))
-
-
-@cache
-def claim_words(lex: Lexicon) -> re.Pattern[str]:
-    """Return the pattern of the words of a claim of responsibility (``claim_words``)."""
-    return compile_any(lex.raw.get("claim_words", []) or ["(?!)"], bounded=True)
-
-
-@cache
-def claim_objects(lex: Lexicon) -> re.Pattern[str]:
-    """Return the pattern of what a claim names right after its word, anchored at the start
-    ("the attack", "for this bombing", "de l'attaque"): ``claim_objects``."""
-    return re.compile(rf"\s*{either(lex.raw.get('claim_objects', []))}(?!\w)", re.IGNORECASE)
 
 
 @cache
