@@ -555,3 +555,22 @@ def test_a_guarded_arabic_name_never_takes_another_places_name() -> None:
         published_at="2026-11-30T10:00:00+03:00",
     )
     assert [m.place.country_code for m in found] == ["SA"]
+
+
+def test_a_groups_gunmen_after_the_verb_are_the_group_acting() -> None:
+    found = extract_events(
+        "هاجم مسلحو حركة الشباب قاعدة عسكرية في مقديشو فجر اليوم، ما أدى إلى مقتل 5 جنود.",
+        language="ar",
+        published_at="2026-11-30T10:00:00+03:00",
+    )
+    assert [[(a.name, a.role) for a in m.actors] for m in found] == [[("Al-Shabaab", "actor")]]
+
+
+def test_an_attack_with_drones_of_a_group_is_its_attack() -> None:
+    found = extract_events(
+        "Un ataque con drones de las disidencias de las FARC dejó dos militares muertos en"
+        " Argelia, Cauca, el martes.",
+        language="es",
+        published_at="2026-11-30T10:00:00+00:00",
+    )
+    assert [[(a.name, a.role) for a in m.actors] for m in found] == [[("FARC dissidents", "actor")]]

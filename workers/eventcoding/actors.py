@@ -317,7 +317,9 @@ def _positional_role(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex
             if hit.start >= trigger[1]
             else sentence[trigger[0] : hit.start].split()[1:]
         )
-        skip = numbers.date_words(lex)
+        # "هاجم مسلحو حركة الشباب": the group's gunmen, its members (``member_nouns``), are
+        # the group acting.
+        skip = numbers.date_words(lex) | frozenset(lex.raw["roles"].get("member_nouns", []))
         if (
             len(gap) <= 2
             and all(w.strip("،,") in skip for w in gap)
