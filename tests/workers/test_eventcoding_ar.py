@@ -574,3 +574,26 @@ def test_an_attack_with_drones_of_a_group_is_its_attack() -> None:
         published_at="2026-11-30T10:00:00+00:00",
     )
     assert [[(a.name, a.role) for a in m.actors] for m in found] == [[("FARC dissidents", "actor")]]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("قتل 20 مدنيا في هجوم على قرية في ولاية شمال دارفور يوم الاثنين.", "SD-DN"),
+        ("قتل 20 مدنيا في هجوم على قرية في جنوب كردفان يوم الاثنين.", "SD-KS"),
+        ("قتل 3 جنود في هجوم في شمال سيناء يوم الاثنين.", "EG-SIN"),
+    ],
+)
+def test_arabic_names_of_the_arab_conflict_countries_provinces(text: str, code: str) -> None:
+    found = extract_events(text, language="ar", published_at="2026-11-30T10:00:00+03:00")
+    assert [m.place.admin1_code for m in found] == [code]
+
+
+def test_an_arabic_province_name_that_is_a_word_is_no_province() -> None:
+    # "نهر النيل" is the Nile, not Sudan's River Nile state; "الشرقية" is "the eastern".
+    found = extract_events(
+        "أطلقت قوات الأمن الرصاص على متظاهرين يعارضون تشييد سد على نهر النيل يوم الاثنين.",
+        language="ar",
+        published_at="2026-11-30T10:00:00+03:00",
+    )
+    assert all(m.place.admin1_code != "SD-NR" for m in found)

@@ -126,6 +126,35 @@ def _other_names() -> dict[str, dict[str, list[str]]]:
     return out
 
 
+#: Arabic script, and the Arabic article a name may start with.
+_ARABIC_NAME = re.compile(r"^[\u0621-\u064a\u0671-\u06d3 ]+$")
+_ARABIC_ARTICLE = re.compile(r"^ال")
+
+
+def arabic_names(countries: set[str]) -> dict[str, list[str]]:
+    """Return, per ISO code of a province of ``countries``, the Arabic names the ``iso3166-2``
+    package lists for it ("شمال دارفور" for North Darfur), of five letters or more past the
+    article (short ones are words or people: "بري" is Somalia's Bari and Nabih Berri)."""
+    table = resources.files("iso3166_2") / "iso3166-2.json"
+    with table.open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    out: dict[str, list[str]] = {}
+    for country in sorted(countries):
+        for code, sub in data.get(country, {}).items():
+            if pycountry.subdivisions.get(code=code) is None:  # type: ignore[no-untyped-call]
+                continue
+            names = [
+                name
+                for m in _OTHER.finditer(str(sub.get("localOtherName") or ""))
+                if m.group(2) == "ara"
+                and _ARABIC_NAME.match(name := m.group(1).strip())
+                and sum(c.isalpha() for c in _ARABIC_ARTICLE.sub("", name.replace(" ", ""))) >= 5
+            ]
+            if names:
+                out[code] = sorted(set(names))
+    return out
+
+
 def _own_name(
     name: str, top: dict[str, str], every: dict[str, str], primary: frozenset[str] = frozenset()
 ) -> tuple[str, bool] | None:

@@ -211,11 +211,13 @@ def _subdivisions() -> dict[Any, list[str]]:
         for lang in ("fr", "es")
     ]
     english = shared("towns").get("admin1_names", {})
+    arabic = shared("towns").get("admin1_arabic", {})
     for sub in pycountry.subdivisions:
         if sub.parent_code is not None or sub.type not in _PROVINCE_TYPES:
             continue
         forms = [str(sub.name), *(t.gettext(sub.name) for t in translations)]
         forms += [english[sub.code]] if sub.code in english else []
+        forms += arabic.get(sub.code, [])
         # "Chin State", "Sagaing Region": a short name with its kind is a name of its own.
         forms += [f"{f} {sub.type}" for f in forms[:1] + forms[-1:] if not f.endswith(sub.type)]
         kept = [

