@@ -597,3 +597,30 @@ def test_an_arabic_province_name_that_is_a_word_is_no_province() -> None:
         published_at="2026-11-30T10:00:00+03:00",
     )
     assert all(m.place.admin1_code != "SD-NR" for m in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type", "roles"),
+    [
+        # "li-" after an act noun names its author: an attack of the RSF on a village.
+        (
+            "قتل 20 مدنيا في هجوم لقوات الدعم السريع على قرية في شمال دارفور يوم الاثنين.",
+            "Attack",
+            [("Rapid Support Forces", "actor")],
+        ),
+        (
+            "قتل 5 أشخاص في قصف لقوات الدعم السريع على الفاشر يوم الاثنين.",
+            "Shelling/artillery/missile attack",
+            [("Rapid Support Forces", "actor")],
+        ),
+        # "على" names whom it hit: an attack on the army is a battle.
+        ("قتل 3 جنود في هجوم على قوات الجيش في الفاشر يوم الاثنين.", "Armed clash", []),
+    ],
+)
+def test_an_act_noun_with_li_names_its_author(
+    text: str, sub_type: str, roles: list[tuple[str, str]]
+) -> None:
+    found = extract_events(text, language="ar", published_at="2026-11-30T10:00:00+03:00")
+    assert [(m.sub_event_type, [(a.name, a.role) for a in m.actors]) for m in found] == [
+        (sub_type, roles)
+    ]

@@ -61,6 +61,8 @@ class _Compiled:
     source_after: re.Pattern[str]
     #: A group's supporters named by it ("Hezbollah supporters", "partisans du Hamas"): a
     #: crowd, not the group, does what the sentence tells.
+    #: An act noun right before a name written with a preposition ("هجوم ل…"): its author.
+    agent_noun_before: re.Pattern[str]
     followers_before: re.Pattern[str]
     followers_after: re.Pattern[str]
     blamed_before: re.Pattern[str]
@@ -99,6 +101,9 @@ def _compiled(lex: Lexicon) -> _Compiled:
         target_before=re.compile(rf"{either(roles['target_before'])}\s*$", re.IGNORECASE),
         source_before=re.compile(rf"{either(roles.get('source_before', []))}\s*$", re.IGNORECASE),
         source_after=re.compile(rf"\s*{either(roles.get('source_after', []))}", re.IGNORECASE),
+        agent_noun_before=re.compile(
+            rf"{either(roles.get('agent_noun_before', []))}\s*$", re.IGNORECASE
+        ),
         followers_before=re.compile(
             rf"{either(roles.get('followers_before', []))}\s*$", re.IGNORECASE
         ),
@@ -212,6 +217,10 @@ def _marked_role(
         or _claims_after(sentence, hit.end, lex)
     ):
         return "actor"
+    if hit.governed and c.agent_noun_before.search(before):
+        # "هجوم لقوات الدعم السريع", "غارة للطيران الإسرائيلي": "li-" after an act noun
+        # names its author (an attack of the RSF), not whom it hit.
+        return "actor"
     if c.target_before.search(before) or hit.type == "person":
         return "target"
     if c.weapon_nouns.search(sentence, hit.start, hit.end):
@@ -269,6 +278,12 @@ def _is_source(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexi
         and c.source_after.match(sentence, hit.end) is not None
         and not _claims_after(sentence, hit.end, lex)
     )
+
+
+def agent_noun_before(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of an act noun that ends right before a name written with the
+    agent's preposition (``roles.agent_noun_before``: "هجوم ل…")."""
+    return _compiled(lex).agent_noun_before
 
 
 def _followers(sentence: str, hit: ActorHit, lex: Lexicon) -> bool:

@@ -201,7 +201,10 @@ def refine(cue: Cue, text: str, lex: Lexicon) -> Cue:
                 # "shot dead by Israeli soldiers": forces named as the agent are the attack's
                 # author, not its target; only a target after the cue refines it.
                 agent = _agent_before(lex)
-                while found is not None and agent.search(text, start, found.start()):
+                while found is not None and (
+                    agent.search(text, start, found.start())
+                    or _agent_prefixed(text, start, found, lex)
+                ):
                     found = rule.pattern.search(text, found.end(), end)
             if found is not None and happened(text, found.start(), found.end(), lex):
                 mode = type_table()[rule.target]["mode"]
@@ -210,6 +213,18 @@ def refine(cue: Cue, text: str, lex: Lexicon) -> Cue:
         else:
             return cue
     return cue
+
+
+def _agent_prefixed(text: str, start: int, found: re.Match[str], lex: Lexicon) -> bool:
+    """Return True when ``found`` follows the cue ending at ``start`` directly and carries
+    the language's agent prefix (``roles.agent_prefixes``): "هجوم لقوات الدعم السريع" is an
+    attack by the RSF, not on it."""
+    prefixes = tuple(lex.raw["roles"].get("agent_prefixes", []))
+    if not prefixes or not found.group().startswith(prefixes):
+        return False
+    # Right after the cue, or after an act noun ("قتل 20 مدنيا في هجوم لقوات …").
+    between = text[start : found.start()]
+    return not between.strip() or actors.agent_noun_before(lex).search(between) is not None
 
 
 @cache
