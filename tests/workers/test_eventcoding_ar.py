@@ -624,3 +624,14 @@ def test_an_act_noun_with_li_names_its_author(
     assert [(m.sub_event_type, [(a.name, a.role) for a in m.actors]) for m in found] == [
         (sub_type, roles)
     ]
+
+
+def test_who_came_under_attack_is_its_target() -> None:
+    found = extract_events(
+        "تعرضت قوات الدعم السريع لهجوم في الفاشر يوم الاثنين.",
+        language="ar",
+        published_at="2026-11-30T10:00:00+03:00",
+    )
+    assert [[(a.name, a.role) for a in m.actors] for m in found] == [
+        [("Rapid Support Forces", "target")]
+    ]
