@@ -1078,3 +1078,24 @@ def test_what_a_reply_answers_is_neither_its_place_nor_its_act() -> None:
     assert [(m.sub_event_type, m.place.name, m.event_date) for m in found] == [
         ("Air/drone strike", "Idlib", "2026-11-24")
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "Des milliers de personnes ont manifesté samedi à Paris contre la réforme des"
+            " retraites, la police a procédé à 30 interpellations.",
+        ),
+        ("en", "Thousands protested in Nairobi on Saturday; police arrested 30 people."),
+        (
+            "es",
+            "Miles de personas marcharon el sábado en Lima; la policía detuvo a 30 manifestantes.",
+        ),
+    ],
+)
+def test_arrests_at_a_protest_are_an_intervention(language: str, text: str) -> None:
+    found = extract_events(text, language=language, published_at="2026-11-30T10:00:00+00:00")
+    assert [m.sub_event_type for m in found] == ["Protest with intervention"]
+    assert ("Police forces", "target") in [(a.name, a.role) for a in found[0].actors]
