@@ -218,3 +218,28 @@ def test_the_other_sides_account_of_a_battle_is_that_battle() -> None:
         " insurgents."
     )
     assert [(e[0], e[1]) for e in events] == [("Armed clash", "Damboa")] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "fatalities"),
+    [
+        # A group's affiliates are the group (not so "Iran-backed": the backer's proxies).
+        (
+            "Islamic State-affiliated fighters beheaded 11 villagers in Cabo Delgado on Monday.",
+            "Islamic State",
+            11,
+        ),
+        ("Al-Shabaab-linked gunmen killed 4 teachers in Mandera on Monday.", "Al-Shabaab", 4),
+        # "hacked to death" counts its dead.
+        (
+            "Suspected ADF rebels hacked to death 22 people in Lubero territory on Tuesday.",
+            "Allied Democratic Forces",
+            22,
+        ),
+    ],
+)
+def test_affiliates_and_deaths_by_machete(text: str, actor: str, fatalities: int) -> None:
+    found = extract_events(text, language="en", published_at=PUB)
+    assert [(m.fatalities, [a.name for a in m.actors if a.role == "actor"]) for m in found] == [
+        (fatalities, [actor])
+    ]

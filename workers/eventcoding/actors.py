@@ -149,6 +149,9 @@ def _found(sentence: str, lex: Lexicon) -> tuple[ActorHit, ...]:
     again for those before an unqualified force ("the army") whose it is."""
     hits: list[ActorHit] = []
     compiled = _compiled(lex)
+    # "Islamic State-affiliated fighters", "al-Shabaab-linked militants": the group's own
+    # (not "Iran-backed", the backer's); the hyphen read as a space, offsets kept.
+    sentence = _AFFILIATE.sub(" ", sentence)
     verb_first = bool(lex.raw["roles"].get("verb_first"))
     # Only the entries one of whose literals occurs can match: the others' regexes are skipped.
     for i in sorted(compiled.index.active(sentence.lower())):
@@ -165,6 +168,8 @@ def _found(sentence: str, lex: Lexicon) -> tuple[ActorHit, ...]:
     return tuple(kept)
 
 
+#: A hyphen joining a group's name to "linked", "affiliated" or "allied".
+_AFFILIATE = re.compile(r"-(?=(?:linked|affiliated|allied|aligned)\b)", re.IGNORECASE)
 #: An Arabic preposition written onto a name: "bi-"/"li-" after an optional "wa-"/"fa-", and
 #: "li-" + "al-" contracted to "lil-".
 _PREPOSITION = re.compile("[\u0648\u0641]?(?:\u0644\u0644|[\u0628\u0644])")
