@@ -51,6 +51,24 @@ def test_other_political_violence_in_the_article_is_context_enough() -> None:
     assert types(text) == ["Remote explosive/landmine/IED", "Arrests"]
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Armed men abducted 30 students from a school in Kaduna on Thursday.", "en"),
+        ("Bandits kidnapped 20 passengers near Zamfara on Thursday.", "en"),
+        ("Des bandits armés ont enlevé trente élèves à Kaduna jeudi.", "fr"),
+        ("Un grupo armado secuestró a 30 estudiantes en Kaduna el jueves.", "es"),
+    ],
+)
+def test_armed_men_and_bandits_are_an_organised_party(text: str, language: str) -> None:
+    # Nigeria's bandits and "armed men" are ACLED's unidentified armed groups: their
+    # kidnappings are events (the attacker stays unknown).
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.sub_event_type for m in found] == ["Abduction/forced disappearance"]
+    assert found[0].actors == ()
+    assert types("A man kidnapped his neighbour in Kaduna on Thursday.") == []
+
+
 def test_the_rule_holds_in_french() -> None:
     assert types("Un homme a enlevé sa voisine à Lyon vendredi.", "fr") == []
     assert types("Des hommes armés ont enlevé deux humanitaires à Goma vendredi.", "fr") == [
