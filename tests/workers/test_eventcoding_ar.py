@@ -635,3 +635,33 @@ def test_who_came_under_attack_is_its_target() -> None:
     assert [[(a.name, a.role) for a in m.actors] for m in found] == [
         [("Rapid Support Forces", "target")]
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("قتل 15 جنديا في هجوم في نيجيريا يوم الخميس.", "NG"),
+        ("قتل 15 جنديا في هجوم في شمال مالي يوم الخميس.", "ML"),
+        ("قصفت القوات الروسية مواقع في أوكرانيا يوم الخميس.", "UA"),
+        ("قتل 15 شخصا في اشتباكات في شرق الكونغو يوم الخميس.", "CD"),
+        ("قتل 15 شخصا في اشتباكات في الكونغو برازافيل يوم الخميس.", "CG"),
+    ],
+)
+def test_countries_outside_the_region_have_their_arabic_names(text: str, country: str) -> None:
+    # pycountry's Arabic names: news of Nigeria or Ukraine had no place at all. "الكونغو"
+    # alone is the DRC, as Arabic news write it.
+    m = one(text)
+    assert (m.place.country_code, m.place.geo_precision) == (country, 3)
+
+
+def test_mali_is_not_the_word_financial() -> None:
+    # "مالي" is also "financial": only its region forms ("شمال مالي") name the country.
+    assert (
+        extract_events(
+            "أعلنت الحكومة عن دعم مالي للمزارعين بعد هجوم قتل فيه 15 جنديا يوم الخميس.",
+            language="ar",
+            published_at=PUB,
+        )
+        == []
+    )
+

@@ -1838,3 +1838,17 @@ def test_a_claim_after_its_act_in_one_sentence_names_the_actor(
 ) -> None:
     found = extract_events(text, language=language, published_at="2026-11-30T10:00:00+00:00")
     assert [[a.name for a in m.actors if a.role == "actor"] for m in found] == [actors]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Fighting between M23 and the army killed 15 people in eastern Congo on Friday.", "CD"),
+        ("Gunmen killed 12 people in the Republic of Congo on Friday.", "CG"),
+        ("Gunmen killed 12 people in Congo-Brazzaville on Friday.", "CG"),
+    ],
+)
+def test_congo_alone_is_the_drc_in_english(text: str, country: str) -> None:
+    # AP's usage: "Congo" is the Democratic Republic, "Republic of Congo" the other one.
+    assert one(text).place.country_code == country
+

@@ -477,3 +477,26 @@ def test_drones_factions_and_seizures(
     assert [(m.sub_event_type, [(a.name, a.role) for a in m.actors]) for m in found] == [
         (sub_type, actors)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Hombres armados mataron a 15 personas en Etiopía el jueves.", "ET"),
+        ("Hombres armados mataron a 15 personas en Camerún el jueves.", "CM"),
+        ("Hombres armados mataron a 15 personas en el este de la RD Congo el jueves.", "CD"),
+    ],
+)
+def test_countries_have_their_spanish_names(text: str, country: str) -> None:
+    # pycountry's Spanish names ("Etiopía", "Camerún" were no place).
+    assert one(text).place.country_code == country
+
+
+def test_a_first_name_is_no_country() -> None:
+    # "Mauricio" (Mauritius) is far more often a first name.
+    found = extract_events(
+        "Mauricio dijo que hombres armados mataron a 15 personas el jueves.",
+        language="es",
+        published_at=PUB,
+    )
+    assert all(m.place.country_code != "MU" for m in found)

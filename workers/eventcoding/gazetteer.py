@@ -3,7 +3,8 @@
 Lookup is by normalised word n-grams (accents, case, apostrophes and hyphens ignored; a
 leading Arabic article "al-"/"el-" optional), so "Aïn al-Asad", "Ain al Asad" and "d'Ain
 al-Asad" hit the same entry; a hit needs one capitalised word, and GeoNames names that are also
-common words are skipped. Country names come from pycountry in English and French.
+common words are skipped. Country names come from pycountry in English, French, Spanish and
+Arabic, with a pack's own reading of a name two countries share ("Congo" is the DRC in English).
 """
 
 from __future__ import annotations
@@ -339,11 +340,10 @@ def index() -> dict[str, tuple[Entry, ...]]:
         for alias in [site["name"], *site["aliases"]]:
             put(alias, entry, guarded=False)
     not_countries = set(places.get("not_country_names", {}).get("names", []))
-    for code, names in _country_names(places["countries_extra"]).items():
+    for code, names in _country_names(places["countries_extra"], not_countries).items():
         entry = Entry(country_name(code), "country", code, None, None, None, None)
         for name in names:
-            if name not in not_countries:
-                put(name, entry, guarded=False)
+            put(name, entry, guarded=False)
     # A country's name means the country: GeoNames also lists "Iraq" for Arāk (Iran),
     # "Bangladesh" for a district of Yerevan, "Chine" for a Syrian village, "Albania" for
     # Albany, ISO 3166-2 "Georgia" for a US state, and the most specific entry (a town or a
@@ -388,18 +388,37 @@ def _spelling_of(name: str, key: str) -> bool:
     )
 
 
-def _country_names(extra: dict[str, Any]) -> dict[str, list[str]]:
-    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+#: The languages of the packs whose country names pycountry translates (English is its own).
+_COUNTRY_NAME_LANGUAGES = ("fr", "es", "ar")
+
+
+def _country_names(extra: dict[str, Any], words: set[str]) -> dict[str, list[str]]:
+    """Return, per ISO 3166-1 code, the country's names: pycountry's English common and short
+    names and their translations into the packs' languages, but ``words`` (places.json
+    "not_country_names"), then ``extra``'s (places.json "countries_extra"), which are curated.
+    ISO's inverted forms ("Congo, The Democratic Republic of the", "Irán, República islámica
+    de") are left out: no text writes them."""
+    translations = [
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        for lang in _COUNTRY_NAME_LANGUAGES
+    ]
     names: dict[str, list[str]] = {}
     for country in pycountry.countries:
         common = getattr(country, "common_name", None)
-        forms = [common or country.name, country.name, french.gettext(country.name)]
-        names[country.alpha_2] = list(dict.fromkeys(forms))
+        forms = [common or country.name, country.name]
+        forms += [tr.gettext(english) for tr in translations for english in forms[:2]]
+        names[country.alpha_2] = [
+            f for f in dict.fromkeys(forms) if f not in words and not _INVERTED.search(f)
+        ]
     for code, forms in extra.items():
         if code != "about":
             names.setdefault(code, []).extend(forms)
     return names
 
+
+#: ISO's inverted and bracketed long forms: "Bolivia, Plurinational State of", "Islas Cocos
+#: (Keeling)", Arabic "الكونغو، جمهوريّة …".
+_INVERTED = re.compile(r"[,،(]")
 
 #: Country names as ACLED writes them where ISO's short name differs ("Palestine, State of",
 #: "Türkiye", "Congo, The Democratic Republic of the").
@@ -454,6 +473,8 @@ class _Context:
     locative_before: re.Pattern[str]
     adjective_phrase: re.Pattern[str]
     adjectives: tuple[tuple[re.Pattern[str], str], ...]
+    #: The pack's reading of a name two countries share (normalised name -> country entry).
+    countries: dict[str, Entry]
 
 
 @cache
@@ -493,6 +514,10 @@ def _context(lex: Lexicon) -> _Context:
         locative_before=re.compile(rf"{either(raw['locative_markers'])}\s*$", flags),
         adjective_phrase=re.compile(phrase, flags),
         adjectives=tuple((re.compile(rf"^(?:{a})$", flags), c) for a, c in adjs.items()),
+        countries={
+            normalize(name): entry_for_country(code)
+            for name, code in raw.get("country_names", {}).items()
+        },
     )
 
 
@@ -577,9 +602,14 @@ def find(
             continue
         # Only as many words as the longest name this word starts (most names: one or two).
         for n in range(min(longest, _MAX_NGRAM, len(tokens) - i), 0, -1):
-            entries = table.get(" ".join(words[i : i + n]))
+            key = " ".join(words[i : i + n])
+            entries = table.get(key)
             if not entries:
                 continue
+            if key in ctx.countries:
+                # "Congo" is the DRC in English news (AP's usage; "Republic of Congo" is the
+                # other), the Republic of the Congo in French and Spanish ("RDC" the DRC).
+                entries = (ctx.countries[key],)
             start, end = tokens[i][0], tokens[i + n - 1][1]
             # Scripts without case (Arabic) cannot mark a proper noun: accept their words.
             capitalised = any(
@@ -637,7 +667,6 @@ def find(
                     or ctx.region_after.match(sentence, end) is not None
                 )
             )
-            key = " ".join(words[i : i + n])
             entry = min(
                 entries,
                 key=lambda e: (
