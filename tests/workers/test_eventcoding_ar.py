@@ -665,3 +665,32 @@ def test_mali_is_not_the_word_financial() -> None:
         == []
     )
 
+
+@pytest.mark.parametrize(
+    ("text", "date", "precision"),
+    [
+        # The Levantine month after the Egyptian one, in brackets or not, before the year.
+        ("* 26 مارس (آذار) 2005 تفجير سيارة مفخخة شمال شرق بيروت.", "2005-03-26", "day"),
+        ("وفي نوفمبر (تشرين الثاني) 2005 فجرت امرأة نفسها جنوب بغداد.", "2005-11-01", "month"),
+        ("وفي يناير كانون الثاني عام 2006 قصفت طائرة منزلا في باجور.", "2006-01-01", "month"),
+        ("انفجرت سيارة مفخخة في بغداد في 14 يناير من عام 2005.", "2005-01-14", "day"),
+        # Months written without their hamza.
+        ("انفجرت سيارة مفخخة في بغداد في 3 اكتوبر.", "2020-10-03", "day"),
+        ("انفجرت سيارة مفخخة في بغداد في ابريل (نيسان) الماضي.", "2020-04-01", "month"),
+    ],
+)
+def test_dates_with_both_month_names_and_without_hamza(
+    text: str, date: str, precision: str
+) -> None:
+    m = one(text)
+    assert (m.event_date, m.date_precision) == (date, precision)
+
+
+def test_a_coming_month_is_no_date_of_the_act() -> None:
+    found = extract_events(
+        "قصفت طائرات مواقع في بغداد، قبل الانتخابات المقررة في ابريل (نيسان) المقبل.",
+        language="ar",
+        published_at=PUB,
+    )
+    assert all(m.event_date != "2020-04-01" for m in found)
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schemas.events import EventMention
-from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events, merge, rules
+from workers.eventcoding import SUPPORTED_LANGUAGES, dates, extract_events, merge, rules
 from workers.eventcoding.lexicon import lexicon
 from workers.eventcoding.numbers import casualties
 from workers.eventcoding.sentences import split
@@ -1852,3 +1852,11 @@ def test_congo_alone_is_the_drc_in_english(text: str, country: str) -> None:
     # AP's usage: "Congo" is the Democratic Republic, "Republic of Congo" the other one.
     assert one(text).place.country_code == country
 
+
+def test_a_month_said_to_come_is_no_date() -> None:
+    pub = dates.publication_date(PUB)
+    found = dates.find_dates("elections in April next year", lexicon("en"), pub, None)
+    assert found == []
+    assert [d.date.isoformat() for d in dates.find_dates("in April", lexicon("en"), pub, None)] == [
+        "2020-04-01"
+    ]

@@ -107,6 +107,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
     joiner = rf"(?:{d.get('joiner', 'of')}\s+)?"
     year = rf"(?:,?\s+{joiner}(?P<year>(?:19|20)\d\d))?"
     weekday = rf"(?<!\w)(?P<wd>{wd})(?!\w)"
+    next_month = rf"(?!{d['month_next']})" if d.get("month_next") else ""
     # A weekday before an explicit date belongs to it ("mardi 16 juillet").
     lead = rf"(?:(?:{wd}),?\s+(?:the\s+)?)?"
 
@@ -120,7 +121,9 @@ def _patterns(lex: Lexicon) -> _Patterns:
         last_weekday=c(d["last_weekday"].replace("{WEEKDAY}", weekday)),
         weekday=c(weekday),
         month_year=c(rf"(?<!\w)(?P<month>{mo})\s+{joiner}(?P<year>(?:19|20)\d\d)(?!\d)"),
-        month=c(rf"(?<!\w){d['month_year_prefix']}\s*(?P<month>{mo})(?!\w)"),
+        # A month said to be the coming one ("في ابريل (نيسان) المقبل", "in April next year")
+        # is no date of an act.
+        month=c(rf"(?<!\w){d['month_year_prefix']}\s*(?P<month>{mo})(?!\w){next_month}"),
         year=c(rf"(?<!\w){d['year_prefix']}\s+(?P<year>(?:19|20)\d\d)(?!\d)"),
         relative=tuple((name, compile_any(d.get(name, []), bounded=True)) for name in _RELATIVE),
         earlier=compile_any(d["earlier"], bounded=True),
@@ -131,7 +134,9 @@ def _patterns(lex: Lexicon) -> _Patterns:
         ago_units={k.lower(): (v[0], v[1]) for k, v in d["ago"]["units"].items()},
         ago_one=frozenset(w.lower() for w in d["ago"]["one"]),
         weekdays={w.lower(): i for i, w in enumerate(d["weekdays"])},
-        months={m.lower(): i + 1 for i, m in enumerate(d["months"])},
+        # A month may have several spellings, "|"-separated ("أكتوبر|اكتوبر": the hamza is
+        # often left out).
+        months={s.lower(): i + 1 for i, m in enumerate(d["months"]) for s in m.split("|")},
         month_keys=literal_keys(d["months"]),
         weekday_keys=literal_keys(d["weekdays"]),
         relative_keys=tuple(literal_keys(d.get(name, [])) for name in _RELATIVE),
