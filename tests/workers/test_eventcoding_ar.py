@@ -694,3 +694,13 @@ def test_a_coming_month_is_no_date_of_the_act() -> None:
     )
     assert all(m.event_date != "2020-04-01" for m in found)
 
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "انفجرت سيارة مفخخة في بغداد أمس ولقي 12 شخصا مصرعهم.",
+        "اصطدمت قوات الأمن بالمتظاهرين في البصرة أمس فمات 12 شخصا.",
+    ],
+)
+def test_met_their_death_and_died_count_the_dead(text: str) -> None:
+    assert one(text).fatalities == 12

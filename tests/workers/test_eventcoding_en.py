@@ -1860,3 +1860,19 @@ def test_a_month_said_to_come_is_no_date() -> None:
     assert [d.date.isoformat() for d in dates.find_dates("in April", lexicon("en"), pub, None)] == [
         "2020-04-01"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        # A vague figure after another verb is not a second group of dead.
+        ("Security forces killed 193 people in Baghdad and arrested hundreds.", 193),
+        ("52 people were killed and dozens wounded in a chemical attack in Idlib.", 52),
+        ("At least 20 militants were killed and several others injured in Kismayo.", 20),
+        # Still read: the vague figure that is the count.
+        ("A car bomb killed dozens of people in Baghdad.", 10),
+        ("A car bomb in Baghdad killed five soldiers and dozens of civilians.", 15),
+    ],
+)
+def test_a_vague_figure_counts_only_where_it_starts_the_count(text: str, fatalities: int) -> None:
+    assert one(text).fatalities == fatalities

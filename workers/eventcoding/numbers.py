@@ -113,15 +113,16 @@ def _vague(lex: Lexicon) -> tuple[tuple[str, int], ...]:
 _TRAILING_OF = re.compile(r"\s+(?:de|d['’]|of)\s*$", re.IGNORECASE)
 
 
-def _vague_value(prefix: str, lex: Lexicon) -> int | None:
-    """Return the value of a vague quantity ending ``prefix`` ("des dizaines de" -> 10)."""
+def _vague_value(prefix: str, lex: Lexicon, *, whole: bool = False) -> int | None:
+    """Return the value of a vague quantity ending ``prefix`` ("des dizaines de" -> 10), or
+    with ``whole`` only of one that is all of ``prefix`` ("arrested hundreds" is none)."""
     trimmed = _TRAILING_OF.sub("", prefix.strip(' .,;:!?)»"')).lower()
     # A suffix test per quantity: this runs for every figure tried, and a regex per quantity
     # cost more than the rest of the number reading.
     for key, value in _vague(lex):
         if trimmed.endswith(key):
             before = len(trimmed) - len(key)
-            if before == 0 or not trimmed[before - 1].isalnum():
+            if before == 0 or (not whole and not trimmed[before - 1].isalnum()):
                 return value
     return None
 
@@ -315,7 +316,8 @@ def _count_at(words: list[str], lex: Lexicon) -> int | None:
     """Return the count ``words`` start with: a vague phrase of several words first ("une
     vingtaine" is 20, not "une", 1), then number words or figures, then a one-word vague one."""
     for n in range(len(words), 1, -1):
-        value = _vague_value(" ".join(words[:n]), lex)
+        # The words must start with the quantity: "and arrested hundreds" joins no victims.
+        value = _vague_value(" ".join(words[:n]), lex, whole=True)
         if value is not None:
             return value
     value = parse_number(
