@@ -249,3 +249,32 @@ def test_the_parties_of_syria_yemen_and_their_neighbours(
 ) -> None:
     [m] = extract_events(text, language=language, published_at=PUB)
     assert {a.name: a.role for a in m.actors} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "At least 30 civilians were killed on Sunday in an attack blamed on JNIM "
+            "jihadists in Burkina Faso.",
+            "en",
+        ),
+        (
+            "Au moins 30 civils ont été tués dimanche dans une attaque attribuée aux "
+            "jihadistes du JNIM dans le centre du Burkina Faso.",
+            "fr",
+        ),
+        (
+            "Al menos 30 civiles murieron el domingo en un ataque atribuido a combatientes "
+            "del JNIM en el centro de Burkina Faso.",
+            "es",
+        ),
+    ],
+)
+def test_whom_an_attack_is_blamed_on_made_it(text: str, language: str) -> None:
+    # "blamed on" (not only "blamed it on"), and the group's fighters named before it: the
+    # group is the actor, and its fighters are no armed target making the attack a battle.
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [(m.sub_event_type, [(a.name, a.role) for a in m.actors]) for m in found] == [
+        ("Attack", [("JNIM", "actor")])
+    ]

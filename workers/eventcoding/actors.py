@@ -122,6 +122,12 @@ def blames(sentence: str, lex: Lexicon) -> bool:
     return _compiled(lex).accusing.search(sentence) is not None
 
 
+def blamed_before(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of the words that lay an act on the name after them ("blamed on",
+    "attribuée aux jihadistes du"), anchored at the end of the text searched."""
+    return _compiled(lex).blamed_before
+
+
 def passive(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of the language's passive voice (``roles.passive``)."""
     return _compiled(lex).passive

@@ -242,17 +242,23 @@ def armed_object(sentence: str, cue: Cue, lex: Lexicon, agents: list[tuple[int, 
     Armed clash refinement words them, after the cue ("attacked a military checkpoint") or,
     for a passive cue, before it ("Onze soldats ont été tués lors d'une attaque"). Words
     inside ``agents`` (the spans of the act's actors: "une incursion de l'armée israélienne")
-    or after an agent marker ("par des soldats") name who attacked, not whom."""
+    or after an agent marker ("par des soldats") or a blame ("attribuée aux combattants du") name
+    who attacked, not whom."""
     windows = [(cue.end, min(len(sentence), cue.end + _AFTER_WINDOW))]
     if actors.passive(lex).search(sentence, cue.start, cue.end):
         windows.append((max(0, cue.start - _AFTER_WINDOW), cue.start))
     agent = _agent_before(lex)
+    # "une attaque attribuée aux jihadistes du JNIM": whom the act is laid on attacked.
+    blamed = actors.blamed_before(lex)
     for pattern in _clash_objects(lex):
         for a, b in windows:
             for m in pattern.finditer(sentence, a, b):
                 if any(s < m.end() and m.start() < e for s, e in agents):
                     continue
-                if agent.search(sentence, a, m.start()) is None:
+                if (
+                    agent.search(sentence, a, m.start()) is None
+                    and blamed.search(sentence, a, m.start()) is None
+                ):
                     return True
     return False
 
