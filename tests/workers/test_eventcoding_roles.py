@@ -278,3 +278,24 @@ def test_whom_an_attack_is_blamed_on_made_it(text: str, language: str) -> None:
     assert [(m.sub_event_type, [(a.name, a.role) for a in m.actors]) for m in found] == [
         ("Attack", [("JNIM", "actor")])
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "La police kényane a tiré des gaz lacrymogènes sur des manifestants à Nairobi mardi.",
+            "fr",
+        ),
+        (
+            "La policía keniana disparó gases lacrimógenos contra manifestantes en Nairobi el martes.",
+            "es",
+        ),
+    ],
+)
+def test_of_two_names_that_overlap_the_longer_stands(text: str, language: str) -> None:
+    # "La police" and "police kényane" overlap: one police, Kenya's, not also a generic one.
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [sorted(a.name for a in m.actors) for m in found] == [
+        ["Police Forces of Kenya", "Protesters"]
+    ]

@@ -167,11 +167,39 @@ def _found(sentence: str, lex: Lexicon) -> tuple[ActorHit, ...]:
             hits.append(ActorHit(name, kind, m.start(), m.end(), target_only, governed))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[ActorHit] = []
+    generic = _countryless_forces()
     for hit in hits:
-        if not any(k.start <= hit.start and hit.end <= k.end for k in kept):
-            kept = [k for k in kept if not (hit.start <= k.start and k.end <= hit.end)]
-            kept.append(hit)
+        if any(k.start <= hit.start and hit.end <= k.end for k in kept):
+            continue
+        kept = [k for k in kept if not (hit.start <= k.start and k.end <= hit.end)]
+        # A force of no country that overlaps a longer name is that name's: "La police
+        # kényane" is Kenya's police, not also "la police" of nowhere. (Two named ones both
+        # stand: "US and British warplanes" are both forces.)
+        rivals = [k for k in kept if k.start < hit.end and hit.start < k.end]
+        if hit.name in generic and any(k.end - k.start > hit.end - hit.start for k in rivals):
+            continue
+        longer = hit.end - hit.start
+        kept = [
+            k for k in kept if not (k in rivals and k.name in generic and k.end - k.start < longer)
+        ]
+        kept.append(hit)
     return tuple(kept)
+
+
+@cache
+def _countryless_forces() -> frozenset[str]:
+    """Return the names of the catalogue's state forces that belong to no country ("Police
+    forces": the police the text does not say whose)."""
+    return frozenset(
+        [
+            UNNAMED_FORCES,
+            *(
+                a["name"]
+                for a in states.catalogue()
+                if a.get("type") == "state_forces" and not a.get("country")
+            ),
+        ]
+    )
 
 
 #: A hyphen joining a group's name to "linked", "affiliated" or "allied".
