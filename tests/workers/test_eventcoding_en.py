@@ -1876,3 +1876,27 @@ def test_a_month_said_to_come_is_no_date() -> None:
 )
 def test_a_vague_figure_counts_only_where_it_starts_the_count(text: str, fatalities: int) -> None:
     assert one(text).fatalities == fatalities
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Israeli jets struck the Jabalia refugee camp, in northern Gaza, on Friday.", "en"),
+        (
+            "L'armée israélienne a bombardé vendredi le camp de réfugiés de Jabalia, dans le "
+            "nord de la bande de Gaza.",
+            "fr",
+        ),
+        ("El Ejército israelí bombardeó el viernes Yabalia, en el norte de Gaza.", "es"),
+    ],
+)
+def test_a_part_of_a_place_in_apposition_locates_the_place_before(text: str, language: str) -> None:
+    # ", in northern Gaza": where Jabalia is, not a second place of the act.
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.place.admin1_code for m in found] == ["PS-NGZ"]
+    assert [
+        m.place.name
+        for m in extract_events(
+            "Airstrikes hit Baghdad, Basra and Mosul on Friday.", language="en", published_at=PUB
+        )
+    ] == ["Baghdad", "Basrah", "Mosul"]

@@ -1099,3 +1099,24 @@ def test_arrests_at_a_protest_are_an_intervention(language: str, text: str) -> N
     found = extract_events(text, language=language, published_at="2026-11-30T10:00:00+00:00")
     assert [m.sub_event_type for m in found] == ["Protest with intervention"]
     assert ("Police forces", "target") in [(a.name, a.role) for a in found[0].actors]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        # "bombarder" alone, as Spanish "bombardear" and English "bombard": shelling.
+        (
+            "L'armée israélienne a bombardé jeudi le camp de Jabalia.",
+            "Shelling/artillery/missile attack",
+        ),
+        (
+            "Des bombardements israéliens ont tué 20 personnes à Gaza jeudi.",
+            "Shelling/artillery/missile attack",
+        ),
+        # By aircraft, an air strike.
+        ("Le quartier a été bombardé jeudi par des avions à Gaza.", "Air/drone strike"),
+        ("L'aviation israélienne a bombardé jeudi Gaza.", "Air/drone strike"),
+    ],
+)
+def test_bombarding_is_shelling_unless_aircraft_did_it(text: str, sub_type: str) -> None:
+    assert one(text).sub_event_type == sub_type

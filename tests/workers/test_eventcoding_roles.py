@@ -288,7 +288,8 @@ def test_whom_an_attack_is_blamed_on_made_it(text: str, language: str) -> None:
             "fr",
         ),
         (
-            "La policía keniana disparó gases lacrimógenos contra manifestantes en Nairobi el martes.",
+            "La policía keniana disparó gases lacrimógenos contra manifestantes en Nairobi "
+            "el martes.",
             "es",
         ),
     ],

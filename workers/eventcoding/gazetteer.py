@@ -466,6 +466,8 @@ class _Context:
     coordination: re.Pattern[str]
     #: A comma and the language's "in" ("dans", "في"): what follows locates what precedes.
     apposition: re.Pattern[str]
+    #: A part of a place after the apposition's marker ("in northern", "dans le nord de").
+    apposition_region: re.Pattern[str]
     #: "between" ("entre", "بين") a few words before a name: the act lies between two places.
     between_before: re.Pattern[str]
     #: The near markers anywhere ("west of", "au sud de"): what follows locates what precedes.
@@ -496,8 +498,15 @@ def _context(lex: Lexicon) -> _Context:
         region_before=re.compile(rf"{either(raw['region_markers'])}\s*$", flags),
         region_after=re.compile(rf"\s*{either(raw.get('region_markers_after', []))}(?!\w)", flags),
         coordination=re.compile("|".join([",", "،", *raw["coordination"]]), flags),
+        # Up to three uncapitalised words of the place's own after its name ("Jabalia
+        # refugee camp, in"), not another name ("Baghdad, Basra").
         apposition=re.compile(
-            rf"\s*[,،]\s*{either(raw.get('apposition_markers', []))}(?!\w)", flags
+            rf"(?:\s+(?-i:[^\W\dA-Z_])[\w'’-]*){{0,3}}?\s*[,،]\s*"
+            rf"{either(raw.get('apposition_markers', []))}(?!\w)",
+            flags,
+        ),
+        apposition_region=re.compile(
+            rf"(?<!\w){either(raw.get('apposition_regions', []))}(?!\w)", flags
         ),
         near_before=re.compile(rf"{either(raw['near_markers'])}\s*$", flags),
         near_any=re.compile(rf"(?<!\w){either(raw['near_markers'])}(?!\w)", flags),
@@ -824,9 +833,11 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
         # A comma and "in" before a wider place is an apposition, its region ("l'aéroport
         # d'Erbil, dans la région autonome du Kurdistan"), not a second place of the act;
         # "Bagdad, Babil et Bassora" stays an enumeration.
-        apposition = (
-            ctx.apposition.match(between) is not None
-            and RANK[hit.entry.kind] > RANK[previous.entry.kind]
+        # So is a part of a place of the same rank ("the Jabalia refugee camp, in northern
+        # Gaza": Jabalia is in the north of the Gaza Strip, not a second place).
+        apposition = ctx.apposition.match(between) is not None and (
+            RANK[hit.entry.kind] > RANK[previous.entry.kind]
+            or ctx.apposition_region.search(between) is not None
         )
         if len(between) <= 30 and ctx.coordination.search(between) and not apposition:
             chain.append(hit)
