@@ -237,9 +237,20 @@ def _subdivision_name(code: str) -> str | None:
     return None if sub is None else str(sub.name)
 
 
-@cache
 def index() -> dict[str, tuple[Entry, ...]]:
     """Return the lookup table: normalised name -> entries (built once per process)."""
+    return _tables()[0]
+
+
+def _capitals() -> dict[str, Entry]:
+    """Return the towns a country's name hides, by normalised name: the capitals named as
+    their country is ("تونس" is Tunisia and Tunis, "جيبوتي", "الكويت")."""
+    return _tables()[1]
+
+
+@cache
+def _tables() -> tuple[dict[str, tuple[Entry, ...]], dict[str, Entry]]:
+    """Return :func:`index` and :func:`_capitals`, built together once per process."""
     places = shared("places")
     table: dict[str, list[Entry]] = {}
     skip = {normalize(n) for n in places["ambiguous"]["names"]}
@@ -248,9 +259,10 @@ def index() -> dict[str, tuple[Entry, ...]]:
 
     def put(alias: str, entry: Entry, *, guarded: bool) -> None:
         keys = _keys(alias)
-        if entry.kind == "town" and entry.country not in regions:
+        if entry.kind == "town" and entry.country not in regions and guarded:
             # The Arabic article is the region's: "An Shun" (China) is not "Shun", "An Son"
-            # not "Son". Elsewhere only the whole name, and no short alias ("Rome" stays).
+            # not "Son". Elsewhere only the whole name, and no short GeoNames alias ("Rome"
+            # stays); a curated one stands ("سنار" is Sennar).
             own = normalize(alias) == normalize(entry.name)
             keys = keys[:1] if own or sum(c.isalpha() for c in keys[0]) >= 5 else []
         for key in keys:
@@ -348,10 +360,15 @@ def index() -> dict[str, tuple[Entry, ...]]:
     # "Bangladesh" for a district of Yerevan, "Chine" for a Syrian village, "Albania" for
     # Albany, ISO 3166-2 "Georgia" for a US state, and the most specific entry (a town or a
     # province) would otherwise win.
+    hidden: dict[str, Entry] = {}
     for key, entries in table.items():
-        if any(e.kind == "country" for e in entries):
+        countries = {e.country for e in entries if e.kind == "country"}
+        if countries:
+            towns = [e for e in entries if e.kind == "town" and e.country in countries]
+            if towns:
+                hidden[key] = max(towns, key=lambda e: e.population)
             table[key] = [e for e in entries if e.kind not in ("town", "province")]
-    return {k: tuple(v) for k, v in table.items()}
+    return {k: tuple(v) for k, v in table.items()}, hidden
 
 
 def _seats(spec: dict[str, Any]) -> dict[str, list[tuple[float, float, str]]]:
@@ -460,6 +477,12 @@ class _Context:
     compound_after: re.Pattern[str]
     #: Who speaks after a name ("Gaza officials say"): whose officials, maybe not where.
     speaker_after: re.Pattern[str]
+    #: The capital named as its country is ("العاصمة تونس", "تونس العاصمة"): the city.
+    capital_before: re.Pattern[str]
+    capital_after: re.Pattern[str]
+    #: A capital named for its state's government ("حكومة الخرطوم", "the Baghdad government").
+    government_before: re.Pattern[str]
+    government_after: re.Pattern[str]
     street_before: re.Pattern[str]
     street_after: re.Pattern[str]
     #: A comma or the language's "and" ("et", "y", "و" written onto the next word).
@@ -519,6 +542,12 @@ def _context(lex: Lexicon) -> _Context:
         destination_before=re.compile(rf"{either(raw.get('destination_markers', []))}\s*$", flags),
         origin_before=re.compile(rf"{either(raw.get('origin_markers', []))}\s*$", flags),
         speaker_after=re.compile(rf"\s+{either(raw.get('speaker_markers', []))}", flags),
+        capital_before=re.compile(rf"(?<!\w){either(raw.get('capital_before', []))}\s*$", flags),
+        capital_after=re.compile(rf"\s+{either(raw.get('capital_after', []))}(?!\w)", flags),
+        government_before=re.compile(
+            rf"(?<!\w){either(raw.get('government_before', []))}\s*$", flags
+        ),
+        government_after=re.compile(rf"\s+{either(raw.get('government_after', []))}(?!\w)", flags),
         compound_after=re.compile(rf"{either(raw.get('compound_markers', []))}(?!\w)", flags),
         locative_before=re.compile(rf"{either(raw['locative_markers'])}\s*$", flags),
         adjective_phrase=re.compile(phrase, flags),
@@ -657,6 +686,10 @@ def find(
                 # "Iran-backed militias", "US-led coalition": whose, not where.
                 continue
             before = sentence[max(0, start - 40) : start]
+            if ctx.government_before.search(before) or ctx.government_after.match(sentence, end):
+                # "طلبت حكومة الخرطوم", "the Baghdad government said": the state, no place.
+                resume = i + n
+                break
             if ctx.street_before.search(before) or ctx.street_after.match(sentence, end):
                 # "Plaza de Bolívar", "rue de Paris", "شارع بغداد": a street or a square named
                 # after a place or a person is inside the town, not that place.
@@ -701,6 +734,12 @@ def find(
                     resume = i + n
                     break
                 entry = min(theirs, key=lambda e: (RANK[e.kind], e.minor, -e.population))
+            if (
+                entry.kind == "country"
+                and key in _capitals()
+                and (ctx.capital_before.search(before) or ctx.capital_after.match(sentence, end))
+            ):
+                entry = _capitals()[key]
             if entry.kind == "province" and entry.lat is None:
                 # An ISO 3166-2 province has no coordinates: its namesake town's stand in.
                 # ("Idlib Governorate": the town is under the bare name.)
