@@ -743,3 +743,24 @@ def test_a_capital_named_for_its_government_is_no_place(text: str, language: str
     assert [
         h.entry.name for h in gazetteer.find("Gunmen attacked Khartoum.", lexicon("en"), [])
     ] == ["Khartoum"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        (
+            "أطلقت قوات الأمن الرصاص على متظاهرين في الخرطوم أمس.",
+            "Excessive force against protesters",
+        ),
+        ("أطلقت الشرطة الرصاص المطاطي على المتظاهرين في الخرطوم أمس.", "Protest with intervention"),
+        ("اعتقلت الشرطة 15 متظاهرا في الخرطوم أمس.", "Protest with intervention"),
+    ],
+)
+def test_force_against_protesters_in_arabic(text: str, sub_type: str) -> None:
+    assert one(text).sub_event_type == sub_type
+
+
+def test_who_launched_a_strike_after_it_is_its_actor() -> None:
+    # "غارة جوية شنها الجيش السوداني": the strike the Sudanese army launched.
+    m = one("قتل 12 مدنيا في غارة جوية شنها الجيش السوداني على سوق في نيالا يوم الاثنين.")
+    assert [(a.name, a.role) for a in m.actors] == [("Sudanese Armed Forces", "actor")]
