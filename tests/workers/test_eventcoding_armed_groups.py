@@ -243,3 +243,55 @@ def test_affiliates_and_deaths_by_machete(text: str, actor: str, fatalities: int
     assert [(m.fatalities, [a.name for a in m.actors if a.role == "actor"]) for m in found] == [
         (fatalities, [actor])
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "The Rapid Support Forces besieged El Fasher for months. "
+            "On Friday the RSF shelled a hospital in El Fasher, killing five people.",
+        ),
+        (
+            "es",
+            "Las Fuerzas de Apoyo Rápido asedian El Fasher desde hace meses. "
+            "El viernes las FAR bombardearon un hospital en El Fasher.",
+        ),
+        (
+            "ar",
+            "تحاصر قوات الدعم السريع مدينة الفاشر منذ أشهر. "
+            "وقصف الدعم السريع مستشفى في الفاشر يوم الجمعة.",
+        ),
+    ],
+)
+def test_a_short_name_is_the_group_where_the_article_names_it_in_full(
+    language: str, text: str
+) -> None:
+    # "RSF" is also Reporters Without Borders: the RSF only where the article names them.
+    found = coded(text, language)
+    assert [actors for _, _, actors in found] == [[("Rapid Support Forces", "actor")]]
+
+
+def test_a_short_name_alone_names_no_group() -> None:
+    text = "Reporters Without Borders (RSF) said gunmen killed a journalist in Mogadishu on Friday."
+    assert [actors for _, _, actors in coded(text)] == [[]]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "Tensions between the army and the Rapid Support Forces exploded into open "
+            "fighting in Khartoum in April 2023.",
+        ),
+        (
+            "es",
+            "Las tensiones entre el ejército y las Fuerzas de Apoyo Rápido estallaron en una "
+            "guerra en Jartum en abril de 2023.",
+        ),
+    ],
+)
+def test_tensions_that_exploded_into_war_are_no_bombing(language: str, text: str) -> None:
+    assert all(sub != "Remote explosive/landmine/IED" for sub, _, _ in coded(text, language))

@@ -18,7 +18,7 @@ from typing import Any
 from schemas.events import Actor, Role
 
 from . import numbers, states, syntax
-from .lexicon import KeyIndex, Lexicon, compile_any, either, expand, literal_keys
+from .lexicon import KeyIndex, Lexicon, compile_any, either, expand, literal_keys, may_match
 
 _LOOKBACK = 80
 
@@ -44,6 +44,8 @@ class ActorHit:
 @dataclass(frozen=True, slots=True, eq=False)
 class _Compiled:
     entries: tuple[tuple[str, str | None, re.Pattern[str], bool, tuple[str, ...] | None], ...]
+    #: Per actor with ``short_aliases``: the short names' pattern and its literals ("RSF").
+    shorts: tuple[tuple[str, str | None, re.Pattern[str], tuple[str, ...] | None], ...]
     #: Which entries may match a sentence, by their aliases' literals.
     index: KeyIndex
     actor_before: re.Pattern[str]
@@ -88,10 +90,23 @@ def _compiled(lex: Lexicon) -> _Compiled:
     if bare:
         pattern = compile_any(bare, bounded=True)
         entries.append((UNNAMED_FORCES, "state_forces", pattern, False, literal_keys(bare)))
+    shorts = []
+    for actor in states.catalogue():
+        short = expand(actor.get("short_aliases", {}).get(lex.language, []))
+        if short:
+            shorts.append(
+                (
+                    actor["name"],
+                    actor.get("type"),
+                    compile_any(short, bounded=True),
+                    literal_keys(short),
+                )
+            )
     roles = lex.raw["roles"]
     blamed = either(roles.get("blamed_before", []))
     return _Compiled(
         entries=tuple(entries),
+        shorts=tuple(shorts),
         index=KeyIndex.build([e[4] for e in entries]),
         actor_before=re.compile(rf"{either(roles['actor_before'])}\s*$", re.IGNORECASE),
         actor_after=re.compile(either(roles.get("actor_after", [])), re.IGNORECASE),
@@ -144,17 +159,38 @@ def home_grounds() -> dict[str, str]:
     }
 
 
-def find(sentence: str, lex: Lexicon) -> list[ActorHit]:
-    """Return the actors named in ``sentence``, longest names first where they overlap."""
-    return list(_found(sentence, lex))
+def find(sentence: str, lex: Lexicon, short: frozenset[str] = frozenset()) -> list[ActorHit]:
+    """Return the actors named in ``sentence``, longest names first where they overlap; the
+    actors in ``short`` (:func:`named_in_full`) by their short names too ("RSF")."""
+    return list(_found(sentence, lex, short))
+
+
+def named_in_full(text: str, lex: Lexicon) -> frozenset[str]:
+    """Return the actors with short names (``actors.json`` "short_aliases": "RSF", which is
+    also Reporters Without Borders) that ``text`` names by a full alias too: in that article
+    the short name is theirs."""
+    compiled = _compiled(lex)
+    lowered = text.lower()
+    named = []
+    for name, _, pattern, keys in compiled.shorts:
+        if may_match(keys, lowered) and pattern.search(text):
+            full = [e[2] for e in compiled.entries if e[0] == name]
+            if any(p.search(text) for p in full):
+                named.append(name)
+    return frozenset(named)
 
 
 @lru_cache(maxsize=16)
-def _found(sentence: str, lex: Lexicon) -> tuple[ActorHit, ...]:
+def _found(sentence: str, lex: Lexicon, short: frozenset[str]) -> tuple[ActorHit, ...]:
     """Return :func:`find`'s hits, kept for the sentences just read: the article pass asks
     again for those before an unqualified force ("the army") whose it is."""
     hits: list[ActorHit] = []
     compiled = _compiled(lex)
+    for name, kind, pattern, _ in compiled.shorts:
+        if name in short:
+            hits.extend(
+                ActorHit(name, kind, m.start(), m.end(), False) for m in pattern.finditer(sentence)
+            )
     # "Islamic State-affiliated fighters", "al-Shabaab-linked militants": the group's own
     # (not "Iran-backed", the backer's); the hyphen read as a space, offsets kept.
     sentence = _AFFILIATE.sub(" ", sentence)

@@ -195,7 +195,9 @@ def _claim_day(text: str, date: DateRef, lex: Lexicon) -> bool:
     )
 
 
-def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _Reading | None:
+def _read(
+    s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any, short: frozenset[str]
+) -> _Reading | None:
     text = s.text
     cues = rules.candidate_cues(text, lex, dated=any(d.precision == "day" for d in found_dates))
     if cues and not found_dates:
@@ -208,7 +210,7 @@ def _read(s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any) -> _R
         return None  # most sentences report no act: skip the costlier lookups
     # "Daech a revendiqué jeudi l'attentat": the day of the claim, not of the act.
     act_dates = [d for d in found_dates if not _claim_day(text, d, lex)]
-    actor_hits = actors.find(text, lex)
+    actor_hits = actors.find(text, lex, short)
     # A state's name after "in" is a place, not a party ("protesters rallied across the
     # United States").
     places_named = [
@@ -283,7 +285,9 @@ def _parallel_breaks(lex: Lexicon) -> re.Pattern[str]:
 _CLAUSE_EDGES = " ,;:\u060c\u061b"
 
 
-def _parallel(whole: _Reading, lex: Lexicon, found: list[DateRef], nlp: Any) -> list[_Reading]:
+def _parallel(
+    whole: _Reading, lex: Lexicon, found: list[DateRef], nlp: Any, short: frozenset[str]
+) -> list[_Reading]:
     """Return the readings of ``whole``'s sentence: one per clause when the sentence joins
     clauses that each report an act at places of their own, none shared ("Israeli jets struck
     Khan Younis, while Hezbollah fired rockets at Metula" is two acts, as ACLED codes them);
@@ -316,7 +320,7 @@ def _parallel(whole: _Reading, lex: Lexicon, found: list[DateRef], nlp: Any) -> 
     for start, b, clause in clauses_:
         sub = Sentence(clause, s.start + start, s.start + start + len(clause), s.paragraph, s.index)
         own = [replace(d, start=d.start - start) for d in found if start <= d.start < b]
-        reading = _read(sub, lex, own or _days_back(clause, found, lex), nlp)
+        reading = _read(sub, lex, own or _days_back(clause, found, lex), nlp, short)
         if reading is not None:
             parts.append(reading)
     if len(parts) < 2:
@@ -864,12 +868,14 @@ def extract(
     anchor: DateRef | None = None
     claims: list[tuple[int, tuple[Actor, ...]]] = []
     sentences = split(text, lex)
+    # "RSF" is the Rapid Support Forces where the article names them so, not elsewhere.
+    short = actors.named_in_full(text, lex)
     # The best date of each sentence: an act told in a later one "in the camp" took place
     # on the day of the sentence that named the camp (:func:`_scene`).
     sentence_dates: dict[int, DateRef | None] = {}
     for s in sentences:
         found = _dateline_dates_dropped(s.text, dates.find_dates(s.text, lex, pub, anchor))
-        reading = _read(s, lex, found, nlp)
+        reading = _read(s, lex, found, nlp, short)
         if reading is not None and _unclaimed(s.text, lex) and not actors.blames(s.text, lex):
             # "No group has claimed responsibility, but JNIM is active in the area": a group
             # named where no one claimed the act and no one blames it is no party to it (the
@@ -877,12 +883,12 @@ def extract(
             reading.actors = ()
         if reading is not None:
             if not (readings and _crowd_fired_on(readings[-1], reading, lex)):
-                readings.extend(_parallel(reading, lex, found, nlp))
+                readings.extend(_parallel(reading, lex, found, nlp, short))
         elif readings and _crowd_handled(readings[-1], s, lex):
             pass
         elif _claimed(s.text, lex):
             # A claim that names no act (a denial is none).
-            claims.append((s.index, _claimants(s.text, lex)))
+            claims.append((s.index, _claimants(s.text, lex, short)))
         sentence_dates[s.index] = dates.best_date(found, 0)
         anchor = sentence_dates[s.index] or anchor
     title_places = [h.place() for h in gazetteer.find((title or "").translate(_SPACES), lex, [])]
@@ -1091,10 +1097,12 @@ def _claims_lent(
     return fixed
 
 
-def _claimants(text: str, lex: Lexicon) -> tuple[Actor, ...]:
+def _claimants(text: str, lex: Lexicon, short: frozenset[str]) -> tuple[Actor, ...]:
     """Return the armed groups a sentence with a claim word names, as actors."""
     return tuple(
-        Actor(h.name, "actor", h.type) for h in actors.find(text, lex) if h.type in _ARMED_GROUPS
+        Actor(h.name, "actor", h.type)
+        for h in actors.find(text, lex, short)
+        if h.type in _ARMED_GROUPS
     )
 
 
