@@ -1900,3 +1900,17 @@ def test_a_part_of_a_place_in_apposition_locates_the_place_before(text: str, lan
             "Airstrikes hit Baghdad, Basra and Mosul on Friday.", language="en", published_at=PUB
         )
     ] == ["Baghdad", "Basrah", "Mosul"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen killed five people on Friday, the Sudan Doctors Network said.",
+        "Gunmen killed five people on Friday, the Iraq Body Count said.",
+        "Gunmen killed five people on Friday, the Syria Observatory said.",
+    ],
+)
+def test_a_place_that_begins_an_organisations_name_is_no_place(text: str) -> None:
+    # Whose name it is, not where the act was: the act has no place, hence no event.
+    assert extract_events(text, language="en", published_at=PUB) == []
+    assert one("Gunmen stormed Kabul University on Friday, killing five.").place.name == "Kabul"

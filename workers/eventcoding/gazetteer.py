@@ -477,6 +477,9 @@ class _Context:
     compound_after: re.Pattern[str]
     #: Who speaks after a name ("Gaza officials say"): whose officials, maybe not where.
     speaker_after: re.Pattern[str]
+    #: A place's name that begins an organisation's ("Sudan Doctors Network", "Iraq Body
+    #: Count"): whose name, not where.
+    organisation_after: re.Pattern[str]
     #: The capital named as its country is ("العاصمة تونس", "تونس العاصمة"): the city.
     capital_before: re.Pattern[str]
     capital_after: re.Pattern[str]
@@ -542,6 +545,10 @@ def _context(lex: Lexicon) -> _Context:
         destination_before=re.compile(rf"{either(raw.get('destination_markers', []))}\s*$", flags),
         origin_before=re.compile(rf"{either(raw.get('origin_markers', []))}\s*$", flags),
         speaker_after=re.compile(rf"\s+{either(raw.get('speaker_markers', []))}", flags),
+        organisation_after=re.compile(
+            rf"(?-i:(?:\s+[A-Z][\w'’-]*){{0,3}}\s+"
+            rf"{either(raw.get('organisation_heads', []))})(?!\w)"
+        ),
         capital_before=re.compile(rf"(?<!\w){either(raw.get('capital_before', []))}\s*$", flags),
         capital_after=re.compile(rf"\s+{either(raw.get('capital_after', []))}(?!\w)", flags),
         government_before=re.compile(
@@ -686,8 +693,13 @@ def find(
                 # "Iran-backed militias", "US-led coalition": whose, not where.
                 continue
             before = sentence[max(0, start - 40) : start]
-            if ctx.government_before.search(before) or ctx.government_after.match(sentence, end):
-                # "طلبت حكومة الخرطوم", "the Baghdad government said": the state, no place.
+            if (
+                ctx.government_before.search(before)
+                or ctx.government_after.match(sentence, end)
+                or ctx.organisation_after.match(sentence, end)
+            ):
+                # "طلبت حكومة الخرطوم", "the Baghdad government said", "the Sudan Doctors
+                # Network said": the state or a body speaking, no place.
                 resume = i + n
                 break
             if ctx.street_before.search(before) or ctx.street_after.match(sentence, end):
