@@ -1120,3 +1120,21 @@ def test_arrests_at_a_protest_are_an_intervention(language: str, text: str) -> N
 )
 def test_bombarding_is_shelling_unless_aircraft_did_it(text: str, sub_type: str) -> None:
     assert one(text).sub_event_type == sub_type
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("Vingt soldats ont été tués jeudi près de Tessit, dans la région de Gao.", "fr", 3),
+        ("Twenty soldiers were killed in an ambush in the Gao region on Thursday.", "en", 3),
+        # The town itself stays the town.
+        ("Vingt soldats ont été tués jeudi dans une embuscade à Gao.", "fr", 1),
+    ],
+)
+def test_the_region_named_after_its_capital_is_the_region(
+    text: str, language: str, kind: int
+) -> None:
+    # ISO's "Gao" has three letters, too few for a province name of its own: "la région de
+    # Gao" was the town, 150 km from Tessit.
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [(m.place.admin1_code, m.place.geo_precision) for m in found] == [("ML-7", kind)]

@@ -765,7 +765,19 @@ def find(
                 )
                 if town is not None:
                     entry = replace(entry, lat=town.lat, lon=town.lon)
-            if named_province and entry.kind == "town" and entry.admin1_code:
+            # "la région de Gao": the region named after its capital, where the gazetteer has
+            # no entry of its own for the short name (ISO's "Gao" has three letters).
+            region_of_town = (
+                entry.kind == "town"
+                and entry.admin1 is not None
+                and not as_province
+                and normalize(entry.admin1) == normalize(entry.name) == key
+                and (
+                    ctx.region_before.search(before) is not None
+                    or ctx.region_after.match(sentence, end) is not None
+                )
+            )
+            if (named_province or region_of_town) and entry.kind == "town" and entry.admin1_code:
                 # "la province d'Idleb", "محافظة حلب": the province the town names, at its
                 # capital's coordinates, not the town (no curated entry for this country).
                 entry = replace(
