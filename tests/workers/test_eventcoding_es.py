@@ -500,3 +500,27 @@ def test_a_first_name_is_no_country() -> None:
         published_at=PUB,
     )
     assert all(m.place.country_code != "MU" for m in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BOGOTÁ (EFE). — Siete soldados murieron el jueves en un ataque en el Cauca.",
+        "Bogotá, 31 dic (EFE).- Siete soldados murieron el jueves en un ataque en el Cauca.",
+    ],
+)
+def test_an_efe_dateline_is_where_the_report_was_filed(text: str) -> None:
+    # EFE closes its bracket with a full stop before the dash: the dateline was the place.
+    assert one(text).place.admin1_code == "CO-CAU"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Siete soldados murieron el jueves en un ataque con explosivos en el Cauca.", "es"),
+        ("Sept soldats ont été tués jeudi dans une attaque à l'explosif près de Gao.", "fr"),
+    ],
+)
+def test_an_attack_with_explosives_is_a_bombing(text: str, language: str) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.sub_event_type for m in found] == ["Remote explosive/landmine/IED"]
