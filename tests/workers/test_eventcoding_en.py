@@ -285,7 +285,9 @@ def test_a_state_after_in_is_a_place_and_not_a_party() -> None:
         language="en",
         published_at="2021-01-02T10:30:00+03:00",
     )
-    assert {a.name: a.role for a in strike.actors} == {"United States": "actor"}
+    # The state launching strikes is its military (ACLED's Military Forces of the United
+    # States), as "Russia launched" is Russia's forces.
+    assert {a.name: a.role for a in strike.actors} == {"US forces": "actor"}
 
 
 def test_the_crowd_is_the_actor_of_its_protest_and_the_police_the_other_side() -> None:

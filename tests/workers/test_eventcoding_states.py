@@ -35,7 +35,8 @@ def test_a_generated_actor_is_keyed_on_its_adjectives_not_on_the_shared_nouns() 
     # "forces" or "armée" are every state's word: keyed on them, every entry would run on
     # every sentence that has one.
     keys = by_name()["Military Forces of Mali"]["keys"]
-    assert keys["fr"] == ["malien", "fama"]  # the adjective's forms, and the acronym
+    # The adjective's forms, the acronym, and the state's names ("le Mali a lancé").
+    assert keys["fr"] == ["malien", "fama", "mali", "malí"]
     # No Arabic adjective: "مالي" is also "financial" ("الشرطة المالية", the finance police).
     assert "ar" not in keys and "ar" not in by_name()["Police Forces of Mali"]["aliases"]
 
@@ -207,3 +208,77 @@ def test_every_listed_state_is_a_country_once_with_an_adjective_in_each_latin_pa
     for state in listed:
         assert pycountry.countries.get(alpha_2=state["country"]) is not None, state["country"]
         assert {"en", "fr", "es"} <= set(state["adjectives"]), state["country"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "actor", "place"),
+    [
+        (
+            "en",
+            "Russia launched a drone attack on Kyiv overnight, killing six people.",
+            "Russian forces",
+            "Kyiv",
+        ),
+        (
+            "en",
+            "Nigeria struck a militant camp near Maiduguri on Thursday, killing 12.",
+            "Military Forces of Nigeria",
+            "Maiduguri",
+        ),
+        (
+            "fr",
+            "La Russie a lancé une attaque de drones sur Kiev dans la nuit, tuant six personnes.",
+            "Russian forces",
+            "Kyiv",
+        ),
+        (
+            "fr",
+            "Israël a frappé jeudi la ville de Gaza, tuant 20 personnes.",
+            "Israel Defense Forces",
+            "Gaza",
+        ),
+        (
+            "es",
+            "Rusia lanzó un ataque con drones contra Kiev durante la noche, matando a seis "
+            "personas.",
+            "Russian forces",
+            "Kyiv",
+        ),
+        (
+            "ar",
+            "شنت روسيا هجوما بطائرات مسيرة على كييف ليلا ما أسفر عن مقتل ستة أشخاص.",
+            "Russian forces",
+            "Kyiv",
+        ),
+    ],
+)
+def test_a_state_named_as_the_doer_is_its_military(
+    language: str, text: str, actor: str, place: str
+) -> None:
+    # ACLED codes "Russia launched", "Israël a frappé" to the state's military forces.
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [(m.place.name, [(a.name, a.role) for a in m.actors]) for m in found] == [
+        (place, [(actor, "actor")])
+    ]
+
+
+def test_a_state_hit_or_speaking_is_no_doer() -> None:
+    found = extract_events(
+        "Ukraine was hit by drones overnight, killing six people in Kyiv.",
+        language="en",
+        published_at=PUB,
+    )
+    assert [a.name for m in found for a in m.actors] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "Des drones ont frappé Kiev dans la nuit, tuant six personnes."),
+        ("es", "Drones atacaron Kiev durante la noche, matando a seis personas."),
+    ],
+)
+def test_the_night_unqualified_is_the_night_before(language: str, text: str) -> None:
+    # As English "overnight": published on Friday, the night to Friday.
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [(m.event_date, m.date_precision) for m in found] == [("2026-11-19", "day")]

@@ -351,8 +351,7 @@ def _tables() -> tuple[dict[str, tuple[Entry, ...]], dict[str, Entry]]:
         )
         for alias in [site["name"], *site["aliases"]]:
             put(alias, entry, guarded=False)
-    not_countries = set(places.get("not_country_names", {}).get("names", []))
-    for code, names in _country_names(places["countries_extra"], not_countries).items():
+    for code, names in country_names().items():
         entry = Entry(country_name(code), "country", code, None, None, None, None)
         for name in names:
             put(name, entry, guarded=False)
@@ -407,6 +406,18 @@ def _spelling_of(name: str, key: str) -> bool:
 
 #: The languages of the packs whose country names pycountry translates (English is its own).
 _COUNTRY_NAME_LANGUAGES = ("fr", "es", "ar")
+
+
+@cache
+def country_names() -> dict[str, tuple[str, ...]]:
+    """Return, per ISO 3166-1 code, the names the gazetteer knows the country by (every
+    language's, as :func:`_country_names` gives them)."""
+    places = shared("places")
+    words = set(places.get("not_country_names", {}).get("names", []))
+    return {
+        code: tuple(names)
+        for code, names in _country_names(places["countries_extra"], words).items()
+    }
 
 
 def _country_names(extra: dict[str, Any], words: set[str]) -> dict[str, list[str]]:

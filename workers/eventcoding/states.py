@@ -9,11 +9,14 @@ sixty lines of data, not 120 hand-written actors in four languages.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
 from .lexicon import LexiconError, available_languages, literal_keys, pack, shared
 
+#: A letter of the Arabic script.
+_ARABIC = re.compile("[\u0600-\u06ff]")
 #: ACLED's names for a state's forces, by template kind.
 _NAMES = {"military": "Military Forces of {}", "police": "Police Forces of {}"}
 #: The placeholders of the templates: the adjective's forms, and the country's English name
@@ -57,7 +60,55 @@ def catalogue() -> tuple[dict[str, Any], ...]:
                     "keys": keys,
                 }
             )
-    return tuple(curated + generated)
+    return _with_subjects(curated + generated)
+
+
+def _with_subjects(records: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
+    """Return ``records`` with each state's military (its first state forces, not its police)
+    also named by the state itself as the doer of an act: "Russia launched", "Israël a
+    frappé", "شنت روسيا" (pack template ``state_forces.subject``, {name} standing for the
+    country's names). ACLED codes such acts to the state's military forces."""
+    from . import gazetteer  # noqa: PLC0415 (gazetteer's tables are not needed otherwise)
+
+    names = gazetteer.country_names()
+    templates = {
+        lang: pack(lang).get("state_forces", {}).get("subject", [])
+        for lang in available_languages()
+    }
+    done: set[str] = set()
+    out: list[dict[str, Any]] = []
+    for record in records:
+        country = record.get("country")
+        military = (
+            record.get("type") == "state_forces"
+            and country
+            and country not in done
+            and not record["name"].startswith("Police Forces of")
+            and country in names
+        )
+        if not military:
+            out.append(record)
+            continue
+        done.add(str(country))
+        aliases = {lang: list(forms) for lang, forms in record.get("aliases", {}).items()}
+        keys = {
+            lang: (list(k) if k is not None else None) for lang, k in record.get("keys", {}).items()
+        }
+        for lang, forms in templates.items():
+            # The names in the pack's script only: Arabic ones would key Latin packs' entries
+            # on words such as "شمال" ("شمال مالي"), and the other way round.
+            own = [n for n in names[str(country)] if bool(_ARABIC.search(n)) == (lang == "ar")]
+            if not forms or not own:
+                continue
+            alternation = "|".join(re.escape(n) for n in sorted(own, key=len, reverse=True))
+            subject = [f.replace("{name}", f"(?:{alternation})") for f in forms]
+            aliases[lang] = aliases.get(lang, []) + subject
+            current = keys.get(lang)
+            if current is not None:
+                found = literal_keys(subject)
+                keys[lang] = None if found is None else list(dict.fromkeys([*current, *found]))
+        out.append({**record, "aliases": aliases, **({"keys": keys} if "keys" in record else {})})
+    return tuple(out)
 
 
 @cache
