@@ -1138,3 +1138,38 @@ def test_the_region_named_after_its_capital_is_the_region(
     # Gao" was the town, 150 km from Tessit.
     found = extract_events(text, language=language, published_at=PUB)
     assert [(m.place.admin1_code, m.place.geo_precision) for m in found] == [("ML-7", kind)]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "code"),
+    [
+        ("Rebels killed 22 civilians in North Kivu province on Thursday.", "en", "CD-NK"),
+        (
+            "Separatists killed five soldiers in Cameroon's Northwest Region on Thursday.",
+            "en",
+            "CM-NW",
+        ),
+        (
+            "Des séparatistes ont tué cinq soldats jeudi dans la région du Nord-Ouest du Cameroun.",
+            "fr",
+            "CM-NW",
+        ),
+        (
+            "Des jihadistes ont tué 12 personnes jeudi dans le Centre-Nord du Burkina Faso.",
+            "fr",
+            "BF-05",
+        ),
+    ],
+)
+def test_provinces_named_by_compass_words(text: str, language: str, code: str) -> None:
+    # ISO's "Nord-Kivu", "North-West", "Centre-Nord" are compass words the gazetteer drops as
+    # generic; their curated English and French names stand.
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.place.admin1_code for m in found] == [code]
+    # A bare "Nord-Ouest" is Haiti's as much as Cameroon's: no curated name for it.
+    haiti = extract_events(
+        "Des hommes armés ont tué 12 personnes jeudi dans le Nord-Ouest d'Haïti.",
+        language="fr",
+        published_at=PUB,
+    )
+    assert [m.place.country_code for m in haiti] == ["HT"]

@@ -226,8 +226,9 @@ def _subdivisions() -> dict[Any, list[str]]:
             for f in dict.fromkeys(forms)
             if sum(c.isalpha() for c in f) >= 5 and not set(normalize(f).split()) <= _GENERIC
         ]
-        if kept:
-            out[sub] = kept
+        # Kept without names too: a province whose names are all compass words ("North-West
+        # Region") is still named by its curated aliases.
+        out[sub] = kept
     return out
 
 
@@ -331,7 +332,7 @@ def _tables() -> tuple[dict[str, tuple[Entry, ...]], dict[str, Entry]]:
     for sub, forms in _subdivisions().items():
         if sub.country_code in curated:
             continue  # Iraq's provinces are curated with their exonyms
-        label = province_names.get(sub.code, forms[0])
+        label = province_names.get(sub.code) or (forms[0] if forms else str(sub.name))
         entry = Entry(label, "province", sub.country_code, sub.code, label, None, None)
         for form in forms:
             if not curated_keys.intersection(_keys(form)):
