@@ -1916,3 +1916,40 @@ def test_a_place_that_begins_an_organisations_name_is_no_place(text: str) -> Non
     # Whose name it is, not where the act was: the act has no place, hence no event.
     assert extract_events(text, language="en", published_at=PUB) == []
     assert one("Gunmen stormed Kabul University on Friday, killing five.").place.name == "Kabul"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "date", "precision"),
+    [
+        (
+            "Rebels killed 22 civilians in Goma last week, the United Nations said Friday.",
+            "en",
+            "2020-12-26",
+            "week",
+        ),
+        (
+            "Gunmen attacked two villages near Menaka on Tuesday, a local leader said Thursday.",
+            "en",
+            "2020-12-29",
+            "day",
+        ),
+        (
+            "Des rebelles ont tué 22 civils à Goma mardi, a indiqué jeudi l'ONU.",
+            "fr",
+            "2020-12-29",
+            "day",
+        ),
+        # The report's day alone is the act's, as before.
+        (
+            "Rebels killed 22 civilians in Goma, the United Nations said Thursday.",
+            "en",
+            "2020-12-31",
+            "day",
+        ),
+    ],
+)
+def test_the_day_a_report_was_made_is_not_the_acts(
+    text: str, language: str, date: str, precision: str
+) -> None:
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [(m.event_date, m.date_precision) for m in found] == [(date, precision)]

@@ -195,6 +195,23 @@ def _claim_day(text: str, date: DateRef, lex: Lexicon) -> bool:
     )
 
 
+@cache
+def _speech_before(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of a speech verb ending just before a date ("said Monday", "said on
+    Monday", "a indiqué lundi", "informó el lunes"; ``roles.source_after``), anchored at the
+    end of the text searched; never matches for a pack without them."""
+    verbs = lex.raw["roles"].get("source_after", [])
+    if not verbs:
+        return re.compile("(?!)")
+    return re.compile(rf"(?:{either(verbs)})\s+(?:on\s+|el\s+|le\s+)?$", re.IGNORECASE)
+
+
+def _said_day(text: str, date: DateRef, lex: Lexicon) -> bool:
+    """Return True when ``date`` follows a speech verb: the day of the report ("killed 22
+    civilians last week, the United Nations said Monday"), not of the act."""
+    return date.start > 0 and _speech_before(lex).search(text, 0, date.start) is not None
+
+
 def _read(
     s: Sentence, lex: Lexicon, found_dates: list[DateRef], nlp: Any, short: frozenset[str]
 ) -> _Reading | None:
@@ -210,6 +227,11 @@ def _read(
         return None  # most sentences report no act: skip the costlier lookups
     # "Daech a revendiqué jeudi l'attentat": the day of the claim, not of the act.
     act_dates = [d for d in found_dates if not _claim_day(text, d, lex)]
+    # The day a report was made is the act's only when the sentence gives no other (a year
+    # is mostly background: "since it intervened in Syria in 2016").
+    told = [d for d in act_dates if not _said_day(text, d, lex)]
+    if any(d.precision != "year" for d in told):
+        act_dates = told
     actor_hits = actors.find(text, lex, short)
     # A state's name after "in" is a place, not a party ("protesters rallied across the
     # United States").
