@@ -282,3 +282,25 @@ def test_the_night_unqualified_is_the_night_before(language: str, text: str) -> 
     # As English "overnight": published on Friday, the night to Friday.
     found = extract_events(text, language=language, published_at=PUB)
     assert [(m.event_date, m.date_precision) for m in found] == [("2026-11-19", "day")]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "role"),
+    [
+        (
+            "Myanmar junta airstrikes killed 30 people in Sagaing region on Thursday.",
+            "Military Forces of Myanmar",
+            "actor",
+        ),
+        (
+            "Fighters attacked a Burkina Faso army base near Djibo on Thursday, killing 12 "
+            "soldiers.",
+            "Military Forces of Burkina Faso",
+            "target",
+        ),
+    ],
+)
+def test_a_country_name_before_its_forces_names_them(text: str, actor: str, role: str) -> None:
+    # English writes "Myanmar junta", "Burkina Faso army" with the name, not an adjective.
+    found = extract_events(text, language="en", published_at=PUB)
+    assert [(a.name, a.role) for m in found for a in m.actors] == [(actor, role)]
