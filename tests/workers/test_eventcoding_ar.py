@@ -764,3 +764,24 @@ def test_who_launched_a_strike_after_it_is_its_actor() -> None:
     # "غارة جوية شنها الجيش السوداني": the strike the Sudanese army launched.
     m = one("قتل 12 مدنيا في غارة جوية شنها الجيش السوداني على سوق في نيالا يوم الاثنين.")
     assert [(a.name, a.role) for a in m.actors] == [("Sudanese Armed Forces", "actor")]
+
+
+def test_the_border_war_in_one_arabic_sentence() -> None:
+    # Hezbollah's rockets on Israeli troops in Metula (a village Israel's forces, named in
+    # the sentence, confirm), and, "while" (فيما), Israeli strikes on Khiam and Kfar Kila:
+    # three events. "الخيام" alone is also "the tents": Khiam only after "بلدة".
+    found = extract_events(
+        "وفي جنوب لبنان، أعلن حزب الله أنه استهدف بالصواريخ تجمعا لجنود الجيش الإسرائيلي في "
+        "مستوطنة المطلة أمس، فيما شنت طائرات حربية إسرائيلية غارات على بلدتي الخيام وكفركلا.",
+        language="ar",
+        published_at=PUB,
+    )
+    assert [
+        (m.sub_event_type, m.place.name, [a.name for a in m.actors if a.role == "actor"])
+        for m in found
+    ] == [
+        ("Shelling/artillery/missile attack", "Metula", ["Hezbollah"]),
+        ("Air/drone strike", "Kfar Kila", ["Israel Defense Forces"]),
+        ("Air/drone strike", "Khiam", ["Israel Defense Forces"]),
+    ]
+    assert gazetteer.find("نزح آلاف إلى الخيام في رفح.", lexicon("ar"), [])[0].entry.name != "Khiam"

@@ -1953,3 +1953,19 @@ def test_the_day_a_report_was_made_is_not_the_acts(
 ) -> None:
     found = extract_events(text, language=language, published_at=PUB)
     assert [(m.event_date, m.date_precision) for m in found] == [(date, precision)]
+
+
+def test_a_states_forces_in_the_acts_sentence_confirm_its_villages() -> None:
+    # Metula is a village of 1,700: its country must be named, and Israel's troops do.
+    found = extract_events(
+        "Hezbollah fired rockets at Israeli troops in Metula on Friday.",
+        language="en",
+        published_at=PUB,
+    )
+    assert [(m.place.name, m.place.country_code) for m in found] == [("Metula", "IL")]
+    assert (
+        extract_events(
+            "Hezbollah fired rockets at Metula on Friday.", language="en", published_at=PUB
+        )
+        == []
+    )

@@ -672,8 +672,13 @@ def _corroborate(
     home = actors.home_grounds()
     named.update(home[a.name] for r in readings for a in r.actors if a.name in home)
     elsewhere: set[str] | None = None  # the other sentences' countries, read if needed
+    state = states.countries()
     for r in readings:
-        unconfirmed = [p for p in r.places if p.name in r.minor and p.country_code not in named]
+        # A state's forces named in the act's own sentence, as actor or target, name their
+        # country for its villages ("Hezbollah fired rockets at Israeli troops in Metula"):
+        # not article-wide, since they fight abroad too.
+        own = named | {state[a.name] for a in r.actors if a.name in state}
+        unconfirmed = [p for p in r.places if p.name in r.minor and p.country_code not in own]
         if r.minor and unconfirmed and elsewhere is None:
             elsewhere = {
                 h.entry.country
