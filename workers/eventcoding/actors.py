@@ -77,7 +77,11 @@ class _Compiled:
 def _compiled(lex: Lexicon) -> _Compiled:
     entries: list[tuple[str, str | None, re.Pattern[str], bool, tuple[str, ...] | None]] = []
     for actor in states.catalogue():
-        for key, target_only in (("aliases", False), ("target_aliases", True)):
+        for key, target_only in (
+            ("aliases", False),
+            ("target_aliases", True),
+            ("subject_aliases", False),
+        ):
             aliases = expand(actor.get(key, {}).get(lex.language, []))
             if aliases:
                 pattern = compile_any(aliases, bounded=True)

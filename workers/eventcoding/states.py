@@ -66,8 +66,9 @@ def catalogue() -> tuple[dict[str, Any], ...]:
 def _with_subjects(records: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
     """Return ``records`` with each state's military (its first state forces, not its police)
     also named by the state itself as the doer of an act: "Russia launched", "Israël a
-    frappé", "شنت روسيا" (pack template ``state_forces.subject``, {name} standing for the
-    country's names). ACLED codes such acts to the state's military forces."""
+    frappé", "شنت روسيا" (``subject_aliases`` from the pack template ``state_forces.subject``,
+    {name} standing for the country's names). ACLED codes such acts to the state's military
+    forces."""
     from . import gazetteer  # noqa: PLC0415 (gazetteer's tables are not needed otherwise)
 
     names = gazetteer.country_names()
@@ -90,24 +91,17 @@ def _with_subjects(records: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
             out.append(record)
             continue
         done.add(str(country))
-        aliases = {lang: list(forms) for lang, forms in record.get("aliases", {}).items()}
-        keys = {
-            lang: (list(k) if k is not None else None) for lang, k in record.get("keys", {}).items()
-        }
+        subjects: dict[str, list[str]] = {}
         for lang, forms in templates.items():
-            # The names in the pack's script only: Arabic ones would key Latin packs' entries
-            # on words such as "شمال" ("شمال مالي"), and the other way round.
+            # The names in the pack's script only: the others never occur in its texts.
             own = [n for n in names[str(country)] if bool(_ARABIC.search(n)) == (lang == "ar")]
             if not forms or not own:
                 continue
             alternation = "|".join(re.escape(n) for n in sorted(own, key=len, reverse=True))
-            subject = [f.replace("{name}", f"(?:{alternation})") for f in forms]
-            aliases[lang] = aliases.get(lang, []) + subject
-            current = keys.get(lang)
-            if current is not None:
-                found = literal_keys(subject)
-                keys[lang] = None if found is None else list(dict.fromkeys([*current, *found]))
-        out.append({**record, "aliases": aliases, **({"keys": keys} if "keys" in record else {})})
+            subjects[lang] = [f.replace("{name}", f"(?:{alternation})") for f in forms]
+        # Apart from the aliases: keyed on the country's names, which many sentences hold, they
+        # must not wake the actor's whole alias list (``actors._compiled``).
+        out.append({**record, "subject_aliases": subjects})
     return tuple(out)
 
 
