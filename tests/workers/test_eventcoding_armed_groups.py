@@ -295,3 +295,20 @@ def test_a_short_name_alone_names_no_group() -> None:
 )
 def test_tensions_that_exploded_into_war_are_no_bombing(language: str, text: str) -> None:
     assert all(sub != "Remote explosive/landmine/IED" for sub, _, _ in coded(text, language))
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Viv Ansanm gangs torched police stations in Port-au-Prince on Sunday."),
+        (
+            "es",
+            "Pandilleros de Viv Ansanm incendiaron el domingo una comisaría en Puerto Príncipe.",
+        ),
+        ("fr", "Des gangs de Viv Ansanm ont incendié dimanche un commissariat à Port-au-Prince."),
+    ],
+)
+def test_torching_a_police_station_is_property_destruction(language: str, text: str) -> None:
+    assert coded(text, language) == [
+        ("Looting/property destruction", "Port-au-Prince", [("Viv Ansanm", "actor")])
+    ]

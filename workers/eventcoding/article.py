@@ -349,8 +349,15 @@ def _parallel(
         return [whole]
     if not _apart(parts):
         return [whole]
+    crowd = tuple(a for a in whole.actors if a.type == "protesters")
+    riot = rules.type_table()["Violent demonstration"]
     for r in parts:
         r.whole = whole
+        if crowd and not r.actors and r.cue.sub_event_type == "Looting/property destruction":
+            # "…, while in Peshawar they set fire to a radio station": the crowd of the
+            # sentence, told by a pronoun, rioting there too.
+            r.cue = replace(r.cue, sub_event_type="Violent demonstration", mode=riot["mode"])
+            r.actors = crowd
     return parts
 
 
