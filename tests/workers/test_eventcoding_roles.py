@@ -300,3 +300,27 @@ def test_of_two_names_that_overlap_the_longer_stands(text: str, language: str) -
     assert [sorted(a.name for a in m.actors) for m in found] == [
         ["Police Forces of Kenya", "Protesters"]
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Heavy clashes broke out between the Sudanese army and the Rapid Support Forces in "
+            "Omdurman on Sunday.",
+            "en",
+        ),
+        (
+            "De violents affrontements ont éclaté dimanche entre l'armée soudanaise et les Forces "
+            "de soutien rapide à Omdurman.",
+            "fr",
+        ),
+        ("اندلعت اشتباكات عنيفة بين الجيش السوداني وقوات الدعم السريع في أم درمان أمس.", "ar"),
+    ],
+)
+def test_the_first_side_of_a_clash_between_two_is_actor_1(text: str, language: str) -> None:
+    # Word order made both sides targets: ACLED's actor 1 and actor 2 are both named.
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [[(a.name, a.role) for a in m.actors] for m in found] == [
+        [("Sudanese Armed Forces", "actor"), ("Rapid Support Forces", "target")]
+    ]

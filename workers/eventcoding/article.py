@@ -270,6 +270,8 @@ def _read(
         reply=_replies(text, lex),
         claimed_on=dates.best_date([d for d in found_dates if d not in act_dates], cue.start),
     )
+    if cue.sub_event_type == "Armed clash":
+        reading.actors = _sides_of_clash(reading.actors, actor_hits)
     if cue.sub_event_type == "Government regains territory" and _non_state_takes(reading.actors):
         # "The Arakan Army captured Sittwe": "army" in a rebel group's name made the
         # government the taker; the group named as doing it is not the government.
@@ -286,6 +288,18 @@ def _read(
         reading.armed_object = rules.armed_object(text, cue, lex, agents)
     _locate(reading, lex, frozenset())
     return reading
+
+
+def _sides_of_clash(found: tuple[Actor, ...], hits: list[actors.ActorHit]) -> tuple[Actor, ...]:
+    """Return ``found`` with the first side named the actor of a clash that names two sides
+    and no attacker ("clashes broke out between the army and the RSF", "اشتباكات بين الجيش
+    وقوات الدعم السريع"): ACLED's actor 1 and actor 2, where word order made both targets."""
+    targets = {a.name for a in found if a.role == "target"}
+    if len(targets) < 2 or any(a.role == "actor" for a in found):
+        return found
+    first = min((h for h in hits if h.name in targets), key=lambda h: h.start).name
+    sides = (replace(a, role="actor") if a.name == first else a for a in found)
+    return tuple(sorted(sides, key=lambda a: a.role))
 
 
 def _non_state_takes(found: tuple[Actor, ...]) -> bool:
