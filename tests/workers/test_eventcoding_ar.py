@@ -785,3 +785,28 @@ def test_the_border_war_in_one_arabic_sentence() -> None:
         ("Air/drone strike", "Khiam", ["Israel Defense Forces"]),
     ]
     assert gazetteer.find("نزح آلاف إلى الخيام في رفح.", lexicon("ar"), [])[0].entry.name != "Khiam"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "actor"),
+    [
+        (
+            "قتل خمسة جنود في هجوم شنه مسلحون من جماعة بوكو حرام على قاعدة عسكرية في "
+            "ولاية بورنو أمس.",
+            "NG-BO",
+            "Boko Haram",
+        ),
+        ("قتل 20 جنديا في هجوم على موقع للجيش في منطقة تمبكتو شمال مالي أمس.", "ML-6", None),
+        (
+            "اندلعت اشتباكات بين الجيش السوداني وقوات الدعم السريع في مدينة بابنوسة أمس.",
+            "SD-GK",
+            "Sudanese Armed Forces",
+        ),
+    ],
+)
+def test_arabic_news_of_the_sahel_and_nigeria(text: str, code: str, actor: str | None) -> None:
+    # Provinces outside the Arab countries had no Arabic names ("ولاية بورنو"); the group
+    # three words after "شنه" (launched it) is its author.
+    m = one(text)
+    assert m.place.admin1_code == code
+    assert [a.name for a in m.actors if a.role == "actor"] == ([actor] if actor else [])
