@@ -1173,3 +1173,35 @@ def test_provinces_named_by_compass_words(text: str, language: str, code: str) -
         published_at=PUB,
     )
     assert [m.place.country_code for m in haiti] == ["HT"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "code"),
+    [
+        (
+            "Fano militiamen attacked a military base in the Amhara region on Thursday.",
+            "en",
+            "ET-AM",
+        ),
+        ("Soldiers raped at least 20 women in a village in Tigray on Thursday.", "en", "ET-TI"),
+        (
+            "Des miliciens Fano ont attaqué jeudi une base militaire dans la région Amhara.",
+            "fr",
+            "ET-AM",
+        ),
+        ("Gunmen killed five people in Libya's Wadi al Hayat district on Thursday.", "en", "LY-WD"),
+    ],
+)
+def test_ethiopias_regional_states_and_libyas_districts(
+    text: str, language: str, code: str
+) -> None:
+    # ISO calls them "Regional state" and "Popularate": no province type the gazetteer read.
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [m.place.admin1_code for m in found] == [code]
+    # "Somali" is a people before it is Ethiopia's region.
+    somali = extract_events(
+        "Somali troops attacked al-Shabaab positions near Kismayo on Thursday.",
+        language="en",
+        published_at=PUB,
+    )
+    assert [m.place.country_code for m in somali] == ["SO"]

@@ -156,6 +156,12 @@ _PROVINCE_TYPES = frozenset(
         "Emirate",
         "Oblast",
         "Republic",
+        # Ethiopia's regional states and chartered cities, Libya's districts, Bangladesh's
+        # divisions: a conflict country's provinces under names of their own.
+        "Regional state",
+        "Administration",
+        "Popularate",
+        "Division",
     }
 )
 #: Words that make a subdivision's name no name at all ("Northern", "Centre", "Capital").
@@ -213,6 +219,8 @@ def _subdivisions() -> dict[Any, list[str]]:
     ]
     english = shared("towns").get("admin1_names", {})
     arabic = shared("towns").get("admin1_arabic", {})
+    # Names that are mostly a people's or a word ("Somali", "Afar"; Arabic "الشمالية").
+    words = {normalize(n) for n in shared("places").get("not_province_names", {}).get("names", [])}
     for sub in pycountry.subdivisions:
         if sub.parent_code is not None or sub.type not in _PROVINCE_TYPES:
             continue
@@ -224,7 +232,9 @@ def _subdivisions() -> dict[Any, list[str]]:
         kept = [
             f
             for f in dict.fromkeys(forms)
-            if sum(c.isalpha() for c in f) >= 5 and not set(normalize(f).split()) <= _GENERIC
+            if sum(c.isalpha() for c in f) >= 5
+            and not set(normalize(f).split()) <= _GENERIC
+            and normalize(f) not in words
         ]
         # Kept without names too: a province whose names are all compass words ("North-West
         # Region") is still named by its curated aliases.
