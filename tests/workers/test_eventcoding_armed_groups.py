@@ -312,3 +312,33 @@ def test_torching_a_police_station_is_property_destruction(language: str, text: 
     assert coded(text, language) == [
         ("Looting/property destruction", "Port-au-Prince", [("Viv Ansanm", "actor")])
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "place", "sub_type"),
+    [
+        (
+            "fr",
+            "La police d'Haïti a affirmé avoir neutralisé une dizaine de bandits lors d'une "
+            "opération à Cité Soleil lundi.",
+            "Cité Soleil",
+            "Armed clash",
+        ),
+        (
+            "en",
+            "Gang members attacked the town of Mirebalais on Sunday, killing at least 15 people.",
+            "Mirebalais",
+            "Attack",
+        ),
+        (
+            "fr",
+            "Des membres du gang Viv Ansanm ont tué au moins 20 personnes dimanche à Pont-Sondé.",
+            "Pont-Sondé",
+            "Attack",
+        ),
+    ],
+)
+def test_haitis_gang_war_places(language: str, text: str, place: str, sub_type: str) -> None:
+    # Cité Soleil, Mirebalais, Pont-Sondé are curated (GeoNames' cities list lacks them);
+    # "a affirmé avoir neutralisé" is the police killing bandits.
+    assert [(sub, where) for sub, where, _ in coded(text, language)] == [(sub_type, place)]
