@@ -303,3 +303,14 @@ def test_a_country_name_before_its_forces_names_them(text: str, actor: str, role
     # English writes "Myanmar junta", "Burkina Faso army" with the name, not an adjective.
     found = extract_events(text, language="en", published_at=PUB)
     assert [(a.name, a.role) for m in found for a in m.actors] == [(actor, role)]
+
+
+def test_a_national_police_or_army_is_the_states() -> None:
+    # "police nationale haïtienne": "nationale" between the noun and the adjective.
+    found = extract_events(
+        "La police nationale haïtienne a affirmé avoir neutralisé une dizaine de bandits à "
+        "Cité Soleil jeudi.",
+        language="fr",
+        published_at=PUB,
+    )
+    assert [a.name for m in found for a in m.actors] == ["Police Forces of Haiti"]
