@@ -46,6 +46,11 @@ class _Compiled:
     entries: tuple[tuple[str, str | None, re.Pattern[str], bool, tuple[str, ...] | None], ...]
     #: Per actor with ``short_aliases``: the short names' pattern and its literals ("RSF").
     shorts: tuple[tuple[str, str | None, re.Pattern[str], tuple[str, ...] | None], ...]
+    #: A state named as the doer ("Russia launched"): one pattern for every state, its
+    #: literals (the verbs), and the military each name (lower-cased) stands for.
+    subject: re.Pattern[str] | None
+    subject_keys: tuple[str, ...] | None
+    subject_forces: dict[str, str]
     #: Which entries may match a sentence, by their aliases' literals.
     index: KeyIndex
     actor_before: re.Pattern[str]
@@ -77,11 +82,7 @@ class _Compiled:
 def _compiled(lex: Lexicon) -> _Compiled:
     entries: list[tuple[str, str | None, re.Pattern[str], bool, tuple[str, ...] | None]] = []
     for actor in states.catalogue():
-        for key, target_only in (
-            ("aliases", False),
-            ("target_aliases", True),
-            ("subject_aliases", False),
-        ):
+        for key, target_only in (("aliases", False), ("target_aliases", True)):
             aliases = expand(actor.get(key, {}).get(lex.language, []))
             if aliases:
                 pattern = compile_any(aliases, bounded=True)
@@ -106,11 +107,15 @@ def _compiled(lex: Lexicon) -> _Compiled:
                     literal_keys(short),
                 )
             )
+    subject, subject_keys, subject_forces = _subjects(lex)
     roles = lex.raw["roles"]
     blamed = either(roles.get("blamed_before", []))
     return _Compiled(
         entries=tuple(entries),
         shorts=tuple(shorts),
+        subject=subject,
+        subject_keys=subject_keys,
+        subject_forces=subject_forces,
         index=KeyIndex.build([e[4] for e in entries]),
         actor_before=re.compile(rf"{either(roles['actor_before'])}\s*$", re.IGNORECASE),
         actor_after=re.compile(either(roles.get("actor_after", [])), re.IGNORECASE),
@@ -133,6 +138,52 @@ def _compiled(lex: Lexicon) -> _Compiled:
         accusing=re.compile(rf"(?<!\w){blamed}", re.IGNORECASE),
         passive=compile_any(roles["passive"]),
     )
+
+
+#: A letter of the Arabic script.
+_ARABIC = re.compile("[\u0600-\u06ff]")
+#: A group's opening and the spaces after it (the literal reader wants a word there).
+_GROUP_SPACE = re.compile(r"\(\?:\s+")
+#: A negative lookaround with at most one level of groups inside.
+_NEGATIVE = re.compile(r"\(\?<?!(?:[^()]|\([^()]*\))*\)")
+
+
+def _subjects(
+    lex: Lexicon,
+) -> tuple[re.Pattern[str] | None, tuple[str, ...] | None, dict[str, str]]:
+    """Return the pattern of a state named as the doer of an act (the pack's
+    ``state_forces.subject`` templates, {name} standing for every state's names in the pack's
+    script), the literals one of which each match holds (its verbs: one regex runs only on
+    the sentences that have one, where a pattern per state keyed on names such as "US" ran on
+    most), and the military each name stands for, by its lower-cased form."""
+    from . import gazetteer  # noqa: PLC0415 (a cycle otherwise: the gazetteer reads states)
+
+    templates = lex.raw.get("state_forces", {}).get("subject", [])
+    forces: dict[str, str] = {}
+    for country, military in states.militaries().items():
+        for name in gazetteer.country_names().get(country, ()):
+            if bool(_ARABIC.search(name)) == (lex.language == "ar"):
+                forces.setdefault(name.lower(), military)
+    if not templates or not forces:
+        return None, None, {}
+    names = "|".join(re.escape(n) for n in sorted(forces, key=len, reverse=True))
+    # A state's name is capitalised where the script has case: the two hundred names are
+    # tried only at a capital letter, not at every position of the sentence.
+    capital = "" if lex.language == "ar" else "(?-i:(?=[A-ZÀ-ÖØ-Þ]))"
+    filled = [t.replace("{name}", f"{capital}(?P<subject>{names})", 1) for t in templates]
+    # The verbs stand in lookarounds, which the literal reader skips: read them as groups
+    # (a negative one, "(?! by)", holds no literal every match has, and goes).
+    verbs = [
+        _GROUP_SPACE.sub(
+            "(?:",
+            _NEGATIVE.sub("", t.replace("{name}", ""))
+            .replace("(?=", "(?:")
+            .replace("(?<=", "(?:")
+            .replace("\\b", ""),
+        )
+        for t in templates
+    ]
+    return compile_any(filled, bounded=True), literal_keys(verbs), forces
 
 
 def blames(sentence: str, lex: Lexicon) -> bool:
@@ -190,6 +241,13 @@ def _found(sentence: str, lex: Lexicon, short: frozenset[str]) -> tuple[ActorHit
     again for those before an unqualified force ("the army") whose it is."""
     hits: list[ActorHit] = []
     compiled = _compiled(lex)
+    if compiled.subject is not None and may_match(compiled.subject_keys, sentence.lower()):
+        for m in compiled.subject.finditer(sentence):
+            military = compiled.subject_forces.get(m.group("subject").lower())
+            if military is not None:
+                hits.append(
+                    ActorHit(military, "state_forces", m.start("subject"), m.end("subject"), False)
+                )
     for name, kind, pattern, _ in compiled.shorts:
         if name in short:
             hits.extend(

@@ -9,14 +9,11 @@ sixty lines of data, not 120 hand-written actors in four languages.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import Any
 
 from .lexicon import LexiconError, available_languages, literal_keys, pack, shared
 
-#: A letter of the Arabic script.
-_ARABIC = re.compile("[\u0600-\u06ff]")
 #: ACLED's names for a state's forces, by template kind.
 _NAMES = {"military": "Military Forces of {}", "police": "Police Forces of {}"}
 #: The placeholders of the templates: the adjective's forms, and the country's English name
@@ -60,49 +57,24 @@ def catalogue() -> tuple[dict[str, Any], ...]:
                     "keys": keys,
                 }
             )
-    return _with_subjects(curated + generated)
+    return tuple(curated + generated)
 
 
-def _with_subjects(records: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
-    """Return ``records`` with each state's military (its first state forces, not its police)
-    also named by the state itself as the doer of an act: "Russia launched", "Israël a
-    frappé", "شنت روسيا" (``subject_aliases`` from the pack template ``state_forces.subject``,
-    {name} standing for the country's names). ACLED codes such acts to the state's military
-    forces."""
-    from . import gazetteer  # noqa: PLC0415 (gazetteer's tables are not needed otherwise)
-
-    names = gazetteer.country_names()
-    templates = {
-        lang: pack(lang).get("state_forces", {}).get("subject", [])
-        for lang in available_languages()
-    }
-    done: set[str] = set()
-    out: list[dict[str, Any]] = []
-    for record in records:
+@cache
+def militaries() -> dict[str, str]:
+    """Return, per country code, the canonical name of its military: its first state forces
+    in the catalogue that are not its police. A state named as the doer of an act ("Russia
+    launched", "Israël a frappé", "شنت روسيا") is coded to it, as ACLED codes such acts."""
+    out: dict[str, str] = {}
+    for record in catalogue():
         country = record.get("country")
-        military = (
+        if (
             record.get("type") == "state_forces"
             and country
-            and country not in done
             and not record["name"].startswith("Police Forces of")
-            and country in names
-        )
-        if not military:
-            out.append(record)
-            continue
-        done.add(str(country))
-        subjects: dict[str, list[str]] = {}
-        for lang, forms in templates.items():
-            # The names in the pack's script only: the others never occur in its texts.
-            own = [n for n in names[str(country)] if bool(_ARABIC.search(n)) == (lang == "ar")]
-            if not forms or not own:
-                continue
-            alternation = "|".join(re.escape(n) for n in sorted(own, key=len, reverse=True))
-            subjects[lang] = [f.replace("{name}", f"(?:{alternation})") for f in forms]
-        # Apart from the aliases: keyed on the country's names, which many sentences hold, they
-        # must not wake the actor's whole alias list (``actors._compiled``).
-        out.append({**record, "subject_aliases": subjects})
-    return tuple(out)
+        ):
+            out.setdefault(str(country), record["name"])
+    return out
 
 
 @cache
