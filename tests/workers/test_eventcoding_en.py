@@ -1974,3 +1974,14 @@ def test_a_states_forces_in_the_acts_sentence_confirm_its_villages() -> None:
         )
         == []
     )
+
+
+def test_a_places_spokesbody_is_no_second_place() -> None:
+    # "Gaza's civil defence said": whose speakers, as "Gaza officials said" was.
+    found = extract_events(
+        "Two people were killed when Israeli forces opened fire on Palestinians near an aid "
+        "site in Rafah on Friday, Gaza's civil defence said.",
+        language="en",
+        published_at=PUB,
+    )
+    assert [m.place.name for m in found] == ["Rafaḩ"]

@@ -566,7 +566,8 @@ def _context(lex: Lexicon) -> _Context:
         street_after=re.compile(rf"\s+{either(raw.get('street_markers_after', []))}(?!\w)", flags),
         destination_before=re.compile(rf"{either(raw.get('destination_markers', []))}\s*$", flags),
         origin_before=re.compile(rf"{either(raw.get('origin_markers', []))}\s*$", flags),
-        speaker_after=re.compile(rf"\s+{either(raw.get('speaker_markers', []))}", flags),
+        # "Gaza officials said", "Gaza's civil defence said": whose speakers, not where.
+        speaker_after=re.compile(rf"(?:['’]s)?\s+{either(raw.get('speaker_markers', []))}", flags),
         organisation_after=re.compile(
             rf"(?-i:(?:\s+[A-Z][\w'’-]*){{0,3}}\s+"
             rf"{either(raw.get('organisation_heads', []))})(?!\w)"
