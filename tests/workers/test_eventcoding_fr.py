@@ -1205,3 +1205,23 @@ def test_ethiopias_regional_states_and_libyas_districts(
         published_at=PUB,
     )
     assert [m.place.country_code for m in somali] == ["SO"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fatalities"),
+    [
+        ("Une attaque jihadiste a tué 50 soldats près de Djibo.", 50),
+        (
+            "Au Burkina Faso, une attaque jihadiste contre un convoi a fait une cinquantaine de "
+            "morts parmi les soldats, près de Djibo.",
+            50,
+        ),
+    ],
+)
+def test_killing_soldiers_is_a_battle_in_french_too(text: str, fatalities: int) -> None:
+    # As in en, es, ar: undated, the act is this week's battle; "une cinquantaine" is 50
+    # (it was "une", 1).
+    m = one(text)
+    assert (m.sub_event_type, m.fatalities) == ("Armed clash", fatalities)
+    civilians = one("Des soldats ont tué 12 civils lors d'une opération près de Djibo jeudi.")
+    assert civilians.sub_event_type == "Attack"
