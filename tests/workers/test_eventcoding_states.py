@@ -314,3 +314,13 @@ def test_a_national_police_or_army_is_the_states() -> None:
         published_at=PUB,
     )
     assert [a.name for m in found for a in m.actors] == ["Police Forces of Haiti"]
+
+
+def test_a_state_named_after_a_preposition_is_no_doer() -> None:
+    # "Security forces in Mozambique fired": Mozambique is where, not who.
+    found = extract_events(
+        "Security forces in Mozambique fired live rounds at protesters in Maputo on Thursday.",
+        language="en",
+        published_at=PUB,
+    )
+    assert "Military Forces of Mozambique" not in {a.name for m in found for a in m.actors}
