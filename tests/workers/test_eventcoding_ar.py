@@ -810,3 +810,22 @@ def test_arabic_news_of_the_sahel_and_nigeria(text: str, code: str, actor: str |
     m = one(text)
     assert m.place.admin1_code == code
     assert [a.name for a in m.actors if a.role == "actor"] == ([actor] if actor else [])
+
+
+def test_a_group_announcing_its_control_of_a_town_took_it() -> None:
+    m = one("أعلنت هيئة تحرير الشام سيطرتها على مدينة حماة بعد معارك عنيفة مع قوات النظام أمس.")
+    assert (m.sub_event_type, m.place.name) == ("Non-state actor overtakes territory", "Ḩamāh")
+    # "so that the government imposes its control": no takeover.
+    assert (
+        extract_events(
+            "دعا المجلس إلى نزع السلاح لكي تفرض الحكومة اللبنانية سيطرتها على كامل أراضيها.",
+            language="ar",
+            published_at=PUB,
+        )
+        == []
+    )
+
+
+def test_off_the_coast_of_a_town_is_near_it() -> None:
+    m = one("شن الحوثيون هجوما بطائرة مسيرة على سفينة في البحر الأحمر قبالة سواحل الحديدة أمس.")
+    assert (m.place.name, m.place.geo_precision) == ("Al Ḩudaydah", 2)
