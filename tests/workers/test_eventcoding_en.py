@@ -1985,3 +1985,27 @@ def test_a_places_spokesbody_is_no_second_place() -> None:
         published_at=PUB,
     )
     assert [m.place.name for m in found] == ["Rafaḩ"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "precision"),
+    [
+        (
+            "Troops killed three militants in a gunfight in Jammu and Kashmir's Kupwara district "
+            "on Friday.",
+            "IN-JK",
+            3,
+        ),
+        # A town the province's possessive names elsewhere is a homonym: the province stands.
+        (
+            "Maoist rebels killed eight policemen in a roadside bomb attack in Chhattisgarh's "
+            "Bijapur district on Friday.",
+            "IN-CG",
+            3,
+        ),
+        ("Gunmen killed five people in Borno's Maiduguri on Friday.", "NG-BO", 1),
+    ],
+)
+def test_union_territories_and_a_provinces_own_towns(text: str, code: str, precision: int) -> None:
+    m = one(text)
+    assert (m.place.admin1_code, m.place.geo_precision) == (code, precision)

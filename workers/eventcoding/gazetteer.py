@@ -29,6 +29,8 @@ Kind = Literal["site", "town", "area", "province", "country"]
 RANK: dict[str, int] = {"site": 0, "town": 1, "area": 2, "province": 3, "country": 4}
 _ARTICLES = frozenset({"al", "el", "an", "ad", "ar", "as", "ash", "at", "az", "ath"})
 _TOKEN = re.compile(r"[^\W_]+")
+#: An English possessive between two names ("Chhattisgarh's Bijapur").
+_POSSESSIVE = re.compile(r"['’]s\s+")
 _MAX_NGRAM = 6
 
 
@@ -162,6 +164,11 @@ _PROVINCE_TYPES = frozenset(
         "Administration",
         "Popularate",
         "Division",
+        # India's union territories (Jammu and Kashmir), capital and federal districts.
+        "Union territory",
+        "Capital district",
+        "Federal district",
+        "Autonomous district",
     }
 )
 #: Words that make a subdivision's name no name at all ("Northern", "Centre", "Capital").
@@ -812,6 +819,18 @@ def find(
                 ctx.destination_before.search(before) is not None
                 or ctx.origin_before.search(before) is not None
             )
+            previous = hits[-1] if hits else None
+            if (
+                previous is not None
+                and previous.entry.kind == "province"
+                and entry.kind == "town"
+                and entry.admin1_code != previous.entry.admin1_code
+                and _POSSESSIVE.fullmatch(sentence, previous.end, start)
+            ):
+                # "Chhattisgarh's Bijapur district": the province's own place, which the
+                # gazetteer lacks, not Karnataka's Bijapur; the province stands.
+                resume = i + n
+                break
             hits.append(Hit(entry, start, end, near, len(countries) > 1, destination))
             resume = i + n
             break
