@@ -1225,3 +1225,9 @@ def test_killing_soldiers_is_a_battle_in_french_too(text: str, fatalities: int) 
     assert (m.sub_event_type, m.fatalities) == ("Armed clash", fatalities)
     civilians = one("Des soldats ont tué 12 civils lors d'une opération près de Djibo jeudi.")
     assert civilians.sub_event_type == "Attack"
+
+
+def test_an_act_ending_on_an_elided_article_is_read() -> None:
+    # "ont pris le contrôle d'El-Facher": the cue ends on "d'", the next word is the town's.
+    m = one("Les Forces de soutien rapide ont pris jeudi le contrôle d'El-Facher.")
+    assert (m.sub_event_type, m.place.name) == ("Non-state actor overtakes territory", "El Fasher")

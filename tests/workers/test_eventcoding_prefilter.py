@@ -132,7 +132,8 @@ def test_one_boundary_around_the_alternatives_finds_what_one_per_alternative_did
         union = {
             False: re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE),
             True: re.compile(
-                "|".join(f"(?:(?<![\\w-])(?:{p})(?![\\w-]))" for p in parts), re.IGNORECASE
+                "|".join(f"(?:(?<![\\w-])(?:{p})(?:(?<=')|(?<=’)|(?![\\w-])))" for p in parts),
+                re.IGNORECASE,
             ),
         }
         for bounded in (False, True):

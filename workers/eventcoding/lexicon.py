@@ -299,8 +299,10 @@ def compile_any(patterns: list[str], *, bounded: bool = False) -> re.Pattern[str
     body = "|".join(f"(?:{p})" for p in parts)
     try:
         alternatives = [a for p in parts for a in _split_top(p)]
-    except ValueError:  # an unclosed "[": re.compile below names the bad pattern
-        alternatives = []
+    except ValueError as exc:
+        # An unclosed "[" would swallow what follows it in the union, which may then compile
+        # into something else: name it here.
+        raise LexiconError(f"bad pattern in {patterns!r}: {exc}") from exc
     if alternatives and all(a.startswith("\\b") for a in alternatives):
         # The same word boundary opens every alternative: tested once per position.
         body = "\\b(?:" + "|".join(f"(?:{a[2:]})" for a in alternatives) + ")"
@@ -308,7 +310,9 @@ def compile_any(patterns: list[str], *, bounded: bool = False) -> re.Pattern[str
         # One boundary test around the alternatives, not one per alternative: the same
         # matches (the engine backtracks into the group as it would into the union), but a
         # position inside a word fails once instead of once per alternative.
-        body = rf"(?<![\w-])(?:{body})(?![\w-])"
+        # A match may end on an elided article ("le contrôle d'", "la prise de l'"): the
+        # word after it is the next word, not the same one.
+        body = rf"(?<![\w-])(?:{body})(?:(?<=')|(?<=’)|(?![\w-]))"
     try:
         return re.compile(body, _FLAGS)
     except re.error as exc:
