@@ -44,8 +44,14 @@ class ActorHit:
 @dataclass(frozen=True, slots=True, eq=False)
 class _Compiled:
     entries: tuple[tuple[str, str | None, re.Pattern[str], bool, tuple[str, ...] | None], ...]
-    #: Per actor with ``short_aliases``: the short names' pattern and its literals ("RSF").
-    shorts: tuple[tuple[str, str | None, re.Pattern[str], tuple[str, ...] | None], ...]
+    #: Per actor with ``short_aliases``: the short names' pattern and its literals ("RSF"),
+    #: and the patterns of its full aliases, which make the short names its in an article.
+    shorts: tuple[
+        tuple[
+            str, str | None, re.Pattern[str], tuple[str, ...] | None, tuple[re.Pattern[str], ...]
+        ],
+        ...,
+    ]
     #: A state named as the doer ("Russia launched"): one pattern for every state, its
     #: literals (the verbs), and the military each name (lower-cased) stands for.
     subject: re.Pattern[str] | None
@@ -105,6 +111,7 @@ def _compiled(lex: Lexicon) -> _Compiled:
                     actor.get("type"),
                     compile_any(short, bounded=True),
                     literal_keys(short),
+                    tuple(e[2] for e in entries if e[0] == actor["name"]),
                 )
             )
     subject, subject_keys, subject_forces = _subjects(lex)
@@ -227,11 +234,9 @@ def named_in_full(text: str, lex: Lexicon) -> frozenset[str]:
     compiled = _compiled(lex)
     lowered = text.lower()
     named = []
-    for name, _, pattern, keys in compiled.shorts:
-        if may_match(keys, lowered) and pattern.search(text):
-            full = [e[2] for e in compiled.entries if e[0] == name]
-            if any(p.search(text) for p in full):
-                named.append(name)
+    for name, _, pattern, keys, full in compiled.shorts:
+        if may_match(keys, lowered) and pattern.search(text) and any(p.search(text) for p in full):
+            named.append(name)
     return frozenset(named)
 
 
@@ -248,7 +253,7 @@ def _found(sentence: str, lex: Lexicon, short: frozenset[str]) -> tuple[ActorHit
                 hits.append(
                     ActorHit(military, "state_forces", m.start("subject"), m.end("subject"), False)
                 )
-    for name, kind, pattern, _ in compiled.shorts:
+    for name, kind, pattern, _, _ in compiled.shorts:
         if name in short:
             hits.extend(
                 ActorHit(name, kind, m.start(), m.end(), False) for m in pattern.finditer(sentence)

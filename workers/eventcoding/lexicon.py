@@ -300,9 +300,9 @@ def compile_any(patterns: list[str], *, bounded: bool = False) -> re.Pattern[str
     try:
         alternatives = [a for p in parts for a in _split_top(p)]
     except ValueError as exc:
-        # An unclosed "[" would swallow what follows it in the union, which may then compile
-        # into something else: name it here.
-        raise LexiconError(f"bad pattern in {patterns!r}: {exc}") from exc
+        # An unclosed "[" (the only thing _split_top cannot read) would swallow what follows
+        # it in the union, which may then compile into something else: name it here.
+        raise LexiconError(f"bad pattern in {patterns!r}: a '[' is never closed") from exc
     if alternatives and all(a.startswith("\\b") for a in alternatives):
         # The same word boundary opens every alternative: tested once per position.
         body = "\\b(?:" + "|".join(f"(?:{a[2:]})" for a in alternatives) + ")"
