@@ -829,3 +829,48 @@ def test_a_group_announcing_its_control_of_a_town_took_it() -> None:
 def test_off_the_coast_of_a_town_is_near_it() -> None:
     m = one("شن الحوثيون هجوما بطائرة مسيرة على سفينة في البحر الأحمر قبالة سواحل الحديدة أمس.")
     assert (m.place.name, m.place.geo_precision) == ("Al Ḩudaydah", 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Gunmen from the Islamic State attacked": the group's noun or its members joined
+        # to it by "from" stand between the verb and the name.
+        "هاجم مسلحون من تنظيم داعش دورية للجيش العراقي في محافظة كركوك أمس.",
+        "هاجم تنظيم داعش دورية للجيش العراقي في محافظة كركوك أمس.",
+    ],
+)
+def test_the_group_after_its_members_or_its_noun_is_the_subject(text: str) -> None:
+    assert {(a.name, a.role) for a in one(text).actors} == {
+        ("Islamic State", "actor"),
+        ("Iraqi security forces", "target"),
+    }
+
+
+def test_soldiers_of_an_army_killed_stay_its_side() -> None:
+    # Still right: "soldiers of the Syrian army were killed" is the victims' side.
+    m = one("قتل جنود من الجيش السوري في هجوم على حاجز في ريف درعا أمس.")
+    assert {(a.name, a.role) for a in m.actors} == {("Syrian army", "target")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل ثلاثة جنود بانفجار لغم أرضي في ريف درعا أمس.",
+        "قتل ثلاثة جنود في انفجار عبوة ناسفة في ريف درعا أمس.",
+    ],
+)
+def test_a_mine_that_killed_soldiers_is_a_bomb_not_a_battle(text: str) -> None:
+    assert one(text).sub_event_type == "Remote explosive/landmine/IED"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # li- + al- is written "لل": "on positions of the Houthis".
+        ("شنت طائرات بريطانية غارات على مواقع للحوثيين في صنعاء أمس.", "Ansar Allah (Houthis)"),
+        ("استهدف هجوم انتحاري مقرا للحشد الشعبي في تكريت أمس.", "Popular Mobilization Forces"),
+    ],
+)
+def test_a_name_written_with_its_article_after_li(text: str, name: str) -> None:
+    assert (name, "target") in {(a.name, a.role) for a in one(text).actors}

@@ -471,12 +471,19 @@ def _positional_role(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex
             if hit.start >= trigger[1]
             else sentence[trigger[0] : hit.start].split()[1:]
         )
-        # "هاجم مسلحو حركة الشباب": the group's gunmen, its members (``member_nouns``), are
-        # the group acting.
-        skip = numbers.date_words(lex) | frozenset(lex.raw["roles"].get("member_nouns", []))
+        # "هاجم مسلحو حركة الشباب", "هاجم مسلحون من تنظيم داعش": the group's gunmen, its
+        # members or the group's own noun (``member_nouns``) are the group acting; "from"
+        # (``member_of``) joins members to their group.
+        members = frozenset(lex.raw["roles"].get("member_nouns", []))
+        skip = numbers.date_words(lex) | members
+        joiner = lex.raw["roles"].get("member_of")
+        words = [w.strip("،,") for w in gap]
         if (
-            len(gap) <= 2
-            and all(w.strip("،,") in skip for w in gap)
+            len(gap) <= 3
+            and all(
+                w in skip or (w == joiner and i > 0 and words[i - 1] in members)
+                for i, w in enumerate(words)
+            )
             and not hit.governed
             and not passive.search(sentence[trigger[0] : trigger[1]])
         ):

@@ -24,6 +24,10 @@ NUM = r"(?P<num>\d{1,3}(?:[  .,]\d{3})+|\d+|[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*){
 
 #: Clitics an Arabic word may carry in front (wa-/fa-, bi-/li-/ka-, the article al-, li+al).
 PREFIX = "(?:[وف]?(?:لل|[بلك]?(?:ال)?))"
+#: The same in front of a name written with its article ("PFXالحوثي"): li- + al- is written
+#: "لل" with the article's alif dropped ("للحوثيين", "للدعم السريع"), which PREFIX followed
+#: by the article never matches.
+PREFIX_ARTICLE = "(?:[وف]?(?:لل|[بلك]?ال))"
 
 
 class LexiconError(ValueError):
@@ -88,7 +92,9 @@ def _literals(pattern: str) -> list[str] | None:
             keys.extend(found)
         return keys
     while True:  # drop what may match nothing: assertions, a clitic prefix, optional classes
-        if pattern.startswith(PREFIX):
+        if pattern.startswith(PREFIX_ARTICLE):
+            pattern = pattern[len(PREFIX_ARTICLE) :]
+        elif pattern.startswith(PREFIX):
             pattern = pattern[len(PREFIX) :]
         elif pattern.startswith(("\\b", "^")):
             pattern = pattern[1 if pattern[0] == "^" else 2 :]
@@ -260,7 +266,7 @@ class Lexicon:
 def expand(value: Any) -> Any:
     """Return ``value`` with the ``PFX`` placeholder of every pattern string expanded."""
     if isinstance(value, str):
-        return value.replace("PFX", PREFIX)
+        return value.replace("PFXال", PREFIX_ARTICLE).replace("PFX", PREFIX)
     if isinstance(value, list):
         return [expand(v) for v in value]
     if isinstance(value, dict):
