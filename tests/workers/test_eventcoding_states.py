@@ -324,3 +324,48 @@ def test_a_state_named_after_a_preposition_is_no_doer() -> None:
         published_at=PUB,
     )
     assert "Military Forces of Mozambique" not in {a.name for m in found for a in m.actors}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "roles"),
+    [
+        # A second nationality adjective names a second state's forces, on the same side.
+        (
+            "شنت طائرات أمريكية وبريطانية غارات على مواقع الحوثيين في صنعاء أمس.",
+            "ar",
+            {("US forces", "actor"), ("UK forces", "actor"), ("Ansar Allah (Houthis)", "target")},
+        ),
+        (
+            "اشتبكت القوات الأمريكية والعراقية مع مسلحين في الموصل أمس.",
+            "ar",
+            {("US forces", "actor"), ("Iraqi security forces", "actor")},
+        ),
+        (
+            "Des avions américains et britanniques ont frappé Hodeïda samedi.",
+            "fr",
+            {("US forces", "actor"), ("UK forces", "actor")},
+        ),
+        # Both sides of the victims: no clash between them.
+        (
+            "Deux soldats français et maliens ont été tués dans une embuscade près de Gao mardi.",
+            "fr",
+            {("Military Forces of France", "target"), ("Military Forces of Mali", "target")},
+        ),
+        (
+            "Aviones estadounidenses y británicos bombardearon Hodeida el sábado.",
+            "es",
+            {("US forces", "actor"), ("UK forces", "actor")},
+        ),
+        # Still right: a name after "et" is no adjective of the force before it.
+        (
+            "L'armée malienne et Wagner ont tué 30 civils à Gao mardi.",
+            "fr",
+            {("Military Forces of Mali", "actor"), ("Wagner Group", "actor")},
+        ),
+    ],
+)
+def test_forces_named_by_coordinated_adjectives(
+    text: str, language: str, roles: set[tuple[str, str]]
+) -> None:
+    [m] = extract_events(text, language=language, published_at=PUB)
+    assert {(a.name, a.role) for a in m.actors} == roles

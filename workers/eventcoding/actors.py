@@ -39,6 +39,9 @@ class ActorHit:
     target_only: bool
     #: The name carries a preposition written onto it ("بقوات", "للجيش"): no subject.
     governed: bool = False
+    #: Named by an adjective coordinated with the hit before it ("طائرات أمريكية
+    #: وبريطانية"): that hit's side in the act.
+    coordinated: bool = False
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -82,6 +85,9 @@ class _Compiled:
     #: The accusation words anywhere (``blamed_before`` without its anchor).
     accusing: re.Pattern[str]
     passive: re.Pattern[str]
+    #: A second nationality adjective coordinated with a force's ("طائرات أمريكية
+    #: وبريطانية", "soldats français et britanniques"): group 1, the adjective.
+    coordinated: re.Pattern[str] | None
 
 
 @cache
@@ -144,6 +150,9 @@ def _compiled(lex: Lexicon) -> _Compiled:
         blamed_before=re.compile(rf"{blamed}\s*$", re.IGNORECASE),
         accusing=re.compile(rf"(?<!\w){blamed}", re.IGNORECASE),
         passive=compile_any(roles["passive"]),
+        # Case-sensitive: in French and Spanish a nationality adjective is lower-case, a
+        # name after "et" ("l'armée malienne et Wagner") is no adjective.
+        coordinated=re.compile(roles["coordinated"]) if roles.get("coordinated") else None,
     )
 
 
@@ -286,7 +295,38 @@ def _found(sentence: str, lex: Lexicon, short: frozenset[str]) -> tuple[ActorHit
             k for k in kept if not (k in rivals and k.name in generic and k.end - k.start < longer)
         ]
         kept.append(hit)
+    if compiled.coordinated is not None:
+        kept.extend(_coordinated(sentence, kept, compiled.coordinated, lex))
+        kept.sort(key=lambda h: (h.start, -(h.end - h.start)))
     return tuple(kept)
+
+
+def _coordinated(
+    sentence: str, kept: list[ActorHit], pattern: re.Pattern[str], lex: Lexicon
+) -> list[ActorHit]:
+    """Return the forces a second adjective names after a force's name: "القوات الأمريكية
+    والبريطانية" is also "القوات البريطانية", the adjective's span standing for it."""
+    out: list[ActorHit] = []
+    for hit in kept:
+        m = pattern.match(sentence, hit.end)
+        head = sentence[hit.start : hit.end].rsplit(None, 1)
+        if m is None or len(head) < 2:
+            continue
+        if any(k.start < m.end(1) and m.start(1) < k.end for k in (*kept, *out)):
+            continue  # named on its own already ("قوات الأمن والجيش")
+        probe = f"{head[0]} {m.group(1)}"
+        whole = [
+            h
+            for h in _found(probe, lex, frozenset())
+            if (h.start, h.end) == (0, len(probe)) and h.name != hit.name
+        ]
+        if whole:
+            out.append(
+                ActorHit(
+                    whole[0].name, whole[0].type, m.start(1), m.end(1), False, hit.governed, True
+                )
+            )
+    return out
 
 
 @cache
@@ -527,6 +567,13 @@ def roles(
                 sources.add(i)
             elif parsed is not None:
                 decided[i] = parsed
+    for i, hit in enumerate(hits):
+        # A coordinated force is on its head's side: "القوات الأمريكية والعراقية" attack
+        # together. (Hits are in text order; the head is the hit before.)
+        if hit.coordinated and i > 0:
+            if i - 1 in sources:
+                sources.add(i)
+            decided[i] = decided[i - 1] or _positional_role(sentence, hits[i - 1], trigger, lex)
     out: dict[tuple[str, Role], Actor] = {}
     for i, hit in enumerate(hits):
         if i in sources:

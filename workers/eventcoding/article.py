@@ -295,7 +295,9 @@ def _sides_of_clash(found: tuple[Actor, ...], hits: list[actors.ActorHit]) -> tu
     and no attacker ("clashes broke out between the army and the RSF", "اشتباكات بين الجيش
     وقوات الدعم السريع"): ACLED's actor 1 and actor 2, where word order made both targets."""
     targets = {a.name for a in found if a.role == "target"}
-    if len(targets) < 2 or any(a.role == "actor" for a in found):
+    # Forces named together ("des soldats français et maliens") are one side.
+    sides_named = {h.name for h in hits if h.name in targets and not h.coordinated}
+    if len(sides_named) < 2 or any(a.role == "actor" for a in found):
         return found
     first = min((h for h in hits if h.name in targets), key=lambda h: h.start).name
     sides = (replace(a, role="actor") if a.name == first else a for a in found)
