@@ -524,3 +524,13 @@ def test_an_efe_dateline_is_where_the_report_was_filed(text: str) -> None:
 def test_an_attack_with_explosives_is_a_bombing(text: str, language: str) -> None:
     found = extract_events(text, language=language, published_at=PUB)
     assert [m.sub_event_type for m in found] == ["Remote explosive/landmine/IED"]
+
+
+def test_a_place_name_is_not_read_across_a_comma() -> None:
+    # "Saná, la capital" is not "Sana La" (GeoNames' romanised name of Sơn La, Vietnam).
+    [m] = extract_events(
+        "Aviones estadounidenses bombardearon Saná, la capital de Yemen, el sábado.",
+        language="es",
+        published_at=PUB,
+    )
+    assert m.place.country_code == "YE"

@@ -32,6 +32,8 @@ _TOKEN = re.compile(r"[^\W_]+")
 #: An English possessive between two names ("Chhattisgarh's Bijapur").
 _POSSESSIVE = re.compile(r"['’]s\s+")
 _MAX_NGRAM = 6
+#: What never stands inside a place name: a name's words are not read across it.
+_NAME_BREAK = re.compile(r"[,;:()\[\]!?\u060c\u061b«»\"\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -675,8 +677,14 @@ def find(
                 longest = firsts[found[0]]
         if not longest:
             continue
-        # Only as many words as the longest name this word starts (most names: one or two).
-        for n in range(min(longest, _MAX_NGRAM, len(tokens) - i), 0, -1):
+        # Only as many words as the longest name this word starts (most names: one or two),
+        # and none past a comma or a bracket: "Saná, la capital" is not "Sana La".
+        longest = min(longest, _MAX_NGRAM, len(tokens) - i)
+        for k in range(i + 1, i + longest):
+            if _NAME_BREAK.search(sentence, tokens[k - 1][1], tokens[k][0]):
+                longest = k - i
+                break
+        for n in range(longest, 0, -1):
             key = " ".join(words[i : i + n])
             entries = table.get(key)
             if not entries:
