@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -50,3 +51,18 @@ def test_a_conflict_country_town_keeps_its_latin_spellings_only(
 def test_towns_of_the_conflict_countries_place_acts(lang: str, text: str, place: str) -> None:
     found = extract_events(text, language=lang, published_at="2026-11-20T10:00:00+00:00")
     assert [m.place.name for m in found] == [place]
+
+
+def test_no_romanised_alternate_names(towns: dict[str, dict[str, object]]) -> None:
+    # GeoNames' lower-case alternates are romanisations of other scripts ("sana la" for
+    # Sơn La), no spelling of our languages; an Arabic article may open a real one.
+    lower = [
+        a
+        for t in towns.values()
+        for a in t["aliases"]  # type: ignore[attr-defined]
+        if a != t["name"]  # GeoNames' own name stands ("eMbalenhle")
+        and a[:1].islower()
+        and re.match(r"(?:al|el|an|ad|ar|as|ash|at|az|ath)-", a) is None
+    ]
+    assert lower[:5] == []
+    assert "al-Quds as-Sarif" in towns["IL Jerusalem"]["aliases"]  # type: ignore[operator]

@@ -22,6 +22,8 @@ _SCRIPTS = re.compile(r"^(?:[A-Za-zÀ-ɏḀ-ỿ’'‘`ʿʾ\-. ]+|[\u0621-\u064a
 _LATIN = re.compile(r"^[A-Za-zÀ-ɏḀ-ỿ’'‘`ʿʾ\-. ]+$")
 #: The Arabic article, which the gazetteer also looks names up without ("Al Harf", "Harf").
 _ARTICLE = re.compile(r"^(?:al|el|an|ad|ar|as|ash|at|az|ath)[- ]", re.IGNORECASE)
+#: The article as a spelling in Latin script writes it, lower case and hyphenated.
+_HYPHENED_ARTICLE = re.compile(r"^(?:al|el|an|ad|ar|as|ash|at|az|ath)-")
 
 
 def _initial(name: str) -> str:
@@ -75,7 +77,18 @@ def build(
     )
     towns: list[dict[str, Any]] = []
     for city in cities:
-        names = {city["name"], *(n for n in city["alternatenames"] if _SCRIPTS.match(n))}
+        # An alternate name in lower case is a romanisation of another script ("shan luo
+        # shi", "sana la" for Sơn La; "alqds" for Jerusalem), no spelling a news article in
+        # our languages uses; past a comma it made "Saná, la capital" Vietnam's. A lower-case
+        # Arabic article with its hyphen ("al-Quds", "el-Obeid") opens real spellings.
+        names = {
+            city["name"],
+            *(
+                n
+                for n in city["alternatenames"]
+                if _SCRIPTS.match(n) and (not n[:1].islower() or _HYPHENED_ARTICLE.match(n))
+            ),
+        }
         minor = city["countrycode"] in regions and int(city["population"]) < minor_population
         # A Latin American town's name is as often a word or a surname ("Isla", "Libres",
         # "Guerrero"): only where the article names its country.
