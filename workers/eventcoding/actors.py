@@ -85,6 +85,11 @@ class _Compiled:
     #: The accusation words anywhere (``blamed_before`` without its anchor).
     accusing: re.Pattern[str]
     passive: re.Pattern[str]
+    #: What makes a name before the act its reporter ("Hamas said", "Le Hamas a affirmé
+    #: que", "قالت حماس إن"): the words after it (``roles.speaker_after``) and, where the
+    #: verb of saying comes first, before it (``roles.speaker_before``).
+    speaker_after: re.Pattern[str] | None
+    speaker_before: re.Pattern[str] | None
     #: A second nationality adjective coordinated with a force's ("طائرات أمريكية
     #: وبريطانية", "soldats français et britanniques"): group 1, the adjective.
     coordinated: re.Pattern[str] | None
@@ -150,6 +155,16 @@ def _compiled(lex: Lexicon) -> _Compiled:
         blamed_before=re.compile(rf"{blamed}\s*$", re.IGNORECASE),
         accusing=re.compile(rf"(?<!\w){blamed}", re.IGNORECASE),
         passive=compile_any(roles["passive"]),
+        speaker_after=(
+            re.compile(roles["speaker_after"], re.IGNORECASE)
+            if roles.get("speaker_after")
+            else None
+        ),
+        speaker_before=(
+            re.compile(rf"(?:{roles['speaker_before']})$", re.IGNORECASE)
+            if roles.get("speaker_before")
+            else None
+        ),
         # Case-sensitive: in French and Spanish a nationality adjective is lower-case, a
         # name after "et" ("l'armée malienne et Wagner") is no adjective.
         coordinated=re.compile(roles["coordinated"]) if roles.get("coordinated") else None,
@@ -534,6 +549,45 @@ def _positional_role(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex
     return "target"  # a subject of a passive one ("le convoi a été attaqué"), or an object
 
 
+def _reporters(
+    sentence: str,
+    hits: list[ActorHit],
+    decided: list[Role | None],
+    sources: set[int],
+    *,
+    trigger: tuple[int, int],
+    lex: Lexicon,
+) -> set[int]:
+    """Return the indices of the hits that report an act another named party did: "Hamas
+    said Israeli airstrikes killed 20", "Hamás dijo que ataques israelíes mataron", "قالت
+    حماس إن غارات إسرائيلية قتلت" (ACLED: the Israeli military alone). A reporter whose
+    clause names no other doer speaks of its own act ("Hamas said it fired rockets")."""
+    c = _compiled(lex)
+    if c.speaker_after is None:
+        return set()
+    found: set[int] = set()
+    for i, hit in enumerate(hits):
+        if i in sources or hit.end > trigger[0] or hit.coordinated:
+            continue
+        frame = c.speaker_after.match(sentence, hit.end)
+        if frame is None or frame.end() > trigger[1]:
+            continue
+        if c.speaker_before is not None and not c.speaker_before.search(
+            sentence, max(0, hit.start - _LOOKBACK), hit.start
+        ):
+            continue
+        if any(
+            j != i
+            and j not in sources
+            and hits[j].start >= frame.end()
+            and hits[j].name != hit.name
+            and (decided[j] or _positional_role(sentence, hits[j], trigger, lex)) == "actor"
+            for j in range(len(hits))
+        ):
+            found.add(i)
+    return found
+
+
 def roles(
     sentence: str,
     hits: list[ActorHit],
@@ -574,6 +628,7 @@ def roles(
             if i - 1 in sources:
                 sources.add(i)
             decided[i] = decided[i - 1] or _positional_role(sentence, hits[i - 1], trigger, lex)
+    sources |= _reporters(sentence, hits, decided, sources, trigger=trigger, lex=lex)
     out: dict[tuple[str, Role], Actor] = {}
     for i, hit in enumerate(hits):
         if i in sources:

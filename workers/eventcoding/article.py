@@ -93,6 +93,9 @@ class _Reading:
     claimed_on: DateRef | None = None
     #: A bare attack word whose object is armed forces ("soldats", "a military checkpoint").
     armed_object: bool = False
+    #: Every actor the sentence names, parties or not: a police force that reports the act
+    #: ("أعلنت الشرطة الأفغانية أن…") still tells the country, as its party would.
+    named: tuple[str, ...] = ()
 
 
 #: How far after "en riposte à", "in retaliation for" the act answered is told.
@@ -263,6 +266,7 @@ def _read(
         date=dates.best_date(act_dates, cue.start),
         places=[],
         actors=actors.roles(text, actor_hits, (cue.start, cue.end), lex, nlp),
+        named=tuple(h.name for h in actor_hits),
         counts=counts,
         casualties=casualties,
         intercepted=rules.intercepted(text, lex),
@@ -751,7 +755,12 @@ def _article_country(
     if not votes and any(not r.places for r in readings):
         # Read only when an act lacks a place: most articles are spared the whole-text pass.
         home = actors.home_grounds()
-        votes.update(home[a.name] for r in readings for a in r.actors if a.name in home)
+        votes.update(
+            home[name]
+            for r in readings
+            for name in dict.fromkeys([*(a.name for a in r.actors), *r.named])
+            if name in home
+        )
         if not votes:
             # An act sentence's own places were weighed when it was read (one in an actor's
             # name, a speaker's, another clause's is not the act's): only the other
