@@ -2009,3 +2009,31 @@ def test_a_places_spokesbody_is_no_second_place() -> None:
 def test_union_territories_and_a_provinces_own_towns(text: str, code: str, precision: int) -> None:
     m = one(text)
     assert (m.place.admin1_code, m.place.geo_precision) == (code, precision)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # A conflict country's provinces below its regions: an area of the region.
+        (
+            "Soldiers killed five communist rebels in a firefight in Negros Oriental province "
+            "on Friday.",
+            ("Negros Oriental", "PH", "Central Visayas", 2),
+        ),
+        (
+            "Gunmen killed 12 people in Burkina Faso's Oudalan province on Sunday.",
+            ("Oudalan", "BF", "Sahel", 2),
+        ),
+        # Still right: a town of the name is meant first.
+        (
+            "Police fired tear gas at students protesting in Dhaka on Thursday.",
+            ("Dhaka", "BD", "Dhaka", 1),
+        ),
+    ],
+)
+def test_provinces_inside_regions_are_areas_of_the_region(
+    text: str, place: tuple[str, str, str, int]
+) -> None:
+    [m] = extract_events(text, language="en", published_at=PUB)
+    p = m.place
+    assert (p.name, p.country_code, p.admin1, p.geo_precision) == place

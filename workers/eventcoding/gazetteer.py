@@ -173,6 +173,9 @@ _PROVINCE_TYPES = frozenset(
         "Autonomous district",
     }
 )
+#: ISO 3166-2 kinds of a province inside a region (ACLED's admin2 in the Philippines, Burkina
+#: Faso, Bangladesh).
+_SECOND_LEVEL_TYPES = frozenset({"Province", "District"})
 #: Words that make a subdivision's name no name at all ("Northern", "Centre", "Capital").
 _GENERIC = frozenset(
     {
@@ -248,6 +251,24 @@ def _subdivisions() -> dict[Any, list[str]]:
         # Kept without names too: a province whose names are all compass words ("North-West
         # Region") is still named by its curated aliases.
         out[sub] = kept
+    return out
+
+
+def _second_level(countries: frozenset[str]) -> dict[Any, list[str]]:
+    """Return the ISO 3166-2 provinces and districts of ``countries`` that lie inside a
+    top-level province, with their names as :func:`_subdivisions` reads them."""
+    top = {sub.code for sub in _subdivisions()}
+    out: dict[Any, list[str]] = {}
+    for code in sorted(countries):
+        for sub in pycountry.subdivisions.get(country_code=code) or ():  # type: ignore[no-untyped-call]
+            if sub.parent_code not in top or sub.type not in _SECOND_LEVEL_TYPES:
+                continue
+            forms = [str(sub.name), f"{sub.name} {sub.type}"]
+            out[sub] = [
+                f
+                for f in dict.fromkeys(forms)
+                if sum(c.isalpha() for c in f) >= 5 and not set(normalize(f).split()) <= _GENERIC
+            ]
     return out
 
 
@@ -358,6 +379,22 @@ def _tables() -> tuple[dict[str, tuple[Entry, ...]], dict[str, Entry]]:
                 put(form, entry, guarded=True)
         for form in places.get("province_aliases", {}).get(sub.code, []):
             put(form, entry, guarded=False)  # curated: Arabic names and exonyms
+    for sub, forms in _second_level(frozenset(places.get("conflict_countries", []))).items():
+        # A conflict country's provinces below its regions (the Philippines' "Negros
+        # Oriental", Burkina Faso's "Oudalan", Bangladesh's districts): ACLED's admin2, an
+        # area of the region that is its admin1 (a town of the name is meant first).
+        region = str(sub.parent_code)
+        entry = Entry(
+            str(sub.name),
+            "area",
+            sub.country_code,
+            region,
+            province_names.get(region) or _subdivision_name(region),
+            None,
+            None,
+        )
+        for form in forms:
+            put(form, entry, guarded=True)
     for site in places["sites"]:
         code = site["admin1"]
         entry = Entry(
