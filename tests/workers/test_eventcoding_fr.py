@@ -1231,3 +1231,61 @@ def test_an_act_ending_on_an_elided_article_is_read() -> None:
     # "ont pris le contrôle d'El-Facher": the cue ends on "d'", the next word is the town's.
     m = one("Les Forces de soutien rapide ont pris jeudi le contrôle d'El-Facher.")
     assert (m.sub_event_type, m.place.name) == ("Non-state actor overtakes territory", "El Fasher")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "sub_type", "actor"),
+    [
+        # A bare strike word with a named force and an armed object, or a counted weapon.
+        (
+            "L'armée malienne a frappé mardi des positions terroristes à Gao.",
+            "fr",
+            "Armed clash",
+            "Military Forces of Mali",
+        ),
+        (
+            "L'armée tchadienne a frappé mardi une position des rebelles à Abéché.",
+            "fr",
+            "Armed clash",
+            "Military Forces of Chad",
+        ),
+        (
+            "Un drone de l'armée tchadienne a frappé mardi une position des rebelles à Abéché.",
+            "fr",
+            "Air/drone strike",
+            "Military Forces of Chad",
+        ),
+        (
+            "The Malian army struck terrorist positions near Gao on Tuesday.",
+            "en",
+            "Armed clash",
+            "Military Forces of Mali",
+        ),
+    ],
+)
+def test_a_force_striking_armed_positions_is_an_event(
+    text: str, language: str, sub_type: str, actor: str
+) -> None:
+    [m] = extract_events(text, language=language, published_at=PUB)
+    assert (m.sub_event_type, [a.name for a in m.actors if a.role == "actor"]) == (
+        sub_type,
+        [actor],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Still right: no armed object, no event; terrorist attacks on civilians stay attacks.
+        "L'armée malienne a frappé mardi un grand coup à Gao.",
+    ],
+)
+def test_a_bare_strike_word_without_armed_object_is_no_event(text: str) -> None:
+    assert extract_events(text, language="fr", published_at=PUB) == []
+
+
+def test_terrorist_attacks_on_civilians_stay_attacks() -> None:
+    [m] = extract_events(
+        "Des attaques terroristes ont tué 10 civils à Gao mardi.", language="fr", published_at=PUB
+    )
+    assert m.sub_event_type == "Attack"

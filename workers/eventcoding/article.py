@@ -1113,6 +1113,11 @@ def extract(
             r.casualties.get("fatalities")
             or _person_targeted(r)
             or any(a.type in _ARMED_GROUPS for a in r.actors)
+            # "Un drone de l'armée tchadienne a frappé", "L'armée malienne a frappé des
+            # positions terroristes": the weapon or the armed object and who struck it say
+            # it was an act of war, not a figure of speech.
+            or rules.by_weapon(r.counts) is not None
+            or (r.armed_object and any(a.role == "actor" for a in r.actors))
             # "la Résistance avait revendiqué une attaque contre la ville d'Eilat": a claimed
             # act with a place of its own is news, though the claimant is not in the data.
             or (r.places and _claimed(r.sentence.text, lex))

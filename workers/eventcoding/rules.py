@@ -239,12 +239,15 @@ def _clash_objects(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
 
 def armed_object(sentence: str, cue: Cue, lex: Lexicon, agents: list[tuple[int, int]]) -> bool:
     """Return True when a bare attack word's object is armed forces, as the pack's Attack to
-    Armed clash refinement words them, after the cue ("attacked a military checkpoint") or,
+    Armed clash refinement words them, in or after the cue ("attacked a military checkpoint",
+    "struck militant positions") or,
     for a passive cue, before it ("Onze soldats ont été tués lors d'une attaque"). Words
     inside ``agents`` (the spans of the act's actors: "une incursion de l'armée israélienne")
     or after an agent marker ("par des soldats") or a blame ("attribuée aux combattants du") name
     who attacked, not whom."""
-    windows = [(cue.end, min(len(sentence), cue.end + _AFTER_WINDOW))]
+    # From the cue's start: a bare attack word may hold its object ("struck terrorist
+    # positions", "a frappé des positions terroristes").
+    windows = [(cue.start, min(len(sentence), cue.end + _AFTER_WINDOW))]
     if actors.passive(lex).search(sentence, cue.start, cue.end):
         windows.append((max(0, cue.start - _AFTER_WINDOW), cue.start))
     agent = _agent_before(lex)
