@@ -1289,3 +1289,16 @@ def test_terrorist_attacks_on_civilians_stay_attacks() -> None:
         "Des attaques terroristes ont tué 10 civils à Gao mardi.", language="fr", published_at=PUB
     )
     assert m.sub_event_type == "Attack"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # "l'État de Kaduna", "the state of Kaduna": the state, not its capital.
+        ("Des hommes armés ont tué 12 villageois dans l'État de Kaduna mardi.", "fr"),
+        ("Gunmen killed 12 villagers in the state of Kaduna on Tuesday.", "en"),
+    ],
+)
+def test_the_state_of_a_name_is_the_province(text: str, language: str) -> None:
+    [m] = extract_events(text, language=language, published_at=PUB)
+    assert (m.place.admin1_code, m.place.geo_precision) == ("NG-KD", 3)
