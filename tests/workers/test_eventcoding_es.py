@@ -6,6 +6,8 @@ import pytest
 
 from schemas.events import EventMention
 from workers.eventcoding import SUPPORTED_LANGUAGES, extract_events, merge
+from workers.eventcoding.lexicon import lexicon
+from workers.eventcoding.numbers import casualties
 
 PUB = "2021-01-02T10:30:00+03:00"  # a Saturday
 
@@ -534,3 +536,26 @@ def test_a_place_name_is_not_read_across_a_comma() -> None:
         published_at=PUB,
     )
     assert m.place.country_code == "YE"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "toll"),
+    [
+        # "left"/"dejó" a figure: the dead only where the words after it say dead.
+        ("El ataque dejó dos soldados heridos.", "es", {"injured": 2}),
+        ("The attack left two soldiers wounded.", "en", {"injured": 2}),
+        ("The blast left 20 people homeless.", "en", {}),
+        (
+            "El ataque dejó un saldo de 20 muertos y 30 heridos.",
+            "es",
+            {"fatalities": 20, "injured": 30},
+        ),
+        # Still right.
+        ("El ataque dejó dos muertos y tres heridos.", "es", {"fatalities": 2, "injured": 3}),
+        ("The attack left at least 20 people dead.", "en", {"fatalities": 20}),
+    ],
+)
+def test_what_an_attack_left_is_dead_only_when_said(
+    text: str, language: str, toll: dict[str, int]
+) -> None:
+    assert casualties(text, lexicon(language)) == toll
