@@ -559,3 +559,42 @@ def test_what_an_attack_left_is_dead_only_when_said(
     text: str, language: str, toll: dict[str, int]
 ) -> None:
     assert casualties(text, lexicon(language)) == toll
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # A vehicle set on fire by a gang is property destruction; "pandilleros" are a party.
+        ("Pandilleros incendiaron un autobús en Puerto Príncipe el martes.", "es"),
+        ("Gang members set fire to a bus in Port-au-Prince on Tuesday.", "en"),
+        ("Des gangs ont incendié un bus à Port-au-Prince mardi.", "fr"),
+    ],
+)
+def test_a_bus_set_on_fire_by_a_gang(text: str, language: str) -> None:
+    [m] = extract_events(text, language=language, published_at=PUB)
+    assert (m.sub_event_type, m.place.name) == ("Looting/property destruction", "Port-au-Prince")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "place"),
+    [
+        # A part of a town named with it: the part, whichever order ("suburb of", "area of").
+        (
+            "Gangs torched dozens of homes in the Port-au-Prince suburb of Carrefour on Tuesday.",
+            "en",
+            "Carrefour",
+        ),
+        ("Rival gangs clashed in the Mushin area of Lagos on Tuesday.", "en", "Mushin"),
+        # "en périphérie de": the reference point, not a second place.
+        (
+            "Des gangs ont incendié des dizaines de maisons à Carrefour, en périphérie de "
+            "Port-au-Prince, mardi.",
+            "fr",
+            "Carrefour",
+        ),
+    ],
+)
+def test_a_part_of_a_town_is_the_place(text: str, language: str, place: str) -> None:
+    assert [m.place.name for m in extract_events(text, language=language, published_at=PUB)] == [
+        place
+    ]

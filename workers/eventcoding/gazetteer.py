@@ -564,6 +564,9 @@ class _Context:
     apposition_region: re.Pattern[str]
     #: "between" ("entre", "بين") a few words before a name: the act lies between two places.
     between_before: re.Pattern[str]
+    #: What stands between a town and a part of it named after it ("the Port-au-Prince
+    #: suburb of Carrefour", "the Gaza City neighbourhood of Shejaiya"): ``part_of``.
+    part_of: re.Pattern[str] | None
     #: The near markers anywhere ("west of", "au sud de"): what follows locates what precedes.
     near_any: re.Pattern[str]
     locative_before: re.Pattern[str]
@@ -607,6 +610,11 @@ def _context(lex: Lexicon) -> _Context:
         between_before=re.compile(
             rf"(?<!\w){either(raw.get('between_markers', []))}\s+(?:\S+\s+){{0,3}}$",
             flags,
+        ),
+        part_of=(
+            re.compile(rf"\s*(?:{either(raw['part_of'])})\s*", flags)
+            if raw.get("part_of")
+            else None
         ),
         street_before=re.compile(rf"{either(raw.get('street_markers', []))}\s*$", flags),
         street_after=re.compile(rf"\s+{either(raw.get('street_markers_after', []))}(?!\w)", flags),
@@ -967,10 +975,21 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
         return [replace(first, near=True)]
     chain = [first]
     previous = first
+    parts_of: set[int] = set()  # the towns a part of them is named after
     for hit in below_country[1:]:
         # Measured from the place just before, in the chain or not: "contre la base d'Aïn
         # al-Asad, dans la province d'al-Anbar, et contre la base de Harir".
         between = sentence[previous.end : hit.start]
+        if ctx.part_of is not None and ctx.part_of.fullmatch(between) and chain[-1] is previous:
+            # "the Port-au-Prince suburb of Carrefour", "the Mushin area of Lagos": the part
+            # is the place, the other town only says where it is; which is the part, the
+            # word order does not tell (both orders are written): the smaller town.
+            if hit.entry.population <= previous.entry.population:
+                parts_of.add(id(previous))
+                chain[-1] = previous = hit
+            else:
+                parts_of.add(id(hit))
+            continue
         if hit.near or (len(between) <= 40 and ctx.near_any.search(between)):
             # "al-Yusufiya, au sud de Bagdad", "the Abu Ghraib base, west of the capital
             # Baghdad": a reference point locating the place before it, not a second place.
@@ -1009,4 +1028,8 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
     distinct = len(names) == len(kept) and (
         len(admin1) == len(kept) or all(h.entry.kind in ("town", "site", "area") for h in kept)
     )
-    return kept if len(kept) > 1 and distinct else most_specific(hits)
+    return (
+        kept
+        if len(kept) > 1 and distinct
+        else most_specific([h for h in hits if id(h) not in parts_of])
+    )
