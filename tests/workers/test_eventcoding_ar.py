@@ -874,3 +874,35 @@ def test_a_mine_that_killed_soldiers_is_a_bomb_not_a_battle(text: str) -> None:
 )
 def test_a_name_written_with_its_article_after_li(text: str, name: str) -> None:
     assert (name, "target") in {(a.name, a.role) for a in one(text).actors}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "برصاص" (by the bullets of): a shooting, whose agent follows.
+        (
+            "استشهد فلسطينيان برصاص قوات الاحتلال خلال اقتحامها مدينة طولكرم فجر أمس.",
+            ("Attack", 2, [("Israel Defense Forces", "actor")]),
+        ),
+        # The gunmen who shot are the agents, not the victims of a battle.
+        ("قتل ثلاثة أشخاص برصاص مسلحين مجهولين في البصرة أمس.", ("Attack", 3, [])),
+        (
+            "قتل متظاهران برصاص قوات الأمن في بغداد أمس.",
+            ("Excessive force against protesters", 2, [("Police forces", "target")]),
+        ),
+        # An act noun, its adjective, then "li-" on the author's name or on its group's noun.
+        (
+            "قتل 15 شخصا في قصف مدفعي لقوات الدعم السريع على سوق في مدينة الفاشر أمس.",
+            ("Shelling/artillery/missile attack", 15, [("Rapid Support Forces", "actor")]),
+        ),
+        (
+            "قتل خمسة أشخاص في هجوم انتحاري لتنظيم داعش في بغداد أمس.",
+            ("Suicide bomb", 5, [("Islamic State", "actor")]),
+        ),
+    ],
+)
+def test_shootings_and_the_authors_of_act_nouns(
+    text: str, expected: tuple[str, int, list[tuple[str, str]]]
+) -> None:
+    m = one(text)
+    assert (m.sub_event_type, m.fatalities, [(a.name, a.role) for a in m.actors]) == expected

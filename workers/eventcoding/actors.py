@@ -90,6 +90,9 @@ class _Compiled:
     #: verb of saying comes first, before it (``roles.speaker_before``).
     speaker_after: re.Pattern[str] | None
     speaker_before: re.Pattern[str] | None
+    #: A group's noun carrying "li-" right before a name ("لتنظيم داعش"): the name is
+    #: governed by it (``roles.governed_group``).
+    governed_group: re.Pattern[str] | None
     #: A second nationality adjective coordinated with a force's ("طائرات أمريكية
     #: وبريطانية", "soldats français et britanniques"): group 1, the adjective.
     coordinated: re.Pattern[str] | None
@@ -155,6 +158,11 @@ def _compiled(lex: Lexicon) -> _Compiled:
         blamed_before=re.compile(rf"{blamed}\s*$", re.IGNORECASE),
         accusing=re.compile(rf"(?<!\w){blamed}", re.IGNORECASE),
         passive=compile_any(roles["passive"]),
+        governed_group=(
+            re.compile(rf"(?:^|\s)(?:{roles['governed_group']})\s+$")
+            if roles.get("governed_group")
+            else None
+        ),
         speaker_after=(
             re.compile(roles["speaker_after"], re.IGNORECASE)
             if roles.get("speaker_after")
@@ -414,7 +422,11 @@ def _marked_role(
         or _claims_after(sentence, hit.end, lex)
     ):
         return "actor"
-    if hit.governed and c.agent_noun_before.search(before):
+    # "هجوم انتحاري لتنظيم داعش": the preposition may sit on the group's noun before the name.
+    group = c.governed_group.search(before) if c.governed_group is not None else None
+    if (hit.governed or group) and c.agent_noun_before.search(
+        before[: group.start()] if group else before
+    ):
         # "هجوم لقوات الدعم السريع", "غارة للطيران الإسرائيلي": "li-" after an act noun
         # names its author (an attack of the RSF), not whom it hit.
         return "actor"

@@ -201,8 +201,10 @@ def refine(cue: Cue, text: str, lex: Lexicon) -> Cue:
                 # "shot dead by Israeli soldiers": forces named as the agent are the attack's
                 # author, not its target; only a target after the cue refines it.
                 agent = _agent_before(lex)
+                # From the cue's start: the cue may be the agent's marker itself ("برصاص
+                # قوات الأمن", by the bullets of the security forces).
                 while found is not None and (
-                    agent.search(text, start, found.start())
+                    agent.search(text, cue.start, found.start())
                     or _agent_prefixed(text, start, found, lex)
                 ):
                     found = rule.pattern.search(text, found.end(), end)
