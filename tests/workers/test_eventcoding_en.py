@@ -2037,3 +2037,40 @@ def test_provinces_inside_regions_are_areas_of_the_region(
     [m] = extract_events(text, language="en", published_at=PUB)
     p = m.place
     assert (p.name, p.country_code, p.admin1, p.geo_precision) == place
+
+
+def test_details_of_a_summary_take_its_doers_and_date() -> None:
+    text = (
+        "KYIV, Ukraine (AP) — Russia launched more than 100 drones and several ballistic "
+        "missiles at Ukraine overnight, killing at least seven people, officials said Sunday.\n"
+        "In the city of Dnipro, a missile struck a five-story apartment building, killing four "
+        "people and wounding 23, the regional governor said.\n"
+        "Two more people were killed in a drone attack on the southern city of Odesa.\n"
+        "Ukraine's air force said it shot down 85 of the drones."
+    )
+    found = extract_events(text, language="en", published_at="2026-11-29T15:00:00+00:00")
+    details = {m.place.name: m for m in found if m.place.geo_precision == 1}
+    assert set(details) == {"Dnipro", "Odesa"}
+    for m in details.values():
+        assert [(a.name, a.role) for a in m.actors] == [("Russian forces", "actor")]
+        assert (m.event_date, m.date_text) == ("2026-11-28", "overnight")
+
+
+def test_a_detail_with_a_doer_of_its_own_keeps_it() -> None:
+    # Still right: the gunmen of the second sentence are not the summary's army.
+    text = (
+        "Israeli strikes killed 20 people across the Gaza Strip on Sunday.\n"
+        "In Rafah, gunmen shot dead two men near a market."
+    )
+    found = extract_events(text, language="en", published_at="2026-11-29T15:00:00+00:00")
+    rafah = [m for m in found if m.place.name.startswith("Rafa")]
+    assert rafah and all(not m.actors for m in rafah)
+
+
+def test_death_squads_are_an_organised_party() -> None:
+    [m] = extract_events(
+        "Death squad members abducted a bride from a wedding in Washuk district on Saturday.",
+        language="en",
+        published_at=PUB,
+    )
+    assert m.sub_event_type == "Abduction/forced disappearance"

@@ -1128,6 +1128,7 @@ def extract(
     out = _claims_lent(out, lex)
     out = _bare_claims_lent(out, claims)
     out = _placed_by_earlier(out, fallback_place, source, lex)
+    out = _details_of_summary(out, lex)
     mentions = _one_crowd_type([m for _, m in _organised(out, lex) if not _tally(m)])
     return sorted(mentions, key=lambda m: (m.start, m.place.name))
 
@@ -1184,6 +1185,51 @@ def _bare_claims_lent(
         for i, (p, m) in enumerate(fixed):
             if p.sentence.index == index - 1 and not any(a.role == "actor" for a in m.actors):
                 fixed[i] = (p, replace(m, actors=claimants + m.actors))
+    return fixed
+
+
+def _details_of_summary(
+    out: list[tuple[_Reading, EventMention]], lex: Lexicon
+) -> list[tuple[_Reading, EventMention]]:
+    """Return ``out`` with the acts that detail a summary told just before given its doers
+    and, when they have none, its date: "Russia launched more than 100 drones at Ukraine
+    overnight, killing seven. In Dnipro, a missile struck an apartment building" (Russia's
+    missile, that night). A summary is an act of the same ACLED kind placed no finer than a
+    province, whose country or province holds the detail's place; a detail that names a doer
+    of its own (an actor, or a party before its act: "gunmen attacked"), or another kind of
+    act, is told of its own."""
+    fixed: list[tuple[_Reading, EventMention]] = []
+    for r, m in out:
+        summary = next(
+            (
+                (p, k)
+                for p, k in reversed(fixed)
+                if 0 < r.sentence.index - p.sentence.index <= _INHERIT_WINDOW
+                and k.event_type == m.event_type
+                and k.place.geo_precision == _PROVINCE
+                and k.place.country_code == m.place.country_code
+                and k.place.admin1_code in (None, m.place.admin1_code)
+                and m.place.geo_precision < _PROVINCE
+                and any(a.role == "actor" for a in k.actors)
+            ),
+            None,
+        )
+        party = lex.parties.search(r.sentence.text, 0, r.cue.start)
+        if summary is None or party is not None or any(a.role == "actor" for a in m.actors):
+            fixed.append((r, m))
+            continue
+        _, k = summary
+        doers = tuple(a for a in k.actors if a.role == "actor")
+        targets = tuple(a for a in m.actors if a.name not in {d.name for d in doers})
+        told = replace(m, actors=doers + targets)
+        if r.date is None and k.date_text is not None:
+            told = replace(
+                told,
+                event_date=k.event_date,
+                date_precision=k.date_precision,
+                date_text=k.date_text,
+            )
+        fixed.append((r, told))
     return fixed
 
 
