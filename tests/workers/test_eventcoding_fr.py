@@ -1302,3 +1302,29 @@ def test_terrorist_attacks_on_civilians_stay_attacks() -> None:
 def test_the_state_of_a_name_is_the_province(text: str, language: str) -> None:
     [m] = extract_events(text, language=language, published_at=PUB)
     assert (m.place.admin1_code, m.place.geo_precision) == ("NG-KD", 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Des jihadistes présumés ont tué au moins 21 civils lors d'une attaque contre un "
+            "village du centre du Mali, a-t-on appris jeudi de sources locales.\n"
+            "L'attaque, menée mardi soir contre le village de Djiguibombo, près de Bandiagara, "
+            "n'a pas été revendiquée.",
+            "fr",
+        ),
+        (
+            "Suspected jihadists killed at least 21 civilians in an attack on a village in "
+            "central Mali, local sources said Thursday.\n"
+            "The attack, carried out Tuesday evening on the village of Djiguibombo near "
+            "Bandiagara, has not been claimed.",
+            "en",
+        ),
+    ],
+)
+def test_the_day_an_act_was_reported_gives_way_to_its_own(text: str, language: str) -> None:
+    # Published on Thursday 26 November: the attack was on Tuesday the 24th.
+    found = extract_events(text, language=language, published_at="2026-11-26T15:00:00+00:00")
+    assert found and {m.event_date for m in found} == {"2026-11-24"}
+    assert found[0].fatalities == 21

@@ -93,6 +93,9 @@ class _Reading:
     claimed_on: DateRef | None = None
     #: A bare attack word whose object is armed forces ("soldats", "a military checkpoint").
     armed_object: bool = False
+    #: The act's date is only the day it was reported ("a-t-on appris jeudi"): a sentence
+    #: that tells the act again with its own day ("L'attaque, menée mardi soir") dates it.
+    said_only: bool = False
     #: Every actor the sentence names, parties or not: a police force that reports the act
     #: ("أعلنت الشرطة الأفغانية أن…") still tells the country, as its party would.
     named: tuple[str, ...] = ()
@@ -233,7 +236,8 @@ def _read(
     # The day a report was made is the act's only when the sentence gives no other (a year
     # is mostly background: "since it intervened in Syria in 2016").
     told = [d for d in act_dates if not _said_day(text, d, lex)]
-    if any(d.precision != "year" for d in told):
+    said_only = not any(d.precision != "year" for d in told) and len(told) < len(act_dates)
+    if not said_only:
         act_dates = told
     actor_hits = actors.find(text, lex, short)
     # A state's name after "in" is a place, not a party ("protesters rallied across the
@@ -264,6 +268,7 @@ def _read(
         sentence=s,
         cue=cue,
         date=dates.best_date(act_dates, cue.start),
+        said_only=said_only,
         places=[],
         actors=actors.roles(text, actor_hits, (cue.start, cue.end), lex, nlp),
         named=tuple(h.name for h in actor_hits),
@@ -1061,10 +1066,16 @@ def extract(
             and abs(p.sentence.index - r.sentence.index) <= _ATTACH_WINDOW
             # Another clause of the same sentence, read apart, tells another act.
             and (r.whole is None or p.whole is not r.whole)
-            and _compatible_date(
-                r.date, DateRef(dt.date.fromisoformat(m.event_date), m.date_precision, None)
+            and (
+                (
+                    _compatible_date(
+                        r.date, DateRef(dt.date.fromisoformat(m.event_date), m.date_precision, None)
+                    )
+                    and not _other_day(r.date, m)
+                )
+                # Dated by the day it was reported only: an earlier day may be the act's.
+                or (p.said_only and r.date is not None and r.date.date.isoformat() <= m.event_date)
             )
-            and not _other_day(r.date, m)
             and _shares_party(r, p, told_before=p.sentence.index < r.sentence.index)
             and not r.reply
             and not apart
@@ -1091,13 +1102,21 @@ def extract(
             claimed = tuple(a for a in r.actors if a.role == "actor")
             if claimed and not any(a.role == "actor" for a in anchor_mention.actors):
                 anchor_mention = replace(anchor_mention, actors=claimed + anchor_mention.actors)
-            if r.date is not None and anchor_mention.date_text is None:
-                # The act's own words gave no date (publication week): the sentence that
-                # tells it again does ("… were killed on Tuesday during the raid").
+            if r.date is not None and (
+                anchor_mention.date_text is None
+                or (
+                    anchor_reading.said_only and r.date.date.isoformat() < anchor_mention.event_date
+                )
+            ):
+                # The act's own words gave no date (publication week) or only the day it was
+                # reported: the sentence that tells it again does ("… were killed on Tuesday
+                # during the raid").
                 anchor_mention = replace(
                     anchor_mention,
                     event_date=r.date.date.isoformat(),
                     date_precision=r.date.precision,
+                    # The report's day was its text; the act's day has its own words.
+                    date_text=r.date.text if anchor_mention.date_text else None,
                 )
             out[i] = (anchor_reading, anchor_mention)
             told = _retold(anchor_mention, r, source)
