@@ -532,8 +532,14 @@ def test_spanish_names_of_west_bank_towns_and_the_occupation_forces() -> None:
         ("fr", "Le commandant, qui a été tué dans une frappe aérienne à Bagdad, était connu.", 0),
         ("es", "El comandante, quien murió en un bombardeo aéreo en Bagdad, era conocido.", 0),
         ("ar", "عماد مغنية الذي قتل في انفجار سيارة مفخخة بدمشق كان في اجتماع.", 0),
-        # Dated, it is an event (background history counts when dated).
-        ("en", "Mughniyeh, who was killed in a car bombing in Damascus in 2008, led it.", 1),
+        # Dated to the day, it is an event (background history counts when dated); a year
+        # alone dates background (since rules-2.95).
+        (
+            "en",
+            "Mughniyeh, who was killed in a car bombing in Damascus on February 12, 2008, led it.",
+            1,
+        ),
+        ("en", "Mughniyeh, who was killed in a car bombing in Damascus in 2008, led it.", 0),
         # The act of the main clause stays.
         ("en", "A car bomb that wounded Mughniyeh exploded in Damascus.", 1),
     ],

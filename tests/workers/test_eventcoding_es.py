@@ -598,3 +598,30 @@ def test_a_part_of_a_town_is_the_place(text: str, language: str, place: str) -> 
     assert [m.place.name for m in extract_events(text, language=language, published_at=PUB)] == [
         place
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # An act named by its year is a past act recalled, not a report.
+        (
+            "El Ejército atribuyó el ataque a una de las disidencias que se apartaron del "
+            "acuerdo de paz de 2016 en Argelia, Cauca.",
+            "es",
+        ),
+        ("L'accord de paix de 2015 n'a jamais été appliqué à Kidal, au Mali.", "fr"),
+        ("وكان اتفاق السلام عام 2015 قد أنهى القتال في مدينة كيدال في مالي.", "ar"),
+        # An act in a relative clause dated by a year only: background.
+        (
+            "Imad Mughniyeh, who was killed in a car bombing in Damascus in 2008, led "
+            "Hezbollah's military wing.",
+            "en",
+        ),
+    ],
+)
+def test_an_act_named_by_its_year_is_no_report(text: str, language: str) -> None:
+    # (The French and Arabic lines were right before too: still right.)
+    assert all(
+        m.sub_event_type != "Agreement" and m.date_precision != "year"
+        for m in extract_events(text, language=language, published_at=PUB)
+    )

@@ -223,10 +223,11 @@ def _read(
 ) -> _Reading | None:
     text = s.text
     cues = rules.candidate_cues(text, lex, dated=any(d.precision == "day" for d in found_dates))
-    if cues and not found_dates:
+    if cues and all(d.precision == "year" for d in found_dates):
         # An undated act told in a relative clause ("X, who was killed in a car bombing in
         # Damascus, ...") is what the reader already knows, not news: dated this week it would
-        # be a new event for every story that recalls it.
+        # be a new event for every story that recalls it. A year dates background ("una de las
+        # disidencias que se apartaron del acuerdo de paz de 2016").
         cues = [c for c in cues if not rules.in_relative_clause(text, c.start, lex)]
     cues = [c for c in cues if not _in_cause(text, c.start, lex)]
     if not cues:

@@ -311,6 +311,27 @@ def _generic_keys(lex: Lexicon) -> tuple[str, ...] | None:
     return literal_keys(lex.raw["generic_attack"])
 
 
+@cache
+def _year_qualifiers(lex: Lexicon) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """Return the patterns of a bare year that qualifies an act's noun, before it ("the 2016
+    peace deal") and after it ("del acuerdo de paz de 2016"): ``dates.year_qualifier``."""
+    spec = lex.raw["dates"].get("year_qualifier", {})
+    before = re.compile(rf"(?:{spec['before']})$", re.IGNORECASE) if spec.get("before") else None
+    after = re.compile(spec["after"], re.IGNORECASE) if spec.get("after") else None
+    return before, after
+
+
+def _year_qualified(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
+    """Return True when the cue at ``start:end`` is an act named by its year ("the 2016 peace
+    deal", "l'accord de paix de 2015", "los atentados de 2004"): a past act recalled, no
+    report."""
+    before, after = _year_qualifiers(lex)
+    return bool(
+        (before is not None and before.search(sentence, max(0, start - 20), start))
+        or (after is not None and after.match(sentence, end))
+    )
+
+
 def candidate_cues(sentence: str, lex: Lexicon, *, dated: bool = False) -> list[Cue]:
     """Return the cues of ``sentence`` whose act happened: typed ones, else one generic cue
     (``dated``: the sentence gives the day, so a "series of strikes" is an act); an act a
@@ -320,6 +341,7 @@ def candidate_cues(sentence: str, lex: Lexicon, *, dated: bool = False) -> list[
         for c in _typed_cues(sentence, lex)
         if happened(sentence, c.start, c.end, lex, dated=dated)
         and not _grieved(sentence, c.start, lex)
+        and not _year_qualified(sentence, c.start, c.end, lex)
     ]
     if typed or not may_match(_generic_keys(lex), sentence.lower()):
         return typed
