@@ -2080,3 +2080,28 @@ def test_death_squads_are_an_organised_party() -> None:
         published_at=PUB,
     )
     assert m.sub_event_type == "Abduction/forced disappearance"
+
+
+def test_the_other_side_telling_the_attack_again_is_there_and_then() -> None:
+    text = (
+        "The Rapid Support Forces attacked a displacement camp near El Fasher in Sudan's North "
+        "Darfur province on Friday, killing at least 40 people, the Sudan Doctors Network said.\n"
+        "The Sudanese military said its forces repelled the attack and killed dozens of the "
+        "paramilitary fighters."
+    )
+    found = extract_events(text, language="en", published_at="2026-11-28T18:00:00+00:00")
+    assert {(m.place.name, m.event_date) for m in found} == {("El Fasher", "2026-11-27")}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # "near the besieged city of": the town's kind between the near marker and the name.
+        ("Shells fell near the besieged city of El Fasher on Tuesday.", "en"),
+        ("Des obus sont tombés près de la ville d'El-Facher mardi.", "fr"),
+        ("سقطت قذائف قرب مدينة الفاشر أمس.", "ar"),
+    ],
+)
+def test_near_the_city_of_a_town_is_near_it(text: str, language: str) -> None:
+    [m] = extract_events(text, language=language, published_at=PUB)
+    assert (m.place.name, m.place.geo_precision) == ("El Fasher", 2)

@@ -1001,11 +1001,15 @@ def extract(
             # own, happened there and then ("Israeli forces killed four in Jenin on Thursday.
             # The army said an aircraft struck a group of gunmen"), unless its actors say
             # it is the other side's.
+            # So does one that names the act before as "the attack" ("The Sudanese military
+            # said its forces repelled the attack"), whichever side tells it.
+            refers = _act_reference(lex).search(r.sentence.text) is not None
             prior = next(
                 (
                     m
                     for p, m in reversed(out)
-                    if r.sentence.index - p.sentence.index == 1 and _same_side(m.actors, r.actors)
+                    if (r.sentence.index - p.sentence.index == 1 and _same_side(m.actors, r.actors))
+                    or (refers and 0 < r.sentence.index - p.sentence.index <= _INHERIT_WINDOW)
                 ),
                 None,
             )
@@ -1206,6 +1210,13 @@ def _bare_claims_lent(
             if p.sentence.index == index - 1 and not any(a.role == "actor" for a in m.actors):
                 fixed[i] = (p, replace(m, actors=claimants + m.actors))
     return fixed
+
+
+@cache
+def _act_reference(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of a definite name of an act told before ("the attack", "l'assaut",
+    "el ataque", "الهجوم": ``act_references``); never matches for a pack without one."""
+    return compile_any(lex.raw.get("act_references", []) or ["(?!)"], bounded=True)
 
 
 def _details_of_summary(

@@ -605,7 +605,12 @@ def _context(lex: Lexicon) -> _Context:
         apposition_region=re.compile(
             rf"(?<!\w){either(raw.get('apposition_regions', []))}(?!\w)", flags
         ),
-        near_before=re.compile(rf"{either(raw['near_markers'])}\s*$", flags),
+        # "near the besieged city of El Fasher": the town's kind may stand between.
+        near_before=re.compile(
+            rf"{either(raw['near_markers'])}\s*"
+            rf"(?:{either(raw.get('place_kinds', ['(?!)']))}\s*)?$",
+            flags,
+        ),
         near_any=re.compile(rf"(?<!\w){either(raw['near_markers'])}(?!\w)", flags),
         between_before=re.compile(
             rf"(?<!\w){either(raw.get('between_markers', []))}\s+(?:\S+\s+){{0,3}}$",
