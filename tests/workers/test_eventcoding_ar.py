@@ -906,3 +906,25 @@ def test_shootings_and_the_authors_of_act_nouns(
 ) -> None:
     m = one(text)
     assert (m.sub_event_type, m.fatalities, [(a.name, a.role) for a in m.actors]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        # A curated state's security forces are that state's, not a police of nowhere.
+        ("اشتبكت قوات الأمن السورية مع مسلحين قرب جبلة أمس.", "ar", "Syrian army"),
+        ("Syrian security forces clashed with gunmen near Jableh on Friday.", "en", "Syrian army"),
+        (
+            "Israeli security forces shot dead a Palestinian in Jenin on Friday.",
+            "en",
+            "Israel Defense Forces",
+        ),
+    ],
+)
+def test_security_forces_of_a_curated_state(text: str, language: str, name: str) -> None:
+    [m] = extract_events(text, language=language, published_at=PUB)
+    assert [a.name for a in m.actors if a.role == "actor"] == [name]
+
+
+def test_two_civilians_in_the_dual_are_two_dead() -> None:
+    assert one("قتل مدنيان بانفجار عبوة ناسفة على طريق بلدة نوى في درعا أمس.").fatalities == 2
