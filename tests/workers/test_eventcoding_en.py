@@ -2105,3 +2105,43 @@ def test_the_other_side_telling_the_attack_again_is_there_and_then() -> None:
 def test_near_the_city_of_a_town_is_near_it(text: str, language: str) -> None:
     [m] = extract_events(text, language=language, published_at=PUB)
     assert (m.place.name, m.place.geo_precision) == ("El Fasher", 2)
+
+
+def test_indias_maoists_and_the_police_commandos_they_killed() -> None:
+    text = (
+        "NEW DELHI (Reuters) - Suspected Maoist rebels killed eight police commandos and their "
+        "driver on Monday when they blew up a vehicle in India's central Chhattisgarh state, "
+        "police said.\n"
+        "Security forces have stepped up operations against the rebels, killing more than 200 "
+        "of them this year."
+    )
+    found = extract_events(text, language="en", published_at="2026-11-30T15:00:00+05:30")
+    # The year's toll is no retelling of Monday's bombing, and no act of its own.
+    assert [(m.fatalities, m.event_date) for m in found] == [(8, "2026-11-30")]
+    assert [(a.name, a.role) for a in found[0].actors] == [("CPI (Maoist)", "actor")]
+
+
+def test_the_armys_soldiers_killed_suspected_rebels() -> None:
+    # "suspected" qualifies the rebels (no accusation by the army); the army's own soldiers
+    # are no other doer; the rebels killed are the other side.
+    [m] = extract_events(
+        "The Philippine army said soldiers killed five suspected communist New People's Army "
+        "rebels in a firefight in Negros Oriental province on Friday.",
+        language="en",
+        published_at=PUB,
+    )
+    assert [(a.name, a.role) for a in m.actors] == [
+        ("Military Forces of Philippines", "actor"),
+        ("New People's Army", "target"),
+    ]
+
+
+def test_the_victims_of_a_passive_killing_are_not_its_authors() -> None:
+    # Still right: "were wounded when al-Shabaab ..." names the author after a conjunction.
+    [m] = extract_events(
+        "At least 25 people were killed and 20 others were wounded when al-Shabaab fighters "
+        "stormed a hotel in Mogadishu on Saturday.",
+        language="en",
+        published_at=PUB,
+    )
+    assert ("Al-Shabaab", "actor") in [(a.name, a.role) for a in m.actors]

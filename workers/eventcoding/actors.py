@@ -514,12 +514,20 @@ def speaker_or_accused(sentence: str, start: int, end: int, lex: Lexicon) -> boo
     )
 
 
+#: Words at most between an accuser's name and its verb of accusing.
+_ACCUSER_GAP = 3
+
+
 def _accuser(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> bool:
     """Return True when an accusation stands between ``hit`` and the act ("The SDF accused
     Ankara of targeting"): the accuser reports the act, it is no party to it."""
     if hit.end > trigger[0]:
         return False
-    return _compiled(lex).accusing.search(sentence, hit.end, trigger[0]) is not None
+    found = _compiled(lex).accusing.search(sentence, hit.end, trigger[0])
+    # The accuser's verb follows its name closely ("The SDF accused", "Police have long
+    # suspected"); "suspected" further on qualifies another name ("said soldiers killed
+    # five suspected rebels").
+    return found is not None and len(sentence[hit.end : found.start()].split()) <= _ACCUSER_GAP
 
 
 def _positional_role(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> Role:
@@ -593,6 +601,8 @@ def _reporters(
             and j not in sources
             and hits[j].start >= frame.end()
             and hits[j].name != hit.name
+            # "The army said soldiers killed": its own soldiers, no other doer.
+            and hits[j].name != UNNAMED_FORCES
             and (decided[j] or _positional_role(sentence, hits[j], trigger, lex)) == "actor"
             for j in range(len(hits))
         ):

@@ -1084,6 +1084,12 @@ def extract(
             and _shares_party(r, p, told_before=p.sentence.index < r.sentence.index)
             and not r.reply
             and not apart
+            # A year's toll ("killing more than 200 of them this year") tells no act of a day.
+            and not (
+                r.date is not None
+                and r.date.precision == "year"
+                and m.date_precision in ("day", "week")
+            )
             # An act told later as another ("Hours later, troops clashed with the attackers")
             # is not the one this sentence reports.
             and not (p.sentence.index > r.sentence.index and _told_apart(p, lex))
