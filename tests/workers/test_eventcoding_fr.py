@@ -1328,3 +1328,30 @@ def test_the_day_an_act_was_reported_gives_way_to_its_own(text: str, language: s
     found = extract_events(text, language=language, published_at="2026-11-26T15:00:00+00:00")
     assert found and {m.event_date for m in found} == {"2026-11-24"}
     assert found[0].fatalities == 21
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # "federal forces" of a state are its military; "ont affronté" armed forces, a battle.
+        (
+            "Fano militiamen clashed with Ethiopian federal forces in the Amhara region town of "
+            "Gondar on Sunday.",
+            "en",
+        ),
+        (
+            "Des miliciens Fano ont affronté les forces fédérales éthiopiennes à Gondar dimanche.",
+            "fr",
+        ),
+    ],
+)
+def test_federal_forces_and_fighting_them(text: str, language: str) -> None:
+    [m] = extract_events(text, language=language, published_at=PUB)
+    assert m.sub_event_type == "Armed clash"
+    assert ("Military Forces of Ethiopia", "target") in [(a.name, a.role) for a in m.actors]
+
+
+def test_confronting_criticism_is_no_battle() -> None:
+    # Still right.
+    text = "Le président a affronté les critiques à Gondar dimanche."
+    assert extract_events(text, language="fr", published_at=PUB) == []
