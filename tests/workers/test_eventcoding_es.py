@@ -625,3 +625,39 @@ def test_an_act_named_by_its_year_is_no_report(text: str, language: str) -> None
         m.sub_event_type != "Agreement" and m.date_precision != "year"
         for m in extract_events(text, language=language, published_at=PUB)
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # Two towns' names side by side are one name; a town followed by another province of
+        # its country is a homonym of one we lack there.
+        (
+            "Un enfrentamiento entre cárteles dejó al menos 12 muertos en el municipio de "
+            "Frontera Comalapa, Chiapas, el domingo.",
+            ("Comalapa", "Chiapas", 1),
+        ),
+        (
+            "Hombres armados mataron a cinco personas en Frontera, Chiapas, el domingo.",
+            ("Chiapas", "Chiapas", 3),
+        ),
+        # Still right: a town and its own state.
+        (
+            "Hombres armados mataron a cinco personas en Celaya, Guanajuato, el domingo.",
+            ("Celaya", "Guanajuato", 1),
+        ),
+    ],
+)
+def test_a_town_and_the_province_after_it(text: str, place: tuple[str, str, int]) -> None:
+    [m] = extract_events(text, language="es", published_at=PUB)
+    assert (m.place.name, m.place.admin1, m.place.geo_precision) == place
+
+
+def test_ambushed_and_the_dead_after_their_verb() -> None:
+    [m] = extract_events(
+        "Elementos de la Guardia Nacional fueron emboscados por integrantes del crimen "
+        "organizado en Apatzingán, Michoacán, donde murieron tres agentes.",
+        language="es",
+        published_at=PUB,
+    )
+    assert (m.sub_event_type, m.fatalities) == ("Armed clash", 3)

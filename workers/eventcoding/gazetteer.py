@@ -965,6 +965,16 @@ def _names_province_of(hit: Hit, town: Hit) -> bool:
     )
 
 
+def _other_province_of(hit: Hit, town: Hit) -> bool:
+    """Return True when ``hit`` is a province of ``town``'s country other than its own."""
+    return (
+        town.entry.kind == "town"
+        and hit.entry.kind == "province"
+        and hit.entry.country == town.entry.country
+        and hit.entry.admin1_code != town.entry.admin1_code
+    )
+
+
 def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]:
     """Return the places joined by commas or the language's "and" (``coordination``) that lie
     in different provinces ("à Bagdad et à Babil": two events, ACLED's rule), else the single
@@ -1003,6 +1013,28 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
         # "Celaya, Guanajuato": a town's province named after it by the province's name,
         # which is also a city's (Mexico's states and their capitals), is the town's region.
         if between.strip() in (",", "\u060c") and _names_province_of(hit, previous):
+            continue
+        if (
+            not between.strip()
+            and chain[-1] is previous
+            and previous.entry.kind == hit.entry.kind == "town"
+        ):
+            # "Frontera Comalapa": two towns' names side by side are one name, whose last
+            # word the gazetteer knows the town by; the first alone is another town.
+            parts_of.add(id(previous))
+            chain[-1] = previous = hit
+            continue
+        if (
+            between.strip() in (",", "\u060c")
+            and hit is below_country[-1]
+            and chain[-1] is previous
+            and _other_province_of(hit, previous)
+        ):
+            # "Frontera Comalapa, Chiapas": a town followed by another province of its
+            # country is a homonym of a town we lack there ("Frontera", Coahuila); the
+            # province stands.
+            parts_of.add(id(previous))
+            chain[-1] = previous = hit
             continue
         # A comma and "in" before a wider place is an apposition, its region ("l'aéroport
         # d'Erbil, dans la région autonome du Kurdistan"), not a second place of the act;
