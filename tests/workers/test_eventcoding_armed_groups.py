@@ -342,3 +342,30 @@ def test_haitis_gang_war_places(language: str, text: str, place: str, sub_type: 
     # Cité Soleil, Mirebalais, Pont-Sondé are curated (GeoNames' cities list lacks them);
     # "a affirmé avoir neutralisé" is the police killing bandits.
     assert [(sub, where) for sub, where, _ in coded(text, language)] == [(sub_type, place)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Myanmar's military said its troops recaptured the town of Lashio from the Myanmar "
+            "National Democratic Alliance Army on Thursday.",
+            "Myanmar National Democratic Alliance Army",
+        ),
+        (
+            "TNLA fighters clashed with junta troops near Mogok on Friday.",
+            "Ta'ang National Liberation Army",
+        ),
+        (
+            "Suspected Maoist rebels killed eight police commandos in Chhattisgarh on Monday.",
+            "CPI (Maoist)",
+        ),
+        (
+            "New People's Army rebels ambushed an army patrol in Negros Oriental on Friday.",
+            "New People's Army",
+        ),
+    ],
+)
+def test_the_armed_groups_of_myanmar_india_and_the_philippines(text: str, name: str) -> None:
+    [m] = extract_events(text, language="en", published_at="2026-11-30T12:00:00+00:00")
+    assert name in {a.name for a in m.actors}
