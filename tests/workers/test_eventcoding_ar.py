@@ -928,3 +928,23 @@ def test_security_forces_of_a_curated_state(text: str, language: str, name: str)
 
 def test_two_civilians_in_the_dual_are_two_dead() -> None:
     assert one("قتل مدنيان بانفجار عبوة ناسفة على طريق بلدة نوى في درعا أمس.").fatalities == 2
+
+
+def test_a_drone_belonging_to_the_army_is_the_armys() -> None:
+    m = one("قصفت مسيرة تابعة للجيش السوداني مواقع لقوات الدعم السريع في مدينة نيالا أمس.")
+    assert [(a.name, a.role) for a in m.actors] == [
+        ("Sudanese Armed Forces", "actor"),
+        ("Rapid Support Forces", "target"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "dead"),
+    [
+        # A figure, its noun, then the verb of dying ("35 Palestinians were martyred").
+        ("إن 35 فلسطينيا استشهدوا في غارات على غزة", 35),
+        ("إن 12 شخصا لقوا حتفهم في القصف", 12),
+    ],
+)
+def test_the_dead_before_their_verb(text: str, dead: int) -> None:
+    assert casualties(text, lexicon("ar")) == {"fatalities": dead}
