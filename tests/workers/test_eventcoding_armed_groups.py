@@ -369,3 +369,18 @@ def test_haitis_gang_war_places(language: str, text: str, place: str, sub_type: 
 def test_the_armed_groups_of_myanmar_india_and_the_philippines(text: str, name: str) -> None:
     [m] = extract_events(text, language="en", published_at="2026-11-30T12:00:00+00:00")
     assert name in {a.name for a in m.actors}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Viv Ansanm gangs attacked the town of Mirebalais on Monday, killing 10 people.",
+            "Viv Ansanm",
+        ),
+        ("Gran Grif gang members killed 70 people in Pont-Sonde on Thursday night.", "Gran Grif"),
+    ],
+)
+def test_haitis_gangs(text: str, name: str) -> None:
+    [m] = extract_events(text, language="en", published_at="2026-11-30T12:00:00+00:00")
+    assert [(a.name, a.role) for a in m.actors] == [(name, "actor")]
