@@ -990,7 +990,9 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
         return [replace(first, near=True)]
     chain = [first]
     previous = first
-    parts_of: set[int] = set()  # the towns a part of them is named after
+    # The towns that only say where another place is: the town a part of it is named after
+    # ("the Port-au-Prince suburb of Carrefour"), a homonym of one we lack ("Frontera").
+    parts_of: set[int] = set()
     for hit in below_country[1:]:
         # Measured from the place just before, in the chain or not: "contre la base d'Aïn
         # al-Asad, dans la province d'al-Anbar, et contre la base de Harir".
