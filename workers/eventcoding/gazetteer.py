@@ -9,6 +9,7 @@ Arabic, with a pack's own reading of a name two countries share ("Congo" is the 
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import gettext
 import math
@@ -712,6 +713,9 @@ def find(
     hits: list[Hit] = []
     # Most words start no name: visit only those that may, past the end of the last name found.
     candidates = [i for i, w in enumerate(words) if w in firsts or w[:1] in _CLITIC_FIRST]
+    # Where the sentence breaks names (commas, brackets), and where its tokens start.
+    breaks = [m.start() for m in _NAME_BREAK.finditer(sentence)]
+    starts = [t[0] for t in tokens]
     resume = 0
     for i in candidates:
         if i < resume:
@@ -730,10 +734,11 @@ def find(
         # Only as many words as the longest name this word starts (most names: one or two),
         # and none past a comma or a bracket: "Saná, la capital" is not "Sana La".
         longest = min(longest, _MAX_NGRAM, len(tokens) - i)
-        for k in range(i + 1, i + longest):
-            if _NAME_BREAK.search(sentence, tokens[k - 1][1], tokens[k][0]):
-                longest = k - i
-                break
+        if longest > 1 and breaks:
+            cut = bisect.bisect_left(breaks, tokens[i][1])
+            if cut < len(breaks) and breaks[cut] < tokens[i + longest - 1][0]:
+                # The name stops at the last token before the break.
+                longest = bisect.bisect_left(starts, breaks[cut], i, i + longest) - i
         for n in range(longest, 0, -1):
             key = " ".join(words[i : i + n])
             entries = table.get(key)
