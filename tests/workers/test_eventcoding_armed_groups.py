@@ -384,3 +384,18 @@ def test_the_armed_groups_of_myanmar_india_and_the_philippines(text: str, name: 
 def test_haitis_gangs(text: str, name: str) -> None:
     [m] = extract_events(text, language="en", published_at="2026-11-30T12:00:00+00:00")
     assert [(a.name, a.role) for a in m.actors] == [(name, "actor")]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "A Saudi coalition airstrike killed six civilians in Saada on Tuesday."),
+        ("fr", "Des frappes de la coalition saoudienne ont tué mardi six civils à Saada."),
+        ("es", "Un ataque aéreo de la coalición saudí mató el martes a seis civiles en Saada."),
+        ("ar", "قتل ستة مدنيين في غارة للتحالف السعودي على صعدة يوم الثلاثاء."),
+    ],
+)
+def test_the_saudi_coalition_by_its_short_name(language: str, text: str) -> None:
+    [m] = extract_events(text, language=language, published_at=PUB)
+    assert (m.sub_event_type, m.place.country_code) == ("Air/drone strike", "YE")
+    assert [(a.name, a.role) for a in m.actors] == [("Saudi-led coalition", "actor")]

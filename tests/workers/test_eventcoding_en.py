@@ -2145,3 +2145,33 @@ def test_the_victims_of_a_passive_killing_are_not_its_authors() -> None:
         published_at=PUB,
     )
     assert ("Al-Shabaab", "actor") in [(a.name, a.role) for a in m.actors]
+
+
+def test_drones_launched_at_a_country_are_a_drone_strike_its_details_inherit() -> None:
+    text = (
+        "Russia launched more than 100 drones at Ukraine overnight, killing seven people. "
+        "In Dnipro, a missile struck an apartment block, killing four. In Odesa, three "
+        "people were killed when a drone hit a port facility."
+    )
+    found = extract_events(text, language="en", published_at="2026-11-30T12:00:00+00:00")
+    assert [m.sub_event_type for m in found] == [
+        "Air/drone strike",
+        "Shelling/artillery/missile attack",
+        "Air/drone strike",
+    ]
+    assert found[0].counts == {"drones": 100}
+    for m in found[1:]:
+        assert [(a.name, a.role) for a in m.actors] == [("Russian forces", "actor")]
+        assert (m.event_date, m.date_precision) == ("2026-11-29", "day")
+
+
+def test_the_attack_blamed_on_a_group_names_it_its_actor() -> None:
+    found = extract_events(
+        "Two police officers were killed in a bomb attack on a police station in Jamundi, "
+        "Valle del Cauca, on Tuesday. The governor blamed the attack on FARC dissidents.",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert found and all(
+        ("FARC dissidents", "actor") in [(a.name, a.role) for a in m.actors] for m in found
+    )

@@ -661,3 +661,55 @@ def test_ambushed_and_the_dead_after_their_verb() -> None:
         published_at=PUB,
     )
     assert (m.sub_event_type, m.fatalities) == ("Armed clash", 3)
+
+
+def test_a_clash_told_with_a_singular_reflexive_verb() -> None:
+    [m] = extract_events(
+        "El Ejército se enfrentó con disidentes de las FARC en Suárez, Cauca, el martes.",
+        language="es",
+        published_at=PUB,
+    )
+    assert (m.sub_event_type, m.place.name) == ("Armed clash", "Suárez")
+
+
+def test_an_attack_laid_on_a_front_of_a_group_names_the_group_its_actor() -> None:
+    found = extract_events(
+        "Dos policías murieron el martes en un ataque con explosivos contra una estación de "
+        "Policía en Jamundí, en el Valle del Cauca. El gobernador atribuyó el atentado a "
+        "la columna Jaime Martínez de las disidencias de las FARC.",
+        language="es",
+        published_at=PUB,
+    )
+    assert found and all(
+        ("FARC dissidents", "actor") in [(a.name, a.role) for a in m.actors] for m in found
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # The article opens the longer name: Colombia's department, not the Dominican region.
+        (
+            "Dos policías murieron el martes en un ataque en Jamundí, en el Valle del Cauca.",
+            ("Jamundí", "CO", 1),
+        ),
+        (
+            "Dos policías murieron el martes en un ataque en el Valle del Cauca.",
+            ("Valle del Cauca", "CO", 3),
+        ),
+        # Still right: the name of its own.
+        (
+            "Dos policías murieron el martes en un ataque en El Valle, República Dominicana.",
+            ("El Valle", "DO", 3),
+        ),
+        # EFE's Sanaa, after its preposition (bare "Sana" is also the SANA agency).
+        (
+            "Un bombardeo estadounidense mató el martes a seis civiles en Saná, la capital "
+            "de Yemen.",
+            ("Sanaa", "YE", 1),
+        ),
+    ],
+)
+def test_names_opening_with_an_article_and_sanaa(text: str, place: tuple[str, str, int]) -> None:
+    [m] = extract_events(text, language="es", published_at=PUB)
+    assert (m.place.name, m.place.country_code, m.place.geo_precision) == place

@@ -30,6 +30,8 @@ Kind = Literal["site", "town", "area", "province", "country"]
 RANK: dict[str, int] = {"site": 0, "town": 1, "area": 2, "province": 3, "country": 4}
 _ARTICLES = frozenset({"al", "el", "an", "ad", "ar", "as", "ash", "at", "az", "ath"})
 _TOKEN = re.compile(r"[^\W_]+")
+#: Articles a place name may open with in our languages ("El Valle", "La Paz", "Le Mans").
+_NAME_ARTICLES = _ARTICLES | {"la", "las", "los", "le", "les", "the"}
 #: An English possessive between two names ("Chhattisgarh's Bijapur").
 _POSSESSIVE = re.compile(r"['’]s\s+")
 _MAX_NGRAM = 6
@@ -696,6 +698,14 @@ def _name_prefixes() -> frozenset[str]:
     return frozenset(normalize(n) for n in names)
 
 
+def _longer_after(words: list[str], j: int, end: int) -> bool:
+    """Return True when a place name starting at word ``j`` runs past word ``end`` (the
+    end, exclusive, of a shorter name found before it)."""
+    table = index()
+    longest = min(_first_words().get(words[j], 0), _MAX_NGRAM, len(words) - j)
+    return any(" ".join(words[j : j + m]) in table for m in range(longest, end - j, -1))
+
+
 def find(
     sentence: str,
     lex: Lexicon,
@@ -747,6 +757,10 @@ def find(
             entries = table.get(key)
             if not entries:
                 continue
+            if n > 1 and words[i] in _NAME_ARTICLES and _longer_after(words, i + 1, i + n):
+                # "el Valle del Cauca" is Colombia's department, not the Dominican Republic's
+                # "El Valle": the article belongs to the longer name its next word starts.
+                break
             if key in ctx.countries:
                 # "Congo" is the DRC in English news (AP's usage; "Republic of Congo" is the
                 # other), the Republic of the Congo in French and Spanish ("RDC" the DRC).
