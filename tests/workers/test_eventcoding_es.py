@@ -713,3 +713,16 @@ def test_an_attack_laid_on_a_front_of_a_group_names_the_group_its_actor() -> Non
 def test_names_opening_with_an_article_and_sanaa(text: str, place: tuple[str, str, int]) -> None:
     [m] = extract_events(text, language="es", published_at=PUB)
     assert (m.place.name, m.place.country_code, m.place.geo_precision) == place
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "El Ejército se enfrentó con disidentes de las FARC en Suárez, Cauca, el martes, donde "
+        "murió un guerrillero.",
+        "En el ataque murió el martes un policía en Suárez, Cauca.",
+    ],
+)
+def test_one_dead_after_a_singular_verb_of_dying(text: str) -> None:
+    [m] = extract_events(text, language="es", published_at=PUB)
+    assert m.fatalities == 1
