@@ -2175,3 +2175,25 @@ def test_the_attack_blamed_on_a_group_names_it_its_actor() -> None:
     assert found and all(
         ("FARC dissidents", "actor") in [(a.name, a.role) for a in m.actors] for m in found
     )
+
+
+@pytest.mark.parametrize(
+    ("second", "place"),
+    [
+        ("The army carried out airstrikes in the area on Monday, killing several militants.", 2),
+        # Still right: "in the city" is the town itself.
+        ("Troops later raided a house in the city, killing two gunmen.", 1),
+    ],
+)
+def test_an_act_in_the_area_is_in_the_surroundings_of_the_town_before(
+    second: str, place: int
+) -> None:
+    found = extract_events(
+        f"Gunmen killed 21 villagers in Bandiagara, Mali, on Sunday. {second}",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert [(m.place.name, m.place.geo_precision) for m in found] == [
+        ("Bandiagara", 1),
+        ("Bandiagara", place),
+    ]

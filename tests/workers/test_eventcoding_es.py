@@ -726,3 +726,13 @@ def test_names_opening_with_an_article_and_sanaa(text: str, place: tuple[str, st
 def test_one_dead_after_a_singular_verb_of_dying(text: str) -> None:
     [m] = extract_events(text, language="es", published_at=PUB)
     assert m.fatalities == 1
+
+
+def test_an_act_in_the_zone_is_in_the_surroundings_of_the_town_before() -> None:
+    found = extract_events(
+        "Hombres armados mataron a cinco campesinos en Tumaco, Nariño, el domingo. El Ejército "
+        "bombardeó campamentos en la zona el lunes.",
+        language="es",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert [(m.place.name, m.place.geo_precision) for m in found] == [("Tumaco", 1), ("Tumaco", 2)]

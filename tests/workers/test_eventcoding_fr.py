@@ -1355,3 +1355,15 @@ def test_confronting_criticism_is_no_battle() -> None:
     # Still right.
     text = "Le président a affronté les critiques à Gondar dimanche."
     assert extract_events(text, language="fr", published_at=PUB) == []
+
+
+def test_an_act_in_the_zone_is_in_the_surroundings_of_the_place_before() -> None:
+    found = extract_events(
+        "Au moins 21 civils ont été tués dimanche dans l'attaque d'un village du cercle de "
+        "Bandiagara, au Mali, par des jihadistes présumés. L'armée malienne a mené des frappes "
+        "aériennes dans la zone lundi, tuant plusieurs terroristes.",
+        language="fr",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    strike = [m for m in found if m.sub_event_type == "Air/drone strike"]
+    assert [(m.place.name, m.place.geo_precision) for m in strike] == [("Bandiagara", 2)]

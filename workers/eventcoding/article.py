@@ -1440,7 +1440,24 @@ def _intervened(m: EventMention, r: _Reading) -> EventMention:
 def _place_reference(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of a place named by its kind alone ("east of the city", "dans la
     ville"; ``places.place_references``); never matches for a pack without them."""
-    return compile_any(lex.raw["places"].get("place_references", {}).get("patterns", []))
+    refs = lex.raw["places"].get("place_references", {})
+    return compile_any([*refs.get("patterns", []), *refs.get("surroundings", [])])
+
+
+@cache
+def _surroundings_reference(lex: Lexicon) -> re.Pattern[str]:
+    """Return the pattern of the surroundings named by their kind alone ("in the area",
+    "dans la zone"; ``places.place_references.surroundings``): the place of the act before,
+    at district precision."""
+    return compile_any(lex.raw["places"].get("place_references", {}).get("surroundings", []))
+
+
+def _around(sentence: str, found: re.Match[str], lex: Lexicon) -> bool:
+    """Return True when the place reference ``found`` names the surroundings of a place: a
+    near marker before it ("east of the city") or an area word ("in the area")."""
+    return gazetteer.near_words(sentence, found.start(), found.end(), lex) or (
+        _surroundings_reference(lex).match(sentence, found.start()) is not None
+    )
 
 
 def _referred_place(
@@ -1462,7 +1479,7 @@ def _referred_place(
     place = _inherited_place(recent) if recent else None
     if place is None:
         return None
-    near = gazetteer.near_words(r.sentence.text, found.start(), found.end(), lex)
+    near = _around(r.sentence.text, found, lex)
     return replace(place, geo_precision=2) if near and place.geo_precision < 2 else place
 
 
@@ -1486,7 +1503,7 @@ def _scene(r: _Reading, sentences: list[Sentence], lex: Lexicon) -> tuple[Place 
             return None, None
         if hits:
             place = hits[0].place()
-            if gazetteer.near_words(r.sentence.text, found.start(), found.end(), lex):
+            if _around(r.sentence.text, found, lex):
                 place = replace(place, geo_precision=max(2, place.geo_precision))
             return place, s.index
     return None, None
