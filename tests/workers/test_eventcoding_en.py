@@ -2197,3 +2197,46 @@ def test_an_act_in_the_area_is_in_the_surroundings_of_the_town_before(
         ("Bandiagara", 1),
         ("Bandiagara", place),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        (
+            "A suicide car bomber struck a busy restaurant in Mogadishu on Friday evening, "
+            "killing at least nine people.",
+            "Suicide bomb",
+        ),
+        # "took place in the … district" tells where, no territory taken.
+        (
+            "Militants attacked a police checkpoint on Tuesday in an assault that took place "
+            "in the Bannu district of Khyber Pakhtunkhwa province.",
+            "Armed clash",
+        ),
+    ],
+)
+def test_suicide_car_bombers_and_acts_that_took_place(text: str, sub_type: str) -> None:
+    [m] = extract_events(text, language="en", published_at="2026-11-30T12:00:00+00:00")
+    assert m.sub_event_type == sub_type
+
+
+def test_a_district_of_a_province_is_its_town() -> None:
+    [m] = extract_events(
+        "Militants killed three police officers in the Bannu district of Khyber Pakhtunkhwa "
+        "province on Tuesday.",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert (m.place.name, m.place.admin1) == ("Bannu", "Khyber Pakhtunkhwa")
+
+
+def test_the_blast_told_again_is_the_act_before() -> None:
+    found = extract_events(
+        "A suicide car bomber struck a busy restaurant in Somalia on Friday evening, killing "
+        "at least nine people. Al-Shabab quickly claimed responsibility for the attack. "
+        "Police said security forces killed the gunmen who stormed the restaurant after the "
+        "blast.",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert {m.event_date for m in found} == {"2026-11-27"}

@@ -1022,8 +1022,12 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
         if ctx.part_of is not None and ctx.part_of.fullmatch(between) and chain[-1] is previous:
             # "the Port-au-Prince suburb of Carrefour", "the Mushin area of Lagos": the part
             # is the place, the other town only says where it is; which is the part, the
-            # word order does not tell (both orders are written): the smaller town.
-            if hit.entry.population <= previous.entry.population:
+            # word order does not tell (both orders are written): the smaller town; of a
+            # town and a province ("the Bannu district of Khyber Pakhtunkhwa"), the town.
+            if (RANK[hit.entry.kind], hit.entry.population) <= (
+                RANK[previous.entry.kind],
+                previous.entry.population,
+            ):
                 parts_of.add(id(previous))
                 chain[-1] = previous = hit
             else:
