@@ -2240,3 +2240,23 @@ def test_the_blast_told_again_is_the_act_before() -> None:
         published_at="2026-11-30T12:00:00+00:00",
     )
     assert {m.event_date for m in found} == {"2026-11-27"}
+
+
+@pytest.mark.parametrize(
+    ("second", "place"),
+    [
+        ("The attack took place in the Bannu district of Khyber Pakhtunkhwa province.", "Bannu"),
+        # Still right: another act in another place is no reference to the first.
+        ("In a separate attack, gunmen killed two men in Bannu.", "Pakistan"),
+    ],
+)
+def test_an_act_told_in_a_country_takes_the_town_its_reference_names(
+    second: str, place: str
+) -> None:
+    found = extract_events(
+        "Militants attacked a police checkpoint in northwest Pakistan overnight, killing three "
+        f"officers. {second}",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert found[0].place.name == place

@@ -1158,6 +1158,7 @@ def extract(
     out = _claims_lent(out, lex)
     out = _bare_claims_lent(out, claims)
     out = _placed_by_earlier(out, fallback_place, source, lex)
+    out = _placed_by_reference(out, lex)
     out = _details_of_summary(out, lex)
     mentions = _one_crowd_type([m for _, m in _organised(out, lex) if not _tally(m)])
     return sorted(mentions, key=lambda m: (m.start, m.place.name))
@@ -1296,6 +1297,35 @@ def _placed_by_earlier(
                 fixed.append((r, _retold(kin, r, source)))
                 continue
         fixed.append((r, m))
+    return fixed
+
+
+def _placed_by_reference(
+    out: list[tuple[_Reading, EventMention]], lex: Lexicon
+) -> list[tuple[_Reading, EventMention]]:
+    """Return ``out`` with each act told only at the level of a country or a province placed
+    where a sentence just after names it again by reference and a place inside it ("Militants
+    attacked a police checkpoint in northwest Pakistan. The attack took place in the Bannu
+    district"): one act, at the finer place (ACLED codes the most precise place reported)."""
+    fixed = list(out)
+    for i, (r, m) in enumerate(out):
+        if m.place.geo_precision < _PROVINCE:
+            continue
+        finer = next(
+            (
+                k.place
+                for p, k in out
+                if 0 < p.sentence.index - r.sentence.index <= _INHERIT_WINDOW
+                and k.plover_event == m.plover_event
+                and k.event_date == m.event_date
+                and _finer_places(m.place, [k.place])
+                and _act_reference(lex).search(p.sentence.text) is not None
+                and not _told_apart(p, lex)
+            ),
+            None,
+        )
+        if finer is not None:
+            fixed[i] = (r, replace(m, place=finer))
     return fixed
 
 
