@@ -948,3 +948,26 @@ def test_a_drone_belonging_to_the_army_is_the_armys() -> None:
 )
 def test_the_dead_before_their_verb(text: str, dead: int) -> None:
     assert casualties(text, lexicon("ar")) == {"fatalities": dead}
+
+
+@pytest.mark.parametrize(
+    ("text", "dead"),
+    [
+        # The figure, its noun and the passive "قتلوا" (were killed) after them.
+        ("قالت الوزارة إن ثلاثة جنود قتلوا في هجوم على نقطة عسكرية في حمص.", 3),
+        ("قال مسؤولون أفغان إن ستة اشخاص قتلوا وجرح 40 شخصا في هجوم في قندهار أمس.", 6),
+    ],
+)
+def test_the_dead_told_before_a_passive_killed(text: str, dead: int) -> None:
+    [m] = extract_events(text, language="ar", published_at="2026-11-30T12:00:00+03:00")
+    assert m.fatalities == dead
+
+
+def test_an_arabic_dateline_with_its_agency_is_no_place_of_the_act() -> None:
+    [m] = extract_events(
+        "دمشق (رويترز) - قالت وزارة الدفاع السورية إن ثلاثة جنود قتلوا في هجوم شنه مسلحون "
+        "على نقطة عسكرية في ريف درعا الغربي فجر الأحد.",
+        language="ar",
+        published_at="2026-11-30T12:00:00+03:00",
+    )
+    assert (m.place.admin1, m.sub_event_type, m.fatalities) == ("Daraa", "Armed clash", 3)

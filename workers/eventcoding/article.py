@@ -504,12 +504,13 @@ def _locate(r: _Reading, lex: Lexicon, focus: frozenset[str]) -> None:
 
 
 #: A wire dateline at the start of a sentence: "SANAA, March 4 (Reuters) —", "Gaza City
-#: (AFP) -", "بيروت - وكالات الانباء": where the report was filed.
+#: (AFP) -", "بيروت - وكالات الانباء", "دمشق (رويترز) -": where the report was filed.
 _DATELINE = re.compile(
     # EFE closes the agency's bracket with a full stop: "BOGOTÁ (EFE). —", "Bogotá (EFE).-".
     r"^(?:[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’./ -]{2,40}(?:,[^—–\n]{0,40}?)?\s*(?:\([^)\n]{1,30}\)\.?\s*)?"
     r"|[A-ZÀ-ÖØ-Þ][\w'’. -]{1,40}(?:,[^—–(\n]{0,40}?)?\s*\([^)\n]{1,30}\)\.?\s*"
-    r"|[\u0600-\u06ff]+(?: [\u0600-\u06ff]+)?\s+)"
+    # Arabic: "بيروت -", "دمشق (رويترز) -".
+    r"|[\u0600-\u06ff]+(?: [\u0600-\u06ff]+)?\s+(?:\([^)\n]{1,30}\)\s*)?)"
     r"[—–\u0640-]{1,2}\s"
 )
 
