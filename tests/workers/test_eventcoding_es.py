@@ -736,3 +736,18 @@ def test_an_act_in_the_zone_is_in_the_surroundings_of_the_town_before() -> None:
         published_at="2026-11-30T12:00:00+00:00",
     )
     assert [(m.place.name, m.place.geo_precision) for m in found] == [("Tumaco", 1), ("Tumaco", 2)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hombres armados atacaron un bar en Irapuato, en el estado central de Guanajuato, el "
+        "sábado y mataron a 12 personas.",
+        # Still right: the state without its adjective.
+        "Hombres armados atacaron un bar en Irapuato, en el estado de Guanajuato, el sábado y "
+        "mataron a 12 personas.",
+    ],
+)
+def test_a_state_named_with_an_adjective_is_the_towns_region(text: str) -> None:
+    [m] = extract_events(text, language="es", published_at=PUB)
+    assert (m.place.name, m.place.admin1) == ("Irapuato", "Guanajuato")

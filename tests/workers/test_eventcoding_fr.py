@@ -1367,3 +1367,16 @@ def test_an_act_in_the_zone_is_in_the_surroundings_of_the_place_before() -> None
     )
     strike = [m for m in found if m.sub_event_type == "Air/drone strike"]
     assert [(m.place.name, m.place.geo_precision) for m in strike] == [("Bandiagara", 2)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Au moins huit civils ont été tués mardi par des obus tombés sur des habitations à Goma.",
+        # Still right: the fire of artillery.
+        "Trois enfants ont été blessés mardi par des tirs d'artillerie à Goma.",
+    ],
+)
+def test_shells_that_fell_and_the_dead_of_shells(text: str) -> None:
+    [m] = extract_events(text, language="fr", published_at="2026-11-30T12:00:00+00:00")
+    assert m.sub_event_type == "Shelling/artillery/missile attack"
