@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from schemas.events import EventMention
@@ -2260,3 +2262,64 @@ def test_an_act_told_in_a_country_takes_the_town_its_reference_names(
         published_at="2026-11-30T12:00:00+00:00",
     )
     assert found[0].place.name == place
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "month"),
+    [
+        ("en", "since last November", "2025-11-01"),
+        ("en", "since last March", "2026-03-01"),
+        ("fr", "en novembre dernier", "2025-11-01"),
+        ("es", "el pasado noviembre", "2025-11-01"),
+        ("ar", "في نوفمبر الماضي", "2025-11-01"),
+        # Still right: a month without "last" is this year's when it has begun.
+        ("en", "in November", "2026-11-01"),
+    ],
+)
+def test_last_month_of_a_name_is_the_latest_before_the_publication_month(
+    language: str, text: str, month: str
+) -> None:
+    [found] = dates.find_dates(text, lexicon(language), dt.date(2026, 11, 30), None)
+    assert (found.date.isoformat(), found.precision) == (month, "month")
+
+
+def test_an_act_in_a_relative_clause_dated_by_a_month_is_background() -> None:
+    assert not extract_events(
+        "Crowds mourned Ali Karaki, who was killed in an Israeli airstrike in Beirut in September.",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+
+
+def test_the_strike_told_again_places_the_act_and_the_citys_quarters_are_the_city() -> None:
+    found = extract_events(
+        "An Israeli drone strike on a car in southern Lebanon killed two people on Tuesday. "
+        "The Israeli military said it killed a Hezbollah commander in the strike near the "
+        "town of Nabatieh.",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert {m.place.admin1 for m in found} == {"Nabatiye"}
+    [m] = [
+        m
+        for m in extract_events(
+            "The Rapid Support Forces shelled a camp in El Fasher on Sunday, killing 14 "
+            "people. The Sudanese army said its aircraft struck RSF positions in the city's "
+            "northern neighborhoods.",
+            language="en",
+            published_at="2026-11-30T12:00:00+00:00",
+        )
+        if m.sub_event_type == "Air/drone strike"
+    ]
+    assert m.place.name == "El Fasher"
+
+
+def test_a_surname_after_a_first_name_is_no_town() -> None:
+    # "Karaki" is also a name of Qarshi (Uzbekistan).
+    found = extract_events(
+        "Israeli jets struck a building in Beirut on Tuesday, killing Ali Karaki, a senior "
+        "Hezbollah commander.",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert [m.place.name for m in found] == ["Beirut"]

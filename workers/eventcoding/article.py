@@ -223,11 +223,12 @@ def _read(
 ) -> _Reading | None:
     text = s.text
     cues = rules.candidate_cues(text, lex, dated=any(d.precision == "day" for d in found_dates))
-    if cues and all(d.precision == "year" for d in found_dates):
+    if cues and all(d.precision in ("year", "month") for d in found_dates):
         # An undated act told in a relative clause ("X, who was killed in a car bombing in
         # Damascus, ...") is what the reader already knows, not news: dated this week it would
-        # be a new event for every story that recalls it. A year dates background ("una de las
-        # disidencias que se apartaron del acuerdo de paz de 2016").
+        # be a new event for every story that recalls it. A year or a month dates background
+        # ("una de las disidencias que se apartaron del acuerdo de paz de 2016", "despite a
+        # ceasefire that took effect last November").
         cues = [c for c in cues if not rules.in_relative_clause(text, c.start, lex)]
     cues = [c for c in cues if not _in_cause(text, c.start, lex)]
     if not cues:

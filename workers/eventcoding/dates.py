@@ -73,6 +73,9 @@ class _Patterns:
     weekday: re.Pattern[str]
     month_year: re.Pattern[str]
     month: re.Pattern[str]
+    #: A month said to be the last of its name ("last November", "novembre dernier"): the
+    #: latest one before the publication's month. Never matches for a pack without it.
+    last_month_name: re.Pattern[str]
     year: re.Pattern[str]
     relative: tuple[tuple[str, re.Pattern[str]], ...]
     earlier: re.Pattern[str]
@@ -108,6 +111,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
     year = rf"(?:,?\s+{joiner}(?P<year>(?:19|20)\d\d))?"
     weekday = rf"(?<!\w)(?P<wd>{wd})(?!\w)"
     next_month = rf"(?!{d['month_next']})" if d.get("month_next") else ""
+    last = d.get("month_last", {})
     # A weekday before an explicit date belongs to it ("mardi 16 juillet").
     lead = rf"(?:(?:{wd}),?\s+(?:the\s+)?)?"
 
@@ -124,6 +128,13 @@ def _patterns(lex: Lexicon) -> _Patterns:
         # A month said to be the coming one ("في ابريل (نيسان) المقبل", "in April next year")
         # is no date of an act.
         month=c(rf"(?<!\w){d['month_year_prefix']}\s*(?P<month>{mo})(?!\w){next_month}"),
+        last_month_name=c(
+            rf"(?<!\w)(?:{last['before']})\s+(?P<month>{mo})(?!\w)"
+            if last.get("before")
+            else rf"(?<!\w)(?P<month>{mo})\s+(?:{last['after']})(?!\w)"
+            if last.get("after")
+            else "(?!)"
+        ),
         year=c(rf"(?<!\w){d['year_prefix']}\s+(?P<year>(?:19|20)\d\d)(?!\d)"),
         relative=tuple((name, compile_any(d.get(name, []), bounded=True)) for name in _RELATIVE),
         earlier=compile_any(d["earlier"], bounded=True),
@@ -228,6 +239,9 @@ def find_dates(sentence: str, lex: Lexicon, pub: dt.date, anchor: DateRef | None
         add(m, _last_weekday(pub, p.weekdays[m.group("wd").lower()], strictly_before=False), "day")
     for m in p.month_year.finditer(sentence) if has_month else ():
         add(m, dt.date(int(m.group("year")), p.months[m.group("month").lower()], 1), "month")
+    for m in p.last_month_name.finditer(sentence) if has_month else ():
+        month = p.months[m.group("month").lower()]
+        add(m, dt.date(pub.year if month < pub.month else pub.year - 1, month, 1), "month")
     for m in p.month.finditer(sentence) if has_month else ():
         month = p.months[m.group("month").lower()]
         year = pub.year if month <= pub.month else pub.year - 1

@@ -752,6 +752,13 @@ def _first_words() -> dict[str, int]:
 
 
 @cache
+def _first_names() -> frozenset[str]:
+    """Return the normalised first names a surname that is a town's name follows
+    (``places.json`` "first_names")."""
+    return frozenset(normalize(n) for n in shared("places").get("first_names", {}).get("names", []))
+
+
+@cache
 def _name_prefixes() -> frozenset[str]:
     """Return the normalised words that begin many place names (``places.json``)."""
     names = shared("places").get("name_prefixes", {}).get("names", [])
@@ -853,6 +860,14 @@ def find(
             first = sentence[tokens[i][0] : tokens[i][1]]
             if n > 1 and len(first) >= 3 and first.isupper() and not sentence[start:end].isupper():
                 # An acronym followed by a word ("SANA a indiqué") is no "Sana'a".
+                continue
+            if (
+                head > 0
+                and words[head - 1] in _first_names()
+                and sentence[tokens[head - 1][0]].isupper()
+                and sentence[tokens[head - 1][1] : tokens[head][0]] == " "
+            ):
+                # "Ali Karaki", "Hassan Nasrallah": a surname, not the town of that name.
                 continue
             if " ".join(words[i : i + n]) in _name_prefixes() and i + n < len(tokens):
                 follower = sentence[tokens[i + n][0]]
