@@ -2323,3 +2323,35 @@ def test_a_surname_after_a_first_name_is_no_town() -> None:
         published_at="2026-11-30T12:00:00+00:00",
     )
     assert [m.place.name for m in found] == ["Beirut"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "A strike on a tent in Khan Younis killed a woman and her two children on Saturday.",
+        ),
+        (
+            "fr",
+            "Une frappe sur une tente à Khan Younès a tué samedi une femme et ses deux enfants.",
+        ),
+        (
+            "es",
+            "Un ataque contra una tienda en Jan Yunis mató el sábado a una mujer y sus dos hijos.",
+        ),
+    ],
+)
+def test_a_victim_and_her_children_are_all_counted(language: str, text: str) -> None:
+    [m] = extract_events(text, language=language, published_at="2026-11-30T12:00:00+00:00")
+    assert m.fatalities == 3
+
+
+def test_a_tank_blown_up_is_a_battle() -> None:
+    [m] = extract_events(
+        "Hamas's armed wing said its fighters had blown up a tank east of Khan Younis on Saturday.",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert (m.sub_event_type, m.place.geo_precision) == ("Armed clash", 2)
+    assert ("Hamas", "actor") in [(a.name, a.role) for a in m.actors]

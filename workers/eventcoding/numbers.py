@@ -467,6 +467,12 @@ def _joined_group(sentence: str, end: int, lex: Lexicon, reach: int) -> tuple[in
     return 0, False
 
 
+@cache
+def _possessives(lex: Lexicon) -> frozenset[str]:
+    """Return the pack's possessive determiners ("her", "leurs", "sus"), lower-cased."""
+    return frozenset(w.lower() for w in lex.raw.get("possessive_determiners", []))
+
+
 def _joined_after(sentence: str, pos: int, lex: Lexicon) -> int:
     """Return the figure of a second group of victims joined after the one read from ``pos``
     ("killing five soldiers and two civilians": 2; "tuant trois policiers et un civil": 1), 0
@@ -484,7 +490,10 @@ def _joined_after(sentence: str, pos: int, lex: Lexicon) -> int:
         if len(tail) <= i + 1:
             return 0
         offset = sentence.index(tail[i + 1], pos + len(" ".join(tail[: i + 1])))
-        value = _count_at(sentence[offset : offset + _WINDOW].split()[:4], lex)
+        group = sentence[offset : offset + _WINDOW].split()[:5]
+        if group and _bare(group[0]) in _possessives(lex):
+            group = group[1:]  # "a woman and her two children": the figure is past "her"
+        value = _count_at(group[:4], lex)
         if value is None and _one_person_at(sentence[offset : offset + _WINDOW].split()[:3], lex):
             value = 1
         return value if value is not None and 0 < value <= _MAX_COUNT else 0
