@@ -751,3 +751,29 @@ def test_an_act_in_the_zone_is_in_the_surroundings_of_the_town_before() -> None:
 def test_a_state_named_with_an_adjective_is_the_towns_region(text: str) -> None:
     [m] = extract_events(text, language="es", published_at=PUB)
     assert (m.place.name, m.place.admin1) == ("Irapuato", "Guanajuato")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "place"),
+    [
+        # The coast in a prison's name is no province of Benin.
+        (
+            "es",
+            "Al menos 15 reos murieron el domingo en un enfrentamiento entre bandas rivales en "
+            "la Penitenciaría del Litoral, en la ciudad de Guayaquil.",
+            ("Guayaquil", "EC"),
+        ),
+        # Still right: Cameroon's region named with its kind.
+        (
+            "fr",
+            "Des séparatistes ont tué deux gendarmes dimanche dans la région du Littoral, au "
+            "Cameroun.",
+            ("Littoral", "CM"),
+        ),
+    ],
+)
+def test_the_littoral_is_a_region_only_with_its_kind(
+    language: str, text: str, place: tuple[str, str]
+) -> None:
+    [m] = extract_events(text, language=language, published_at=PUB)
+    assert (m.place.name, m.place.country_code) == place
