@@ -2355,3 +2355,33 @@ def test_a_tank_blown_up_is_a_battle() -> None:
     )
     assert (m.sub_event_type, m.place.geo_precision) == ("Armed clash", 2)
     assert ("Hamas", "actor") in [(a.name, a.role) for a in m.actors]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Two glide bombs hit Kharkiv on Tuesday, injuring 12 people."),
+        (
+            "fr",
+            "Une bombe planante a frappé un quartier de Zaporijjia mardi, blessant 12 personnes.",
+        ),
+        (
+            "es",
+            "Una bomba planeadora alcanzó un barrio de Zaporiyia el martes e hirió a 12 personas.",
+        ),
+        ("ar", "أصيب 12 شخصا في قصف بقنابل موجهة روسية على حي سكني في زابوريجيا يوم الثلاثاء."),
+    ],
+)
+def test_glide_bombs_are_air_strikes_no_roadside_bombs(language: str, text: str) -> None:
+    [m] = extract_events(text, language=language, published_at="2026-11-30T12:00:00+00:00")
+    assert (m.sub_event_type, m.counts) == ("Air/drone strike", {})
+
+
+def test_a_target_struck_far_from_its_drones() -> None:
+    [m] = extract_events(
+        "Ukrainian forces struck an oil refinery in Russia's Saratov region overnight with "
+        "drones, sparking a fire, the regional governor said on Tuesday.",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert (m.sub_event_type, m.place.country_code) == ("Air/drone strike", "RU")
