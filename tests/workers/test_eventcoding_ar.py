@@ -971,3 +971,15 @@ def test_an_arabic_dateline_with_its_agency_is_no_place_of_the_act() -> None:
         published_at="2026-11-30T12:00:00+03:00",
     )
     assert (m.place.admin1, m.sub_event_type, m.fatalities) == ("Daraa", "Armed clash", 3)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ar", "وفي محافظة كركوك، انفجرت عبوة ناسفة على دورية للجيش قرب قضاء الحويجة."),
+        ("en", "A roadside bomb hit an army patrol near Hawija on Tuesday, wounding two soldiers."),
+    ],
+)
+def test_hawija_is_a_town_of_kirkuk(language: str, text: str) -> None:
+    [m] = extract_events(text, language=language, published_at="2026-11-30T12:00:00+03:00")
+    assert (m.place.name, m.place.admin1, m.place.geo_precision) == ("Al-Hawija", "Kirkuk", 2)
