@@ -983,3 +983,14 @@ def test_an_arabic_dateline_with_its_agency_is_no_place_of_the_act() -> None:
 def test_hawija_is_a_town_of_kirkuk(language: str, text: str) -> None:
     [m] = extract_events(text, language=language, published_at="2026-11-30T12:00:00+03:00")
     assert (m.place.name, m.place.admin1, m.place.geo_precision) == ("Al-Hawija", "Kirkuk", 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل 25 مدنيا في قصف مدفعي على سوق شعبي في مدينة الأبيض بولاية شمال كردفان أمس.",
+        "قتل 25 مدنيا في قصف على الأبيض بولاية شمال كردفان أمس.",
+    ],
+)
+def test_el_obeid_named_with_its_kind_or_its_state(text: str) -> None:
+    assert one(text).place.name == "El Obeid"
