@@ -598,7 +598,9 @@ class _Context:
     adjectives: tuple[tuple[re.Pattern[str], str], ...]
     #: A capital named by its country's adjective ("the Somali capital"): ``capital_phrase``.
     capital_phrase: re.Pattern[str] | None
-    capital_head: re.Pattern[str]
+    #: The word every capital phrase and marker holds ("capital", "عاصمة"), lower-case: a
+    #: sentence without it names no capital, and its regexes are not tried.
+    capital_word: str
     capital_adjectives: tuple[tuple[re.Pattern[str], str], ...]
     #: The pack's reading of a name two countries share (normalised name -> country entry).
     countries: dict[str, Entry]
@@ -672,7 +674,7 @@ def _context(lex: Lexicon) -> _Context:
         adjective_phrase=re.compile(phrase, flags),
         adjectives=tuple((re.compile(rf"^(?:{a})$", flags), c) for a, c in adjs.items()),
         capital_phrase=_capital_phrase(raw, capital_adjs),
-        capital_head=re.compile(either(raw.get("capital_phrase", {}).get("heads", [])), flags),
+        capital_word=str(raw.get("capital_phrase", {}).get("word", "")).lower(),
         capital_adjectives=tuple(
             (re.compile(rf"^(?:{a})$", flags), c) for a, c in capital_adjs.items()
         ),
@@ -793,6 +795,8 @@ def find(
     hits: list[Hit] = []
     # Most words start no name: visit only those that may, past the end of the last name found.
     candidates = [i for i, w in enumerate(words) if w in firsts or w[:1] in _CLITIC_FIRST]
+    # Whether the sentence may name a capital by its country ("the Somali capital").
+    named = bool(ctx.capital_word) and ctx.capital_word in sentence.lower()
     # Where the sentence breaks names (commas, brackets), and where its tokens start.
     breaks = [m.start() for m in _NAME_BREAK.finditer(sentence)]
     starts = [t[0] for t in tokens]
@@ -931,8 +935,10 @@ def find(
                     resume = i + n
                     break
                 entry = min(theirs, key=lambda e: (RANK[e.kind], e.minor, -e.population))
-            if entry.kind == "country" and (
-                ctx.capital_before.search(before) or ctx.capital_after.match(sentence, end)
+            if (
+                entry.kind == "country"
+                and named
+                and (ctx.capital_before.search(before) or ctx.capital_after.match(sentence, end))
             ):
                 # "تونس العاصمة", "Somalia's capital", "la capitale du Mali": the capital.
                 entry = _capitals().get(key) or capital_of().get(entry.country, entry)
@@ -989,12 +995,7 @@ def find(
             resume = i + n
             break
     capitals = capital_of()
-    # The head word first: one short search, where the phrase tries every adjective.
-    phrases = (
-        ctx.capital_phrase.finditer(sentence)
-        if ctx.capital_phrase and ctx.capital_head.search(sentence)
-        else ()
-    )
+    phrases = ctx.capital_phrase.finditer(sentence) if ctx.capital_phrase and named else ()
     for m in phrases:
         # "the Somali capital", "la capitale ukrainienne", "العاصمة السودانية": the city.
         adj = m.group("adj")
