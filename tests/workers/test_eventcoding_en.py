@@ -2385,3 +2385,40 @@ def test_a_target_struck_far_from_its_drones() -> None:
         published_at="2026-11-30T12:00:00+00:00",
     )
     assert (m.sub_event_type, m.place.country_code) == ("Air/drone strike", "RU")
+
+
+def test_indias_paramilitaries_are_its_forces_no_places() -> None:
+    [m] = extract_events(
+        "Suspected militants ambushed a convoy of the Assam Rifles in India's restive Manipur "
+        "state on Thursday, killing two soldiers.",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert (m.place.name, m.place.country_code) == ("Manipur", "IN")
+    assert "Military Forces of India" in {a.name for a in m.actors}
+    [m] = extract_events(
+        "Militants hurled a grenade at a CRPF bunker in Srinagar on Thursday night.",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert [(a.name, a.role) for a in m.actors] == [("Police Forces of India", "target")]
+
+
+def test_a_months_toll_of_hundreds_is_a_tally() -> None:
+    found = extract_events(
+        "Suspected militants killed two soldiers in Imphal on Thursday. Ethnic violence between "
+        "the Meitei and Kuki-Zo communities has killed more than 250 people in Manipur since "
+        "May 2023.",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert [m.event_date for m in found] == ["2026-11-26"]
+
+
+def test_kilometres_with_their_miles_from_a_town_are_its_surroundings() -> None:
+    [m] = extract_events(
+        "Gunmen killed two soldiers about 20 kilometers (12 miles) from Maiduguri on Tuesday.",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert (m.place.name, m.place.geo_precision) == ("Maiduguri", 2)

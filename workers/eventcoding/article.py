@@ -1677,11 +1677,14 @@ _TALLY_DEATHS = 100
 
 
 def _tally(m: EventMention) -> bool:
-    """Return True when ``m`` is a year's tally, not an act: dated only by its year and
+    """Return True when ``m`` is a tally, not an act: dated only by its year and
     placed only in a country, or with a yearly toll of a hundred dead or more ("El año pasado,
     la violencia armada dejó más de 190 líderes sociales asesinados en el país", "وفي العام
     الماضي وقع اكثر من 140 هجوما انتحاريا في افغانستان"). ACLED codes no act without its
-    month."""
+    month. Dated by a month, a toll of a hundred dead or more is a tally too ("Ethnic violence
+    has killed more than 250 people in Manipur since May 2023")."""
+    if m.date_precision == "month":
+        return (m.fatalities or 0) >= _TALLY_DEATHS
     if m.date_precision != "year":
         return False
     country_only = m.place.geo_precision == _PROVINCE and m.place.admin1_code is None
