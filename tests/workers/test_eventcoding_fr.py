@@ -1380,3 +1380,42 @@ def test_an_act_in_the_zone_is_in_the_surroundings_of_the_place_before() -> None
 def test_shells_that_fell_and_the_dead_of_shells(text: str) -> None:
     [m] = extract_events(text, language="fr", published_at="2026-11-30T12:00:00+00:00")
     assert m.sub_event_type == "Shelling/artillery/missile attack"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fr",
+            "Une frappe israélienne a tué lundi deux membres du Hezbollah dans le sud du Liban, "
+            "en dépit du cessez-le-feu en vigueur depuis novembre 2024.",
+        ),
+        (
+            "es",
+            "Un ataque israelí mató el lunes a dos miembros de Hezbolá en el sur del Líbano, pese "
+            "al alto el fuego vigente desde noviembre de 2024.",
+        ),
+    ],
+)
+def test_a_truce_in_force_since_a_month_makes_no_habit(language: str, text: str) -> None:
+    [m] = extract_events(text, language=language, published_at="2026-11-30T12:00:00+00:00")
+    assert (m.sub_event_type, m.fatalities) == ("Air/drone strike", 2)
+
+
+def test_a_habit_since_a_month_stays_no_act() -> None:
+    # Still right.
+    assert not extract_events(
+        "L'armée bombarde la région depuis novembre.",
+        language="fr",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+
+
+def test_the_strike_told_again_places_it() -> None:
+    found = extract_events(
+        "Une frappe israélienne a tué lundi deux membres du Hezbollah dans le sud du Liban. La "
+        "frappe a visé une voiture près de la localité de Bint Jbeil.",
+        language="fr",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert {(m.place.admin1, m.place.geo_precision) for m in found} == {("Nabatiye", 2)}
