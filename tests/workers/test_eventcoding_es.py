@@ -778,3 +778,30 @@ def test_the_littoral_is_a_region_only_with_its_kind(
 ) -> None:
     [m] = extract_events(text, language=language, published_at=PUB)
     assert (m.place.name, m.place.country_code) == place
+
+
+def test_a_honduran_massacre_its_gang_and_the_years_tally() -> None:
+    found = extract_events(
+        "Un grupo de hombres armados asesinó este sábado a seis personas en una vivienda de la "
+        "aldea El Carmen, en el municipio de San Pedro Sula, norte de Honduras, informó la "
+        "Policía Nacional. Las autoridades atribuyeron la masacre a la pandilla Barrio 18. En "
+        "lo que va del año, en Honduras se han registrado 25 masacres.",
+        language="es",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    # El Carmen is no Ciudad del Carmen (Mexico); the police only told it; the year's count
+    # is a tally.
+    assert {m.place.name for m in found} == {"San Pedro Sula"}
+    assert found[0].fatalities == 6
+    assert "Police Forces" not in " ".join(a.name for m in found for a in m.actors)
+    assert ("Barrio 18", "actor") in [(a.name, a.role) for m in found for a in m.actors]
+    assert len(found) == 2
+
+
+def test_the_gangs_of_central_america() -> None:
+    [m] = extract_events(
+        "MS-13 gang members killed five people in San Salvador on Sunday.",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert [(a.name, a.role) for a in m.actors] == [("MS-13 (Mara Salvatrucha)", "actor")]

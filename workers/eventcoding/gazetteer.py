@@ -1152,6 +1152,19 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
             parts_of.add(id(previous))
             chain[-1] = previous = hit
             continue
+        if (
+            len(between) <= 40
+            and ctx.apposition.match(between) is not None
+            and chain[-1] is previous
+            and previous.entry.kind == hit.entry.kind == "town"
+            and previous.entry.country != hit.entry.country
+        ):
+            # "la aldea El Carmen, en el municipio de San Pedro Sula": a town said to lie in
+            # a town of another country is a homonym of a village we lack there (El Carmen
+            # is also Mexico's Ciudad del Carmen); the town it lies in stands.
+            parts_of.add(id(previous))
+            chain[-1] = previous = hit
+            continue
         # A comma and "in" before a wider place is an apposition, its region ("l'aéroport
         # d'Erbil, dans la région autonome du Kurdistan"), not a second place of the act;
         # "Bagdad, Babil et Bassora" stays an enumeration.
