@@ -994,3 +994,28 @@ def test_hawija_is_a_town_of_kirkuk(language: str, text: str) -> None:
 )
 def test_el_obeid_named_with_its_kind_or_its_state(text: str) -> None:
     assert one(text).place.name == "El Obeid"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "dead"),
+    [
+        (
+            "fr",
+            "Des paramilitaires des Forces de soutien rapide ont tué au moins 40 civils lors "
+            "d'une attaque contre un village de l'Etat d'Al-Jazira, dans le centre du Soudan.",
+            40,
+        ),
+        # Still right: ISO's other name.
+        ("en", "RSF fighters killed 40 civilians in a village in Sudan's Gezira state.", 40),
+        # The figure right after a force's shortened name is the toll, not a word of it.
+        ("ar", "قتلت قوات الدعم السريع 40 مدنيا في قرية بولاية الجزيرة وسط السودان أمس.", 40),
+        ("ar", "قتلت قوات الأمن العراقية 4 من عناصر داعش في الأنبار أمس.", 4),
+    ],
+)
+def test_sudans_gezira_state_and_the_dead_after_a_force(
+    language: str, text: str, dead: int
+) -> None:
+    [m] = extract_events(text, language=language, published_at="2026-11-30T12:00:00+03:00")
+    assert m.fatalities == dead
+    if language != "ar" or "السودان" in text:
+        assert (m.place.country_code, m.place.admin1) == ("SD", "Al Jazirah")
