@@ -2422,3 +2422,15 @@ def test_kilometres_with_their_miles_from_a_town_are_its_surroundings() -> None:
         published_at="2026-11-30T12:00:00+00:00",
     )
     assert (m.place.name, m.place.geo_precision) == ("Maiduguri", 2)
+
+
+def test_an_act_since_which_time_is_told_and_an_officials_group_are_background() -> None:
+    found = extract_events(
+        "A suicide bomber struck a Shiite mosque in northern Afghanistan during Friday prayers, "
+        "killing at least 33 people, a Taliban official said. It was the deadliest attack "
+        "since U.S. and NATO forces withdrew from Afghanistan in August.",
+        language="en",
+        published_at="2026-11-30T12:00:00+00:00",
+    )
+    assert [m.sub_event_type for m in found] == ["Suicide bomb"]
+    assert found[0].actors == ()
