@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from schemas.events import EventMention
-from workers.eventcoding import SUPPORTED_LANGUAGES, actors, extract_events, gazetteer, merge
+from workers.eventcoding import (
+    SUPPORTED_LANGUAGES,
+    actors,
+    dates,
+    extract_events,
+    gazetteer,
+    merge,
+)
 from workers.eventcoding.lexicon import lexicon
 from workers.eventcoding.numbers import casualties, table_number
 
@@ -1019,3 +1028,21 @@ def test_sudans_gezira_state_and_the_dead_after_a_force(
     assert m.fatalities == dead
     if language != "ar" or "السودان" in text:
         assert (m.place.country_code, m.place.admin1) == ("SD", "Al Jazirah")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "date"),
+    [
+        ("ar", "في تشرين الثاني الماضي", ("2025-11-01", "month")),
+        ("ar", "في 12 آب 2024", ("2024-08-12", "day")),
+        ("es", "el pasado mes de noviembre", ("2025-11-01", "month")),
+        # Still right: a name of Lebanon's coalition is no day ("قوى 14 آذار").
+        ("ar", "متظاهرين من قوى «14 آذار»", None),
+    ],
+)
+def test_levantine_months_and_last_months_name(
+    language: str, text: str, date: tuple[str, str] | None
+) -> None:
+    found = dates.find_dates(text, lexicon(language), dt.date(2026, 11, 30), None)
+    got = [(d.date.isoformat(), d.precision) for d in found]
+    assert got == ([date] if date else [])
