@@ -1419,3 +1419,23 @@ def test_the_strike_told_again_places_it() -> None:
         published_at="2026-11-30T12:00:00+00:00",
     )
     assert {(m.place.admin1, m.place.geo_precision) for m in found} == {("Nabatiye", 2)}
+
+
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        (
+            "Au moins sept personnes ont été tuées samedi dans l'explosion d'une voiture piégée "
+            "à Mogadiscio, a indiqué la police.",
+            [],
+        ),
+        (
+            "Les Houthis ont lancé mardi deux missiles balistiques contre Eilat, a indiqué "
+            "l'armée israélienne.",
+            [("Ansar Allah (Houthis)", "actor")],
+        ),
+    ],
+)
+def test_who_told_it_after_the_act_is_its_source(text: str, actors: list[tuple[str, str]]) -> None:
+    [m] = extract_events(text, language="fr", published_at="2026-11-30T12:00:00+00:00")
+    assert [(a.name, a.role) for a in m.actors] == actors

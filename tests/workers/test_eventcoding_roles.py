@@ -106,10 +106,10 @@ def test_the_source_of_a_report_is_no_party(
             {IDF: "actor"},
             {IDF: "actor"},
         ),
-        (  # ... or follows it, inverted
+        (  # ... or follows it, inverted (word order reads it too since rules-3.24)
             "Mardi, des combattants du Hamas ont tiré des roquettes sur Ashkelon, a annoncé "
             "l'armée israélienne.",
-            {"Hamas": "actor", IDF: "target"},
+            {"Hamas": "actor"},
             {"Hamas": "actor"},
         ),
         (  # the accuser is no party (the accusation marker tells word order so too); the
@@ -164,8 +164,10 @@ def test_the_events_stage_follows_the_setting(monkeypatch: pytest.MonkeyPatch) -
         trace_id="t1",
         canonical_url="https://example.org/a1",
         title=None,
-        text="Mardi, des combattants du Hamas ont tiré des roquettes sur Ashkelon, a annoncé "
-        "l'armée israélienne.",
+        # A sentence whose roles word order and the parse still read apart (the speaker
+        # of "ont annoncé que": word order takes it for the doer).
+        text="Les forces américaines ont annoncé que deux drones avaient attaqué mardi la base "
+        "d'Ain al-Asad.",
         fetched_at=PUB,
         content_hash="h1",
         published_at=PUB,
@@ -179,8 +181,8 @@ def test_the_events_stage_follows_the_setting(monkeypatch: pytest.MonkeyPatch) -
     use_parser.cache_clear()
     auto = code_article(msg).mentions
     use_parser.cache_clear()
-    assert {a.name for a in off[0].actors} == {"Hamas", IDF}
-    assert {a.name for a in auto[0].actors} == {"Hamas"}
+    assert {a.name for a in off[0].actors} == {"US forces"}
+    assert {a.name for a in auto[0].actors} == set()
 
 
 def test_a_missing_model_leaves_roles_to_the_patterns() -> None:
