@@ -1309,6 +1309,14 @@ def _placed_by_reference(
     where a sentence just after names it again by reference and a place inside it ("Militants
     attacked a police checkpoint in northwest Pakistan. The attack took place in the Bannu
     district"): one act, at the finer place (ACLED codes the most precise place reported)."""
+    # The mentions whose sentence names the act before by reference, once per article.
+    references = [
+        (p, k)
+        for p, k in out
+        if _act_reference(lex).search(p.sentence.text) is not None and not _told_apart(p, lex)
+    ]
+    if not references:
+        return out
     fixed = list(out)
     for i, (r, m) in enumerate(out):
         if m.place.geo_precision < _PROVINCE:
@@ -1316,13 +1324,11 @@ def _placed_by_reference(
         finer = next(
             (
                 k.place
-                for p, k in out
+                for p, k in references
                 if 0 < p.sentence.index - r.sentence.index <= _INHERIT_WINDOW
                 and k.plover_event == m.plover_event
                 and k.event_date == m.event_date
                 and _finer_places(m.place, [k.place])
-                and _act_reference(lex).search(p.sentence.text) is not None
-                and not _told_apart(p, lex)
             ),
             None,
         )

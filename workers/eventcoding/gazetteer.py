@@ -1085,6 +1085,30 @@ def _other_province_of(hit: Hit, town: Hit) -> bool:
     )
 
 
+def _homonym_before(between: str, previous: Hit, hit: Hit, last: bool, ctx: _Context) -> bool:
+    """Return True when ``previous``, a town, names a homonym of a place the gazetteer lacks,
+    which ``hit`` (``last``: the sentence's last place) says where it is:
+
+    - "Frontera Comalapa": two towns' names side by side are one name, whose last word the
+      gazetteer knows the town by; the first alone is another town;
+    - "Frontera Comalapa, Chiapas": a town followed by another province of its country
+      ("Frontera" is in Coahuila); the province stands;
+    - "la aldea El Carmen, en el municipio de San Pedro Sula": a town said to lie in a town
+      of another country (El Carmen is also Mexico's Ciudad del Carmen).
+    """
+    towns = previous.entry.kind == hit.entry.kind == "town"
+    if not between.strip():
+        return towns
+    if between.strip() in (",", "\u060c") and last and _other_province_of(hit, previous):
+        return True
+    return (
+        towns
+        and len(between) <= 40
+        and previous.entry.country != hit.entry.country
+        and ctx.apposition.match(between) is not None
+    )
+
+
 def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]:
     """Return the places joined by commas or the language's "and" (``coordination``) that lie
     in different provinces ("à Bagdad et à Babil": two events, ACLED's rule), else the single
@@ -1130,38 +1154,10 @@ def split_coordinated(sentence: str, hits: list[Hit], lex: Lexicon) -> list[Hit]
         # which is also a city's (Mexico's states and their capitals), is the town's region.
         if between.strip() in (",", "\u060c") and _names_province_of(hit, previous):
             continue
-        if (
-            not between.strip()
-            and chain[-1] is previous
-            and previous.entry.kind == hit.entry.kind == "town"
+        if chain[-1] is previous and _homonym_before(
+            between, previous, hit, hit is below_country[-1], ctx
         ):
-            # "Frontera Comalapa": two towns' names side by side are one name, whose last
-            # word the gazetteer knows the town by; the first alone is another town.
-            parts_of.add(id(previous))
-            chain[-1] = previous = hit
-            continue
-        if (
-            between.strip() in (",", "\u060c")
-            and hit is below_country[-1]
-            and chain[-1] is previous
-            and _other_province_of(hit, previous)
-        ):
-            # "Frontera Comalapa, Chiapas": a town followed by another province of its
-            # country is a homonym of a town we lack there ("Frontera", Coahuila); the
-            # province stands.
-            parts_of.add(id(previous))
-            chain[-1] = previous = hit
-            continue
-        if (
-            len(between) <= 40
-            and ctx.apposition.match(between) is not None
-            and chain[-1] is previous
-            and previous.entry.kind == hit.entry.kind == "town"
-            and previous.entry.country != hit.entry.country
-        ):
-            # "la aldea El Carmen, en el municipio de San Pedro Sula": a town said to lie in
-            # a town of another country is a homonym of a village we lack there (El Carmen
-            # is also Mexico's Ciudad del Carmen); the town it lies in stands.
+            # The place before only names a homonym of one we lack: the later one stands.
             parts_of.add(id(previous))
             chain[-1] = previous = hit
             continue
