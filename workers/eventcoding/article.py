@@ -201,6 +201,11 @@ def _claim_day(text: str, date: DateRef, lex: Lexicon) -> bool:
     )
 
 
+#: Characters before a date that a speech verb and its speaker noun fit in ("spokeswoman has
+#: confirmed on ").
+_SPEECH_WINDOW = 80
+
+
 @cache
 def _speech_before(lex: Lexicon) -> re.Pattern[str]:
     """Return the pattern of a speech verb ending just before a date ("said Monday", "said on
@@ -215,7 +220,10 @@ def _speech_before(lex: Lexicon) -> re.Pattern[str]:
 def _said_day(text: str, date: DateRef, lex: Lexicon) -> bool:
     """Return True when ``date`` follows a speech verb: the day of the report ("killed 22
     civilians last week, the United Nations said Monday"), not of the act."""
-    return date.start > 0 and _speech_before(lex).search(text, 0, date.start) is not None
+    # The pattern ends at the date: only the last words before it can match (searching from
+    # the sentence's start tried every speaker noun and verb at every position).
+    window = max(0, date.start - _SPEECH_WINDOW)
+    return date.start > 0 and _speech_before(lex).search(text, window, date.start) is not None
 
 
 def _read(
