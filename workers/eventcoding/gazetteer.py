@@ -739,6 +739,12 @@ def _uncased(char: str) -> bool:
     return char.isalpha() and char.lower() == char.upper()
 
 
+def _proper(char: str) -> bool:
+    """Return True when ``char``, a word's first letter, may open a proper noun: a capital,
+    or a letter of a script without case (Arabic), where no capital exists."""
+    return char.isupper() or _uncased(char)
+
+
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
@@ -792,6 +798,8 @@ def find(
     # Every match of _TOKEN is one whole token, so its normal form is _plain_word's (cached).
     tokens = [(m.start(), m.end(), _plain_word(m.group())) for m in _TOKEN.finditer(sentence)]
     words = [t[2] for t in tokens]
+    # Which tokens may open a proper noun (most words are lower-case: one test for them).
+    proper = [not sentence[t[0]].islower() and _proper(sentence[t[0]]) for t in tokens]
     hits: list[Hit] = []
     # Most words start no name: visit only those that may, past the end of the last name found.
     candidates = [i for i, w in enumerate(words) if w in firsts or w[:1] in _CLITIC_FIRST]
@@ -823,7 +831,10 @@ def find(
             if cut < len(breaks) and breaks[cut] < tokens[i + longest - 1][0]:
                 # The name stops at the last token before the break.
                 longest = bisect.bisect_left(starts, breaks[cut], i, i + longest) - i
-        for n in range(longest, 0, -1):
+        # A name has a capitalised (or uncased) word: the words before the first such one
+        # are no name alone ("the militants"), and most "the", "in", "a" start none at all.
+        first_cap = next((k for k in range(i, i + longest) if proper[k]), -1)
+        for n in range(longest, first_cap - i, -1) if first_cap >= 0 else ():
             key = " ".join(words[i : i + n])
             entries = table.get(key)
             if not entries:
@@ -837,11 +848,7 @@ def find(
                 # other), the Republic of the Congo in French and Spanish ("RDC" the DRC).
                 entries = (ctx.countries[key],)
             start, end = tokens[i][0], tokens[i + n - 1][1]
-            # Scripts without case (Arabic) cannot mark a proper noun: accept their words.
-            capitalised = any(
-                sentence[t[0]].isupper() or _uncased(sentence[t[0]]) for t in tokens[i : i + n]
-            )
-            if not capitalised or _overlaps(start, end, exclude):
+            if _overlaps(start, end, exclude):
                 continue
             # The name's own article, written before the word the index keys ("al-Alam").
             head = i - 1 if i > 0 and words[i - 1] in _ARTICLES else i
