@@ -60,6 +60,12 @@ SENTENCES = {
         ([f"{PREFIX}عبو(?:ة|ات)"], ("عبو",)),
         (["(?<!rocket-propelled )grenades?"], ("grenade",)),
         (["\\bIEDs?\\b", "x"], None),  # one pattern without a usable literal: always run
+        # The most telling literal of the pattern, not its first: "was" is in most sentences.
+        (["(?:was|were) (?:\\w+ )?handed over"], ("handed over",)),
+        (["Ta['’]ang National Liberation Army"], ("ang national liberation army",)),
+        # What a match looks ahead at is in the sentence; what it looks behind at may not be.
+        (["\\bIS\\b(?= (?:fighters|militants))"], ("fighters", "militants")),
+        (["(?<=killed by )gunmen"], ("gunmen",)),
     ],
 )
 def test_literal_keys(pattern: list[str], keys: tuple[str, ...] | None) -> None:

@@ -76,11 +76,94 @@ def _split_top(pattern: str) -> list[str]:
     return parts
 
 
-def _literals(pattern: str) -> list[str] | None:
-    """Return lower-cased literals of which every match of ``pattern`` contains one, or None.
+#: Characters that end a literal run: quotes stand for either quote (APOS), so a key must
+#: not hold one.
+_RUN_BREAKS = _META | frozenset("'’")
 
-    Reads the pattern's start: a literal run, or a group whose alternatives each start with
-    one; optional leading groups (an Arabic clitic prefix, ``(?:\\w+ ){0,3}``) are skipped.
+
+def _quantifier(pattern: str, i: int) -> tuple[int, bool]:
+    """Return the index after the quantifier at ``i`` (``i`` when there is none) and whether
+    it lets the item before it be absent ("?", "*", "{0,n}")."""
+    if i >= len(pattern) or pattern[i] not in "?*+{":
+        return i, False
+    if pattern[i] == "{":
+        close = pattern.index("}", i)
+        optional = pattern[i + 1 : close].split(",", maxsplit=1)[0].strip() in ("", "0")
+        i = close + 1
+    else:
+        optional = pattern[i] in "?*"
+        i += 1
+    if i < len(pattern) and pattern[i] in "?+":  # lazy or possessive
+        i += 1
+    return i, optional
+
+
+def _candidates(pattern: str) -> list[list[str]] | None:
+    """Return the sets of literals, one of each of which every text ``pattern`` (one
+    alternative, no top-level "|") matches in contains: each literal run and each group a
+    match cannot skip or looks ahead at. None when the pattern holds a construct this reader
+    does not know."""
+    found: list[list[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        text = "".join(run).strip()
+        if len(text) >= 2:
+            found.append([text.lower()])
+        run.clear()
+
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "(":
+            close = _close(pattern, i)
+            head = pattern[i : i + 4]
+            after, optional = _quantifier(pattern, close + 1)
+            flush()
+            if head.startswith(("(?!", "(?<=", "(?<!")):
+                pass  # a negative test holds nothing; one behind may look before the text
+            elif head.startswith(("(?:", "(?=", "(?P<")) or not head.startswith("(?"):
+                # A group the match cannot skip; or what it looks ahead at, which is in the
+                # text it is found in ("\\bIS\\b(?= fighters)").
+                opens = pattern.index(">", i) if head.startswith("(?P<") else i + 2
+                inner = pattern[opens + 1 if head.startswith("(?") else i + 1 : close]
+                keys = None if optional else _literals(inner)
+                if keys is not None and min(len(k) for k in keys) >= 2:
+                    found.append(keys)
+            else:
+                return None
+            i = after
+        elif ch == "[":
+            flush()
+            i, _ = _quantifier(pattern, pattern.index("]", i + 1) + 1)
+        elif ch == "\\":
+            flush()
+            i, _ = _quantifier(pattern, i + 2)
+        elif ch in _RUN_BREAKS:  # ".", "^", "$", a quote, a quantifier after a group
+            flush()
+            i += 1
+        else:
+            after, optional = _quantifier(pattern, i + 1)
+            if optional:
+                flush()  # "drones?": "drone", then what follows the absent letter
+            else:
+                run.append(ch)
+                if after > i + 1:  # "a+" holds "a", but what follows need not touch it
+                    flush()
+            i = after
+    flush()
+    return found
+
+
+def _literals(pattern: str) -> list[str] | None:
+    """Return lower-cased literals one of which every text ``pattern`` matches in contains,
+    or None.
+
+    Of a pattern's alternatives, each must have such literals. Of one alternative, every
+    literal run ("handed over") and every group it cannot skip ("(?:was|were)") qualifies:
+    the most telling is kept, the one whose shortest literal is longest ("was" occurs in
+    most sentences, "handed over" in few), so fewer patterns run on a sentence that cannot
+    match them.
     """
     alternatives = _split_top(pattern)
     if len(alternatives) > 1:
@@ -91,48 +174,19 @@ def _literals(pattern: str) -> list[str] | None:
                 return None
             keys.extend(found)
         return keys
-    while True:  # drop what may match nothing: assertions, a clitic prefix, optional classes
-        if pattern.startswith(PREFIX_ARTICLE):
-            pattern = pattern[len(PREFIX_ARTICLE) :]
-        elif pattern.startswith(PREFIX):
-            pattern = pattern[len(PREFIX) :]
-        elif pattern.startswith(("\\b", "^")):
-            pattern = pattern[1 if pattern[0] == "^" else 2 :]
-        elif pattern.startswith(("(?<!", "(?<=", "(?!", "(?=")):
-            pattern = pattern[_close(pattern, 0) + 1 :]
-        elif pattern.startswith("[") and pattern[pattern.index("]", 1) + 1 :][:1] in ("?", "*"):
-            pattern = pattern[pattern.index("]", 1) + 2 :]
-        else:
-            break
-    if pattern.startswith("(?:"):
-        close = _close(pattern, 0)
-        after = pattern[close + 1 :]
-        if after[:1] in ("?", "*") or after.startswith("{0,"):
-            return _literals(after[after.index("}") + 1 :] if after[0] == "{" else after[1:])
-        inner = _literals(pattern[3:close])
-        if inner is not None and min(len(k) for k in inner) >= 3:
-            return inner
-        # Short alternatives ("a|ont") say little: the rest of the pattern must match too.
-        rest = after.lstrip()
-        return _literals(rest) if rest else inner
-    run: list[str] = []
-    for ch in pattern:
-        if ch in _META:
-            if ch in "?*{" and run:
-                run.pop()  # the character before an optional quantifier may be absent
-            break
-        run.append(ch)
-    text = "".join(run).strip()
-    return [text.lower()] if len(text) >= 2 else None
+    candidates = _candidates(pattern)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda keys: (min(len(k) for k in keys), -len(keys)))
 
 
 def literal_keys(patterns: list[str]) -> tuple[str, ...] | None:
-    """Return literals of which every match of ``patterns`` contains one, or None when some
-    pattern has no usable literal (then the patterns must always run)."""
+    """Return literals one of which every text ``patterns`` match in contains, or None when
+    some pattern has no usable literal (then the patterns must always run)."""
     keys: list[str] = []
     for p in patterns:
         try:
-            found = _literals(p.replace("APOS", "'"))
+            found = _literals(written_out(p))
         except ValueError:
             return None
         if found is None or any("'" in k for k in found):
