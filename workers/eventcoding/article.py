@@ -354,6 +354,8 @@ def _parallel(
     else the sentence's), so that one clause's toll or party is not the other's.
     """
     s = whole.sentence
+    if len(whole.towns) < 2:
+        return [whole]  # two acts apart need a town each: most sentences end here
     cuts = [m.start() for m in _parallel_breaks(lex).finditer(s.text) if m.start() > 0]
     if not cuts:
         return [whole]
