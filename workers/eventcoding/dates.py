@@ -87,6 +87,7 @@ class _Patterns:
     ago: re.Pattern[str]
     ago_units: dict[str, tuple[str, int | None]]
     ago_one: frozenset[str]
+    ago_keys: tuple[str, ...] | None
     weekdays: dict[str, int]
     months: dict[str, int]
     #: Literals that patterns need (see lexicon.literal_keys): a sentence without any of a
@@ -144,6 +145,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
         ago=re.compile(rf"(?<!\w){d['ago']['pattern']}(?!\w)", re.IGNORECASE),
         ago_units={k.lower(): (v[0], v[1]) for k, v in d["ago"]["units"].items()},
         ago_one=frozenset(w.lower() for w in d["ago"]["one"]),
+        ago_keys=literal_keys([d["ago"]["pattern"]]),
         weekdays={w.lower(): i for i, w in enumerate(d["weekdays"])},
         # A month may have several spellings, "|"-separated ("أكتوبر|اكتوبر": the hamza is
         # often left out).
@@ -231,7 +233,7 @@ def find_dates(sentence: str, lex: Lexicon, pub: dt.date, anchor: DateRef | None
             else:
                 days, precision = shifts[name]
                 add(m, pub - dt.timedelta(days=days), precision)
-    for m in p.ago.finditer(sentence):
+    for m in p.ago.finditer(sentence) if may_match(p.ago_keys, lowered) else ():
         found = _ago(m, p, pub, lex)
         if found is not None:
             add(m, *found)
