@@ -19,6 +19,8 @@ from .lexicon import Lexicon
 _END = re.compile(r"""[.!?…؟]+[»"”’)]*(?=\s+[«"“(]?\s*[A-ZÀ-ÖØ-Þ0-9\u0600-\u06ff])""")
 _COMMAS = (",", "،")
 _WORD_BEFORE = re.compile(r"([\w.\-]+)$")
+#: How far back the word before a full stop is read: longer than any abbreviation.
+_WORD_REACH = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,10 @@ def split(text: str, lex: Lexicon) -> list[Sentence]:
         usable = line if cut is None else line[:cut]
         start = 0
         for end_match in _END.finditer(usable):
-            word = _WORD_BEFORE.search(usable[: end_match.start()])
+            # The word before the stop, read in the characters just before it (the line's
+            # whole start would make a paragraph's splitting quadratic in its length).
+            stop = end_match.start()
+            word = _WORD_BEFORE.search(usable, max(0, stop - _WORD_REACH), stop)
             token = word.group(1).lower() if word else ""
             if token in abbreviations or (len(token) == 1 and token.isalpha()):
                 continue
