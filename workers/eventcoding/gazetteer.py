@@ -23,7 +23,7 @@ import pycountry
 
 from schemas.events import Place
 
-from .lexicon import Lexicon, either, shared
+from .lexicon import Lexicon, either, literal_keys, may_match, shared
 
 Kind = Literal["site", "town", "area", "province", "country"]
 #: Lower is more specific: the place tied to an act is the most specific one named.
@@ -595,6 +595,8 @@ class _Context:
     near_any: re.Pattern[str]
     locative_before: re.Pattern[str]
     adjective_phrase: re.Pattern[str]
+    #: Literals one of which a sentence holding an adjective phrase holds (its head nouns).
+    adjective_keys: tuple[str, ...] | None
     adjectives: tuple[tuple[re.Pattern[str], str], ...]
     #: A capital named by its country's adjective ("the Somali capital"): ``capital_phrase``.
     capital_phrase: re.Pattern[str] | None
@@ -672,6 +674,7 @@ def _context(lex: Lexicon) -> _Context:
         compound_after=re.compile(rf"{either(raw.get('compound_markers', []))}(?!\w)", flags),
         locative_before=re.compile(rf"{either(raw['locative_markers'])}\s*$", flags),
         adjective_phrase=re.compile(phrase, flags),
+        adjective_keys=literal_keys([heads]),
         adjectives=tuple((re.compile(rf"^(?:{a})$", flags), c) for a, c in adjs.items()),
         capital_phrase=_capital_phrase(raw, capital_adjs),
         capital_word=str(raw.get("capital_phrase", {}).get("word", "")).lower(),
@@ -804,7 +807,8 @@ def find(
     # Most words start no name: visit only those that may, past the end of the last name found.
     candidates = [i for i, w in enumerate(words) if w in firsts or w[:1] in _CLITIC_FIRST]
     # Whether the sentence may name a capital by its country ("the Somali capital").
-    named = bool(ctx.capital_word) and ctx.capital_word in sentence.lower()
+    lowered = sentence.lower()
+    named = bool(ctx.capital_word) and ctx.capital_word in lowered
     # Where the sentence breaks names (commas, brackets), and where its tokens start.
     breaks = [m.start() for m in _NAME_BREAK.finditer(sentence)]
     starts = [t[0] for t in tokens]
@@ -1009,7 +1013,8 @@ def find(
         code = next((c for p, c in ctx.capital_adjectives if p.match(adj)), None)
         if code in capitals and not _overlaps(m.start(), m.end(), exclude):
             hits.append(Hit(capitals[code], m.start(), m.end()))
-    for m in ctx.adjective_phrase.finditer(sentence):
+    adjectives = may_match(ctx.adjective_keys, lowered)
+    for m in ctx.adjective_phrase.finditer(sentence) if adjectives else ():
         adj = m.group("adj")
         code = next((c for p, c in ctx.adjectives if p.match(adj)), None)
         if code and not _overlaps(m.start("adj"), m.end("adj"), exclude):
