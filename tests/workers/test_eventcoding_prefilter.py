@@ -13,6 +13,7 @@ from workers.eventcoding.lexicon import (
     LexiconError,
     available_languages,
     compile_any,
+    first_chars,
     lexicon,
     literal_keys,
     written_out,
@@ -148,6 +149,32 @@ def test_one_boundary_around_the_alternatives_finds_what_one_per_alternative_did
                 assert [m.span() for m in factored[bounded].finditer(text)] == expected
         checked += 1
     assert checked > 20
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ahead"),
+    [
+        ("(?:following\\b)|(?:after\\b)|(?:;)", "(?=[;af])"),
+        ("(?<![\\w-])(?:(?:killed|shot) by)", "(?=[ks])"),
+        ("s?x", "(?=[sx])"),  # an optional letter: the next one may start the match
+        ("\\bIS\\b", "(?=[I])"),
+        ("[0-3]?\\d", None),  # a class escape stands for too much to list
+        ("(?:\\w+ ){0,3}convoys?", None),
+        ("a|", None),  # may match nothing: at any position
+        (f"{PREFIX}عبو", "(?=[ابعفكلو])"),
+    ],
+)
+def test_first_chars(pattern: str, ahead: str | None) -> None:
+    assert first_chars(pattern) == ahead
+
+
+def test_a_union_starting_with_known_letters_is_tested_once_per_position() -> None:
+    # Python's re finds no prefix in a case-insensitive pattern: a lookahead of the first
+    # letters spares the alternatives at every other position, and changes no match.
+    compiled = compile_any(["following", "after", "as a result of"])
+    assert compiled.pattern == "(?=[af])(?:(?:following)|(?:after)|(?:as a result of))"
+    text = "Shortly AFTER the raid, and as a result of it, following orders"
+    assert [m.group() for m in compiled.finditer(text)] == ["AFTER", "as a result of", "following"]
 
 
 def test_a_bad_pattern_is_named() -> None:
