@@ -13,6 +13,7 @@ from workers.eventcoding.lexicon import (
     LexiconError,
     available_languages,
     compile_any,
+    either,
     first_chars,
     lexicon,
     literal_keys,
@@ -175,6 +176,16 @@ def test_a_union_starting_with_known_letters_is_tested_once_per_position() -> No
     assert compiled.pattern == "(?=[af])(?:(?:following)|(?:after)|(?:as a result of))"
     text = "Shortly AFTER the raid, and as a result of it, following orders"
     assert [m.group() for m in compiled.finditer(text)] == ["AFTER", "as a result of", "following"]
+
+
+def test_an_embedded_group_looks_ahead_at_its_first_letters_and_stays_one_group() -> None:
+    group = either(["north of", "near", "outskirts of"])
+    assert group == "(?:(?=[no])(?:north of|near|outskirts of))"
+    # Still one group: a quantifier after it makes the lookahead optional too.
+    assert re.fullmatch(rf"x{group}?", "x") is not None
+    before = re.compile(rf"{group}\s*$", re.IGNORECASE)
+    assert before.search("clashes erupted NEAR ") is not None
+    assert before.search("clashes erupted nearby ") is None
 
 
 def test_a_bad_pattern_is_named() -> None:
