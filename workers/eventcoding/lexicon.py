@@ -98,6 +98,25 @@ def _quantifier(pattern: str, i: int) -> tuple[int, bool]:
     return i, optional
 
 
+def _group(pattern: str, i: int) -> tuple[str, str, int]:
+    """Return the kind of the group opened at ``i`` ("group": it matches text; "ahead": a
+    positive lookahead; "assertion": a negative or a lookbehind test; "other": a construct
+    the literal readers do not know), its body, and the index of its closing parenthesis."""
+    close = _close(pattern, i)
+    head = pattern[i : i + 4]
+    if head.startswith(("(?!", "(?<=", "(?<!")):
+        return "assertion", "", close
+    if head.startswith("(?="):
+        return "ahead", pattern[i + 3 : close], close
+    if head.startswith("(?P<"):
+        return "group", pattern[pattern.index(">", i) + 1 : close], close
+    if head.startswith("(?:"):
+        return "group", pattern[i + 3 : close], close
+    if head.startswith("(?"):
+        return "other", "", close
+    return "group", pattern[i + 1 : close], close
+
+
 def _candidates(pattern: str) -> list[list[str]] | None:
     """Return the sets of literals, one of each of which every text ``pattern`` (one
     alternative, no top-level "|") matches in contains: each literal run and each group a
@@ -116,22 +135,17 @@ def _candidates(pattern: str) -> list[list[str]] | None:
     while i < len(pattern):
         ch = pattern[i]
         if ch == "(":
-            close = _close(pattern, i)
-            head = pattern[i : i + 4]
+            kind, inner, close = _group(pattern, i)
             after, optional = _quantifier(pattern, close + 1)
             flush()
-            if head.startswith(("(?!", "(?<=", "(?<!")):
-                pass  # a negative test holds nothing; one behind may look before the text
-            elif head.startswith(("(?:", "(?=", "(?P<")) or not head.startswith("(?"):
-                # A group the match cannot skip; or what it looks ahead at, which is in the
-                # text it is found in ("\\bIS\\b(?= fighters)").
-                opens = pattern.index(">", i) if head.startswith("(?P<") else i + 2
-                inner = pattern[opens + 1 if head.startswith("(?") else i + 1 : close]
-                keys = None if optional else _literals(inner)
-                if keys is not None and min(len(k) for k in keys) >= 2:
-                    found.append(keys)
-            else:
+            if kind == "other":
                 return None
+            # A group the match cannot skip; or what it looks ahead at, which is in the text
+            # it is found in ("\\bIS\\b(?= fighters)"). A negative test holds nothing, and
+            # one behind may look before the text.
+            keys = _literals(inner) if kind in ("group", "ahead") and not optional else None
+            if keys is not None and min(len(k) for k in keys) >= 2:
+                found.append(keys)
             i = after
         elif ch == "[":
             flush()
@@ -417,15 +431,11 @@ def _first(pattern: str) -> tuple[set[str], bool] | None:
         ch = pattern[i]
         item: tuple[set[str], bool] | None
         if ch == "(":
-            close = _close(pattern, i)
-            head = pattern[i : i + 4]
-            if head.startswith(("(?=", "(?!", "(?<=", "(?<!")):
-                item = (set(), True)  # an assertion reads no character
-            elif head.startswith(("(?:", "(?P<")) or not head.startswith("(?"):
-                opens = pattern.index(">", i) if head.startswith("(?P<") else i + 2
-                item = _first(pattern[opens + 1 if head.startswith("(?") else i + 1 : close])
-            else:
+            kind, inner, close = _group(pattern, i)
+            if kind == "other":
                 return None
+            # An assertion (a lookahead too) reads no character.
+            item = _first(inner) if kind == "group" else (set(), True)
             end = close + 1
         elif ch == "[":
             close = pattern.index("]", i + 1)
