@@ -19,6 +19,11 @@ from sqlalchemy import Engine
 
 TEST_REDIS_DB = int(os.environ.get("NEWSWIRE_TEST_REDIS_DB", "11"))
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+#: Settings for worker processes in tests about something other than the models (signals,
+#: log records, failure handling): py3langid alone and word-order roles start a worker in
+#: ~3 s instead of ~14 s (lingua's models and spaCy's French tokenizer patterns). The
+#: end-to-end, demo and language tests keep the defaults, so the full models are still run.
+LIGHT_MODELS = {"NEWSWIRE_LANGID_SHORT_TEXTS": "py3langid", "NEWSWIRE_EVENTS_PARSER": "off"}
 
 
 def _machine_redis_url() -> str | None:

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from ingest.db import upgrade
 from ingest.queueing import get_queue
 from newswire.cli import main
+from tests.conftest import LIGHT_MODELS
 from tests.faults.conftest import REPO
 from tests.faults.test_worker_faults import articles
 
@@ -30,6 +31,8 @@ def failures(
     monkeypatch.setenv("NEWSWIRE_DATABASE_URL", db_url)
     monkeypatch.setenv("NEWSWIRE_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("NEWSWIRE_LOG_FORMAT", "json")
+    for name, value in LIGHT_MODELS.items():
+        monkeypatch.setenv(name, value)
     conn = redis.Redis.from_url(redis_url)
     queue = get_queue(conn, "events")
     for m in articles(2, "bad"):

@@ -14,6 +14,7 @@ import pytest
 
 from newswire.newsroom import Newsroom
 from schemas.messages import STAGES
+from tests.conftest import LIGHT_MODELS
 from tests.faults.conftest import REPO, Service
 
 pytestmark = pytest.mark.slow
@@ -45,6 +46,7 @@ def test_a_run_logs_one_trace_per_article_and_stats_with_lag(
         **service.env,
         "NEWSWIRE_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8",
         "NEWSWIRE_STATS_INTERVAL_S": "1",
+        **LIGHT_MODELS,
     }
     assert _newswire(env, "feeds", "add", *newsroom.feed_urls()).returncode == 0
     run = _newswire(env, "run", "--until-idle", "--workers", "2")

@@ -13,6 +13,8 @@ import pytest
 import redis
 from rq import Worker
 
+from tests.conftest import LIGHT_MODELS
+
 pytestmark = pytest.mark.slow
 
 
@@ -30,6 +32,7 @@ def test_signal_stops_pollers_and_workers(tmp_path: Path, redis_url: str, sig: i
         NEWSWIRE_DATA_DIR=str(tmp_path),
         NEWSWIRE_REDIS_URL=redis_url,
         NEWSWIRE_LOG_FORMAT="json",
+        **LIGHT_MODELS,
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "newswire", "run", "--workers", "2"],
