@@ -31,7 +31,7 @@ def _fresh_dir(settings: Settings) -> Settings:
     )
 
 
-def run_demo(settings: Settings, *, workers: int = 2) -> int:
+def run_demo(settings: Settings, *, workers: int = 1) -> int:
     """Run the demo; print progress and the events table; return the exit code."""
     from ingest.db import make_engine, session_factory, transaction, upgrade
     from ingest.feedstore import add_feeds
@@ -51,7 +51,8 @@ def run_demo(settings: Settings, *, workers: int = 2) -> int:
         engine = make_engine(url)
         with transaction(session_factory(engine)) as s:
             add_feeds(s, room.feed_urls(), language_hint="fr")
-        echo(f"pipeline running: data in {settings.data_dir} ({workers} workers)...")
+        noun = "worker" if workers == 1 else "workers"
+        echo(f"pipeline running: data in {settings.data_dir} ({workers} {noun})...")
         rc = run_service(settings, until_idle=True)
         if rc:
             echo(f"the pipeline exited with {rc}", err=True)

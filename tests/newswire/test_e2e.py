@@ -154,6 +154,6 @@ def test_demo_on_embedded_defaults(tmp_path: Path) -> None:
     assert "2 articles stored" in out
     for needle in ("2024-07-16", "IQ-AN", "2020-12-31", "2020-12-20", "IQ-SD", "Air/drone strike"):
         assert needle in out, needle
-    # A second run starts afresh rather than piling onto the first.
-    again = _newswire(env, "demo", timeout=300)
+    # A second run starts afresh rather than piling onto the first (two workers this time).
+    again = _newswire(env, "demo", "--workers", "2", timeout=300)
     assert again.returncode == 0 and "2 articles stored" in again.stdout
