@@ -379,3 +379,26 @@ def test_a_reporting_police_force_still_tells_the_country() -> None:
     )
     assert m.place.country_code == "AF"
     assert "Police Forces of Afghanistan" not in {a.name for a in m.actors}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Police rescued a girl who was kidnapped in Fort Worth on Tuesday."),
+        (
+            "en",
+            "Police released video showing the rescue of an 8-year-old Fort Worth girl who was"
+            " ripped from her mother's arms and kidnapped in broad daylight.",
+        ),
+        ("fr", "La police a secouru mardi une fillette qui avait été enlevée à Kaduna."),
+        ("es", "La policía rescató el martes a una niña que había sido secuestrada en Kaduna."),
+    ],
+)
+def test_the_rescuer_of_the_victims_is_no_party(language: str, text: str) -> None:
+    # Word order alone made the police, named before the act, its kidnapper; the act stays
+    # an abduction with an unknown author.
+    for parse in (False, True):
+        mentions = extract_events(text, language=language, published_at=PUB, use_parser=parse)
+        assert [(m.sub_event_type, m.actors) for m in mentions] == [
+            ("Abduction/forced disappearance", ())
+        ]

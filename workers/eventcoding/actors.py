@@ -85,6 +85,9 @@ class _Compiled:
     #: The accusation words anywhere (``blamed_before`` without its anchor).
     accusing: re.Pattern[str]
     passive: re.Pattern[str]
+    #: A rescue of the act's victims told before the act, in a relative clause ("Police
+    #: rescued a girl who was kidnapped"): a name before it is the rescuer (``roles.rescue``).
+    rescue: re.Pattern[str] | None
     #: What makes a name before the act its reporter ("Hamas said", "Le Hamas a affirmé
     #: que", "قالت حماس إن"): the words after it (``roles.speaker_after``) and, where the
     #: verb of saying comes first, before it (``roles.speaker_before``).
@@ -158,6 +161,7 @@ def _compiled(lex: Lexicon) -> _Compiled:
         blamed_before=re.compile(rf"{blamed}\s*$", re.IGNORECASE),
         accusing=re.compile(rf"(?<!\w){blamed}", re.IGNORECASE),
         passive=compile_any(roles["passive"]),
+        rescue=re.compile(either(roles["rescue"]), re.IGNORECASE) if roles.get("rescue") else None,
         governed_group=(
             re.compile(rf"(?:^|\s)(?:{roles['governed_group']})\s+$")
             if roles.get("governed_group")
@@ -530,6 +534,18 @@ def _accuser(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexico
     return found is not None and len(sentence[hit.end : found.start()].split()) <= _ACCUSER_GAP
 
 
+def _rescuer(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> bool:
+    """Return True when a rescue of the act's victims stands between ``hit`` and the act
+    ("Police rescued a girl who was kidnapped"): the rescuer is no party to the act, and word
+    order alone would make it the kidnapper."""
+    rescue = _compiled(lex).rescue
+    return (
+        rescue is not None
+        and hit.end <= trigger[0]
+        and rescue.search(sentence, hit.end, trigger[0]) is not None
+    )
+
+
 def _positional_role(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> Role:
     """Return the role word order gives ``hit``: the subject of an active act is its actor.
 
@@ -632,6 +648,7 @@ def roles(
         for i, hit in enumerate(hits)
         if (decided[i] is None and _is_source(sentence, hit, trigger, lex))
         or _accuser(sentence, hit, trigger, lex)
+        or _rescuer(sentence, hit, trigger, lex)
         or _followers(sentence, hit, lex)
     }
     open_ = [i for i, role in enumerate(decided) if role is None and i not in sources]
