@@ -1887,6 +1887,9 @@ def test_a_month_said_to_come_is_no_date() -> None:
         # Still read: the vague figure that is the count.
         ("A car bomb killed dozens of people in Baghdad.", 10),
         ("A car bomb in Baghdad killed five soldiers and dozens of civilians.", 15),
+        # "scores of" is as conservative as "dozens of".
+        ("Scores of people were killed when gunmen attacked a village in Zamfara.", 10),
+        ("Troops killed scores of bandits in Zamfara on Tuesday.", 10),
     ],
 )
 def test_a_vague_figure_counts_only_where_it_starts_the_count(text: str, fatalities: int) -> None:
