@@ -402,3 +402,25 @@ def test_the_rescuer_of_the_victims_is_no_party(language: str, text: str) -> Non
         assert [(m.sub_event_type, m.actors) for m in mentions] == [
             ("Abduction/forced disappearance", ())
         ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Iraqi forces on Tuesday repelled an Islamic State attack near Kirkuk."),
+        ("en", "Iraqi forces repelled an attack by Islamic State fighters near Kirkuk on Tuesday."),
+        ("fr", "Mardi, les forces irakiennes ont repoussé une attaque de l'EI près de Kirkouk."),
+        (
+            "es",
+            "Las fuerzas iraquíes repelieron el martes un ataque del Estado Islámico en Kirkuk.",
+        ),
+        ("ar", "صدت القوات العراقية يوم الثلاثاء هجوما لتنظيم داعش قرب كركوك."),
+        ("ar", "تصدت القوات العراقية يوم الثلاثاء لهجوم شنه تنظيم داعش قرب كركوك."),
+    ],
+)
+def test_who_repels_an_attack_is_its_target(language: str, text: str) -> None:
+    # A clash the attacker started: ACLED's first actor is its initiator.
+    mentions = extract_events(text, language=language, published_at=PUB)
+    assert [(m.sub_event_type, {a.name: a.role for a in m.actors}) for m in mentions] == [
+        ("Armed clash", {"Islamic State": "actor", "Iraqi security forces": "target"})
+    ]

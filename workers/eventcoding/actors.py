@@ -88,6 +88,9 @@ class _Compiled:
     #: A rescue of the act's victims told before the act, in a relative clause ("Police
     #: rescued a girl who was kidnapped"): a name before it is the rescuer (``roles.rescue``).
     rescue: re.Pattern[str] | None
+    #: A cue that repels an attack ("repelled an attack", "ont repoussé une attaque", "صدت
+    #: هجوما"): its subject defends, the target (``roles.repel``).
+    repel: re.Pattern[str] | None
     #: What makes a name before the act its reporter ("Hamas said", "Le Hamas a affirmé
     #: que", "قالت حماس إن"): the words after it (``roles.speaker_after``) and, where the
     #: verb of saying comes first, before it (``roles.speaker_before``).
@@ -162,6 +165,7 @@ def _compiled(lex: Lexicon) -> _Compiled:
         accusing=re.compile(rf"(?<!\w){blamed}", re.IGNORECASE),
         passive=compile_any(roles["passive"]),
         rescue=re.compile(either(roles["rescue"]), re.IGNORECASE) if roles.get("rescue") else None,
+        repel=re.compile(either(roles["repel"]), re.IGNORECASE) if roles.get("repel") else None,
         governed_group=(
             re.compile(rf"(?:^|\s)(?:{roles['governed_group']})\s+$")
             if roles.get("governed_group")
@@ -547,7 +551,20 @@ def _rescuer(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexico
 
 
 def _positional_role(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> Role:
-    """Return the role word order gives ``hit``: the subject of an active act is its actor.
+    """Return the role word order gives ``hit``: the subject of an active act is its actor,
+    but the subject of a repelled one its target (``roles.repel``: "Iraqi forces repelled an
+    attack" is the attacker's act, ACLED's first actor its initiator).
+    """
+    role = _word_order_role(sentence, hit, trigger, lex)
+    repel = _compiled(lex).repel
+    if role == "actor" and repel is not None and repel.search(sentence, *trigger):
+        return "target"
+    return role
+
+
+def _word_order_role(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> Role:
+    """Return the role word order alone gives ``hit``: the subject of an active act is its
+    actor.
 
     In a verb-first language (the pack's ``roles.verb_first``: Arabic) the subject follows
     its verb: a name right after the cue, with at most date words between and no preposition
