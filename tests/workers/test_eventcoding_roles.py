@@ -424,3 +424,46 @@ def test_who_repels_an_attack_is_its_target(language: str, text: str) -> None:
     assert [(m.sub_event_type, {a.name: a.role for a in m.actors}) for m in mentions] == [
         ("Armed clash", {"Islamic State": "actor", "Iraqi security forces": "target"})
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "Kataib Hezbollah on Tuesday denied any involvement in the drone strike on Ain"
+            " al-Asad.",
+        ),
+        (
+            "fr",
+            "Les Kataeb Hezbollah ont démenti mardi toute implication dans la frappe de drone"
+            " contre la base d'Ain al-Asad.",
+        ),
+        (
+            "es",
+            "Hamás negó el martes cualquier implicación en el ataque con cohetes contra Sderot.",
+        ),
+        (
+            "ar",
+            "نفت كتائب حزب الله يوم الثلاثاء أي علاقة لها بالهجوم بطائرة مسيرة"
+            " على قاعدة عين الأسد.",
+        ),
+    ],
+)
+def test_a_denial_of_any_part_leaves_the_act_reported_and_the_denier_no_party(
+    language: str, text: str
+) -> None:
+    mentions = extract_events(text, language=language, published_at=PUB)
+    assert len(mentions) == 1 and mentions[0].actors == ()
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The army denied that its jets struck a school in Gaza on Tuesday."),
+        ("fr", "L'armée a démenti avoir bombardé une école à Gaza mardi."),
+        ("ar", "نفى الجيش الإسرائيلي قصف مدرسة في غزة يوم الثلاثاء."),
+    ],
+)
+def test_a_denial_of_the_act_is_still_no_event(language: str, text: str) -> None:
+    assert extract_events(text, language=language, published_at=PUB) == []

@@ -85,9 +85,10 @@ class _Compiled:
     #: The accusation words anywhere (``blamed_before`` without its anchor).
     accusing: re.Pattern[str]
     passive: re.Pattern[str]
-    #: A rescue of the act's victims told before the act, in a relative clause ("Police
-    #: rescued a girl who was kidnapped"): a name before it is the rescuer (``roles.rescue``).
-    rescue: re.Pattern[str] | None
+    #: Words from a name to the act that make the name no party to it (``roles.no_party``):
+    #: a rescue of its victims ("Police rescued a girl who was kidnapped"), a denial of any
+    #: part in it ("Kataib Hezbollah denied any involvement in the strike").
+    no_party: re.Pattern[str] | None
     #: A cue that repels an attack ("repelled an attack", "ont repoussé une attaque", "صدت
     #: هجوما"): its subject defends, the target (``roles.repel``).
     repel: re.Pattern[str] | None
@@ -164,7 +165,9 @@ def _compiled(lex: Lexicon) -> _Compiled:
         blamed_before=re.compile(rf"{blamed}\s*$", re.IGNORECASE),
         accusing=re.compile(rf"(?<!\w){blamed}", re.IGNORECASE),
         passive=compile_any(roles["passive"]),
-        rescue=re.compile(either(roles["rescue"]), re.IGNORECASE) if roles.get("rescue") else None,
+        no_party=(
+            re.compile(either(roles["no_party"]), re.IGNORECASE) if roles.get("no_party") else None
+        ),
         repel=re.compile(either(roles["repel"]), re.IGNORECASE) if roles.get("repel") else None,
         governed_group=(
             re.compile(rf"(?:^|\s)(?:{roles['governed_group']})\s+$")
@@ -538,15 +541,32 @@ def _accuser(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexico
     return found is not None and len(sentence[hit.end : found.start()].split()) <= _ACCUSER_GAP
 
 
-def _rescuer(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> bool:
-    """Return True when a rescue of the act's victims stands between ``hit`` and the act
-    ("Police rescued a girl who was kidnapped"): the rescuer is no party to the act, and word
-    order alone would make it the kidnapper."""
-    rescue = _compiled(lex).rescue
-    return (
-        rescue is not None
-        and hit.end <= trigger[0]
-        and rescue.search(sentence, hit.end, trigger[0]) is not None
+def disowned(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
+    """Return True when the words from ``start`` to the act at ``end`` deny a part in it
+    rather than the act ("denied any involvement in the strike", "a démenti toute
+    implication dans la frappe", "نفت أي علاقة لها بالهجوم"): a negation that opens them
+    leaves the act reported."""
+    no_party = _compiled(lex).no_party
+    return no_party is not None and no_party.match(sentence, start, end) is not None
+
+
+def _no_party(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex: Lexicon) -> bool:
+    """Return True when words from ``hit`` to the act make it no party to the act
+    (``roles.no_party``): it rescued the act's victims, or denies any part in it. Word order
+    alone would make it the doer. In a verb-first language the name stands inside those words
+    ("نفت كتائب حزب الله أي علاقة لها بالهجوم")."""
+    no_party = _compiled(lex).no_party
+    if no_party is None or hit.end > trigger[0]:
+        return False
+    if no_party.search(sentence, hit.end, trigger[0]) is not None:
+        return True
+    if not lex.raw["roles"].get("verb_first"):
+        # Not a span around the name: "Police rescued two UN workers who had been kidnapped"
+        # names the victims inside the rescue.
+        return False
+    return any(
+        m.start() < hit.start
+        for m in no_party.finditer(sentence, max(0, hit.start - _LOOKBACK), trigger[0])
     )
 
 
@@ -665,7 +685,7 @@ def roles(
         for i, hit in enumerate(hits)
         if (decided[i] is None and _is_source(sentence, hit, trigger, lex))
         or _accuser(sentence, hit, trigger, lex)
-        or _rescuer(sentence, hit, trigger, lex)
+        or _no_party(sentence, hit, trigger, lex)
         or _followers(sentence, hit, lex)
     }
     open_ = [i for i, role in enumerate(decided) if role is None and i not in sources]

@@ -119,14 +119,18 @@ def _has_figure(sentence: str, lex: Lexicon) -> bool:
 def _negated(sentence: str, left: int, start: int, end: int, lex: Lexicon) -> bool:
     """Return True when a negation begins between ``left`` and the cue at ``start:end`` (it
     may run into the cue: "No rockets were fired"); a negated claim is not a negated act ("no
-    group claimed responsibility for the attack", "لم تعلن أي جهة مسؤوليتها عن الهجوم").
+    group claimed responsibility for the attack", "لم تعلن أي جهة مسؤوليتها عن الهجوم"), nor
+    is a denial of any part in it ("denied any involvement in the strike").
 
     A figure of speech reads the same way ("بمثابة الرهينة", "tantamount to", "comme si"):
     what follows it is no report.
     """
     found = lex.negation.search(sentence, left, end)
     if found is not None and found.start() < start:
-        return claim_words(lex).search(sentence, found.end(), start) is None
+        # "denied any involvement in the strike" disowns the act, it does not deny it.
+        return claim_words(lex).search(
+            sentence, found.end(), start
+        ) is None and not actors.disowned(sentence, found.start(), start, lex)
     if _has_figure(sentence, lex):
         figure = _figurative(lex)[0].search(sentence, left, end)
         return figure is not None and figure.start() < start
