@@ -97,6 +97,9 @@ class _Compiled:
     #: verb of saying comes first, before it (``roles.speaker_before``).
     speaker_after: re.Pattern[str] | None
     speaker_before: re.Pattern[str] | None
+    #: An unnamed doer opening what a reporter says ("said gunmen attacked", "a annoncé que
+    #: deux drones avaient attaqué"): the reporter tells another's act (``roles.other_doer``).
+    other_doer: re.Pattern[str] | None
     #: A group's noun carrying "li-" right before a name ("لتنظيم داعش"): the name is
     #: governed by it (``roles.governed_group``).
     governed_group: re.Pattern[str] | None
@@ -182,6 +185,11 @@ def _compiled(lex: Lexicon) -> _Compiled:
         speaker_before=(
             re.compile(rf"(?:{roles['speaker_before']})$", re.IGNORECASE)
             if roles.get("speaker_before")
+            else None
+        ),
+        other_doer=(
+            re.compile(rf"{either(roles['other_doer'])}(?![\w-])", re.IGNORECASE)
+            if roles.get("other_doer")
             else None
         ),
         # Case-sensitive: in French and Spanish a nationality adjective is lower-case, a
@@ -633,8 +641,9 @@ def _reporters(
 ) -> set[int]:
     """Return the indices of the hits that report an act another named party did: "Hamas
     said Israeli airstrikes killed 20", "Hamás dijo que ataques israelíes mataron", "قالت
-    حماس إن غارات إسرائيلية قتلت" (ACLED: the Israeli military alone). A reporter whose
-    clause names no other doer speaks of its own act ("Hamas said it fired rockets")."""
+    حماس إن غارات إسرائيلية قتلت" (ACLED: the Israeli military alone), or an unnamed one
+    ("The army said bandits killed", ``roles.other_doer``). A reporter whose clause names no
+    other doer speaks of its own act ("Hamas said it fired rockets")."""
     c = _compiled(lex)
     if c.speaker_after is None:
         return set()
@@ -658,7 +667,8 @@ def _reporters(
             and hits[j].name != UNNAMED_FORCES
             and (decided[j] or _positional_role(sentence, hits[j], trigger, lex)) == "actor"
             for j in range(len(hits))
-        ):
+        ) or (c.other_doer is not None and c.other_doer.match(sentence, frame.end())):
+            # Or an unnamed doer: "The Nigerian army said bandits killed 12 villagers".
             found.add(i)
     return found
 
