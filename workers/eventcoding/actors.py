@@ -667,7 +667,12 @@ def _reporters(
             and hits[j].name != UNNAMED_FORCES
             and (decided[j] or _positional_role(sentence, hits[j], trigger, lex)) == "actor"
             for j in range(len(hits))
-        ) or (c.other_doer is not None and c.other_doer.match(sentence, frame.end())):
+        ) or (
+            c.other_doer is not None
+            and c.other_doer.match(sentence, frame.end())
+            # "JNIM claimed the attack": its own act, "claimed" being no word of saying here.
+            and not _claims_after(sentence, hit.end, lex)
+        ):
             # Or an unnamed doer: "The Nigerian army said bandits killed 12 villagers".
             found.add(i)
     return found
