@@ -220,6 +220,18 @@ def test_two_provinces_are_two_events() -> None:
             None,
             "US forces",
         ),
+        # The infinitive after a verb of saying is the speaker's own act.
+        (
+            "L'armée israélienne a indiqué avoir frappé mardi des positions du Hezbollah au Liban.",
+            "Israel Defense Forces",
+            "Hezbollah",
+        ),
+        (
+            "L'armée américaine affirme avoir visé mardi des positions des Kataeb Hezbollah près"
+            " d'Al-Qaïm.",
+            "US forces",
+            "Kataib Hezbollah",
+        ),
     ],
 )
 def test_actors(text: str, actor: str | None, target: str) -> None:
