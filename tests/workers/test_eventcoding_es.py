@@ -805,3 +805,40 @@ def test_the_gangs_of_central_america() -> None:
         published_at="2026-11-30T12:00:00+00:00",
     )
     assert [(a.name, a.role) for a in m.actors] == [("MS-13 (Mara Salvatrucha)", "actor")]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type", "actor"),
+    [
+        # "misil", "proyectil", "obús": the Spanish singulars are no "misiles?" without its s.
+        (
+            "Los hutíes lanzaron el martes un misil contra Eilat.",
+            "Shelling/artillery/missile attack",
+            "Ansar Allah (Houthis)",
+        ),
+        ("Un proyectil cayó el martes en Sderot.", "Shelling/artillery/missile attack", None),
+        (
+            "Un obús alcanzó el martes una casa en Donetsk.",
+            "Shelling/artillery/missile attack",
+            None,
+        ),
+        # A weapon and its state's adjective in the singular name the state's forces.
+        (
+            "Un misil ruso impactó el martes en un edificio de Járkov.",
+            "Shelling/artillery/missile attack",
+            "Russian forces",
+        ),
+        (
+            "Un dron ucraniano alcanzó el martes una refinería en Krasnodar.",
+            "Air/drone strike",
+            "Ukrainian forces",
+        ),
+    ],
+)
+def test_a_single_missile_shell_or_drone_and_whose_it_is(
+    text: str, sub_type: str, actor: str | None
+) -> None:
+    found = extract_events(text, language="es", published_at=PUB)
+    assert [(m.sub_event_type, [a.name for a in m.actors if a.role == "actor"]) for m in found] == [
+        (sub_type, [actor] if actor else [])
+    ]
