@@ -1046,3 +1046,17 @@ def test_levantine_months_and_last_months_name(
     found = dates.find_dates(text, lexicon(language), dt.date(2026, 11, 30), None)
     got = [(d.date.isoformat(), d.precision) for d in found]
     assert got == ([date] if date else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        # "طائرة مسيرة تركية": the drone's two words before its state's adjective.
+        ("استهدفت طائرة مسيرة تركية سيارة في مدينة القامشلي يوم الثلاثاء.", "Turkish forces"),
+        ("استهدفت طائرة مسيرة روسية سيارة في مدينة إدلب يوم الثلاثاء.", "Russian forces"),
+        ("قصفت طائرات حربية روسية مدينة إدلب يوم الثلاثاء.", "Russian forces"),
+    ],
+)
+def test_a_states_drone_or_warplane_named_in_two_words_is_its_forces(text: str, actor: str) -> None:
+    found = extract_events(text, language="ar", published_at="2024-07-16T21:40:00+03:30")
+    assert [{a.name: a.role for a in m.actors} for m in found] == [{actor: "actor"}]
