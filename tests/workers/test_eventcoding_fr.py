@@ -164,9 +164,14 @@ def test_weapon_counts(text: str, key: str, value: int) -> None:
             12,
             30,
         ),
+        # The day between the verb and the toll, as French puts it.
+        ("L'armée a tué mardi une dizaine de jihadistes près de Tombouctou.", 10, None),
+        # An aircraft shot down is no one killed.
+        ("Les rebelles ont abattu mardi un hélicoptère de l'armée près de Goma.", None, None),
+        ("L'armée a abattu mardi deux drones près de Goma.", None, None),
     ],
 )
-def test_casualties(text: str, fatalities: int, injured: int) -> None:
+def test_casualties(text: str, fatalities: int | None, injured: int | None) -> None:
     m = one(text)
     assert (m.fatalities, m.injured) == (fatalities, injured)
 
