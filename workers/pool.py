@@ -108,7 +108,7 @@ def preload(stages: Sequence[str] = STAGES) -> float:
         for lang in sorted(SUPPORTED_LANGUAGES):
             extract_events("Warm-up.", language=lang, published_at="2024-01-01T00:00:00+00:00")
         if use_parser():
-            load_parsers()  # French's: ~3.5 s and ~270 MB when the parse extra is installed
+            load_parsers()  # French's: ~5 s and ~270 MB when the parse extra is installed
     return time.perf_counter() - started
 
 
