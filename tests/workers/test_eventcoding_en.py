@@ -2438,3 +2438,29 @@ def test_an_act_since_which_time_is_told_and_an_officials_group_are_background()
     )
     assert [m.sub_event_type for m in found] == ["Suicide bomb"]
     assert found[0].actors == ()
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Two rockets fired at Sderot from Gaza were intercepted on Tuesday."),
+        ("en", "Israel's Iron Dome intercepted rockets fired at Sderot from Gaza on Tuesday."),
+        ("fr", "Deux roquettes tirées sur Sdérot depuis Gaza ont été interceptées mardi."),
+        ("es", "Dos cohetes lanzados contra Sderot desde Gaza fueron interceptados el martes."),
+        ("ar", "اعترضت الدفاعات الجوية صاروخين أطلقا على سديروت من غزة يوم الثلاثاء."),
+    ],
+)
+def test_rockets_intercepted_in_flight_stay_the_attack_on_their_target(
+    language: str, text: str
+) -> None:
+    # The guidelines: an intercepted rocket is still an attack on its target, flagged.
+    found = extract_events(text, language=language, published_at=PUB)
+    assert [(m.sub_event_type, m.place and m.place.name, m.intercepted) for m in found] == [
+        ("Shelling/artillery/missile attack", "Sderot", True)
+    ]
+
+
+def test_a_shipment_of_rockets_intercepted_is_disrupted_weapons_use() -> None:
+    text = "The navy intercepted a shipment of rockets bound for the Houthis off Yemen on Tuesday."
+    found = extract_events(text, language="en", published_at=PUB)
+    assert [m.sub_event_type for m in found] == ["Disrupted weapons use"]
