@@ -2464,3 +2464,31 @@ def test_a_shipment_of_rockets_intercepted_is_disrupted_weapons_use() -> None:
     text = "The navy intercepted a shipment of rockets bound for the Houthis off Yemen on Tuesday."
     found = extract_events(text, language="en", published_at=PUB)
     assert [m.sub_event_type for m in found] == ["Disrupted weapons use"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Drones launched toward a target and downed: the attack, its interceptor the target.
+        (
+            "US forces intercepted two drones launched toward their base in Syria on Tuesday.",
+            ("Air/drone strike", True, {"US forces": "target"}),
+        ),
+        (
+            "US forces shot down two drones launched toward their base in Syria on Tuesday.",
+            ("Air/drone strike", True, {"US forces": "target"}),
+        ),
+        # No target named: the interception itself, its doer the actor.
+        (
+            "US forces shot down two drones near their base in Syria on Tuesday.",
+            ("Disrupted weapons use", True, {"US forces": "actor"}),
+        ),
+    ],
+)
+def test_drones_downed_on_their_way_to_a_target_are_the_attack(
+    text: str, expected: tuple[str, bool, dict[str, str]]
+) -> None:
+    found = extract_events(text, language="en", published_at=PUB)
+    assert [
+        (m.sub_event_type, m.intercepted, {a.name: a.role for a in m.actors}) for m in found
+    ] == [expected]

@@ -92,6 +92,10 @@ class _Compiled:
     #: A cue that repels an attack ("repelled an attack", "ont repoussé une attaque", "صدت
     #: هجوما"): its subject defends, the target (``roles.repel``).
     repel: re.Pattern[str] | None
+    #: An interception told between a name and an attack ("US forces intercepted two drones
+    #: launched toward their base"): the name is the attack's target (``roles.intercept``);
+    #: within the cue ("shot down two drones") it is the doer of the interception itself.
+    intercept: re.Pattern[str] | None
     #: What makes a name before the act its reporter ("Hamas said", "Le Hamas a affirmé
     #: que", "قالت حماس إن"): the words after it (``roles.speaker_after``) and, where the
     #: verb of saying comes first, before it (``roles.speaker_before``).
@@ -172,6 +176,11 @@ def _compiled(lex: Lexicon) -> _Compiled:
             re.compile(either(roles["no_party"]), re.IGNORECASE) if roles.get("no_party") else None
         ),
         repel=re.compile(either(roles["repel"]), re.IGNORECASE) if roles.get("repel") else None,
+        intercept=(
+            re.compile(either(roles["intercept"]), re.IGNORECASE)
+            if roles.get("intercept")
+            else None
+        ),
         governed_group=(
             re.compile(rf"(?:^|\s)(?:{roles['governed_group']})\s+$")
             if roles.get("governed_group")
@@ -584,8 +593,15 @@ def _positional_role(sentence: str, hit: ActorHit, trigger: tuple[int, int], lex
     attack" is the attacker's act, ACLED's first actor its initiator).
     """
     role = _word_order_role(sentence, hit, trigger, lex)
-    repel = _compiled(lex).repel
-    if role == "actor" and repel is not None and repel.search(sentence, *trigger):
+    c = _compiled(lex)
+    if role == "actor" and (
+        (c.repel is not None and c.repel.search(sentence, *trigger))
+        or (
+            c.intercept is not None
+            and hit.end <= trigger[0]
+            and c.intercept.search(sentence, hit.end, trigger[0])
+        )
+    ):
         return "target"
     return role
 
