@@ -43,3 +43,34 @@ def test_leaving_ground_is_still_a_transfer(language: str, text: str, place: str
     assert [(e.sub_event_type, e.place and e.place.admin1_code) for e in events] == [
         (TRANSFER, place)
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "US forces handed over Ain al-Asad air base to the Iraqi army on Tuesday."),
+        ("fr", "Les forces américaines ont remis mardi la base d'Ain al-Asad à l'armée irakienne."),
+        (
+            "es",
+            "Las fuerzas estadounidenses entregaron el martes la base de Ain al Asad al ejército.",
+        ),
+        ("ar", "سلمت القوات الأمريكية قاعدة عين الأسد إلى الجيش العراقي يوم الثلاثاء."),
+    ],
+)
+def test_a_base_handed_over_is_a_transfer(language: str, text: str) -> None:
+    events = extract_events(text, language=language, published_at=PUB)
+    assert [(e.sub_event_type, e.place and e.place.name) for e in events] == [
+        (TRANSFER, "Ain al-Asad air base")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Police handed the suspect over to prosecutors in Baghdad on Tuesday."),
+        ("en", "The suspect was handed over to police in Baghdad on Tuesday."),
+        ("ar", "سلمت الشرطة المتهم إلى النيابة في بغداد يوم الثلاثاء."),
+    ],
+)
+def test_a_suspect_handed_over_is_no_transfer(language: str, text: str) -> None:
+    assert extract_events(text, language=language, published_at=PUB) == []

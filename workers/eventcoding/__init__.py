@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 #: Bump whenever rules or data change what is extracted.
-EXTRACTOR_VERSION = "rules-3.37"
+EXTRACTOR_VERSION = "rules-3.38"
 SUPPORTED_LANGUAGES: frozenset[str] = available_languages()
 
 
