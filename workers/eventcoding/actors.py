@@ -112,6 +112,13 @@ class _Compiled:
     coordinated: re.Pattern[str] | None
 
 
+def _optional(roles: dict[str, Any], key: str, after: str = "") -> re.Pattern[str] | None:
+    """Return the case-insensitive pattern of any of the pack's ``roles[key]`` followed by
+    ``after``, or None where the pack has none."""
+    found = roles.get(key)
+    return re.compile(either(found) + after, re.IGNORECASE) if found else None
+
+
 @cache
 def _compiled(lex: Lexicon) -> _Compiled:
     entries: list[tuple[str, str | None, re.Pattern[str], bool, tuple[str, ...] | None]] = []
@@ -172,15 +179,9 @@ def _compiled(lex: Lexicon) -> _Compiled:
         blamed_before=re.compile(rf"{blamed}\s*$", re.IGNORECASE),
         accusing=re.compile(rf"(?<!\w){blamed}", re.IGNORECASE),
         passive=compile_any(roles["passive"]),
-        no_party=(
-            re.compile(either(roles["no_party"]), re.IGNORECASE) if roles.get("no_party") else None
-        ),
-        repel=re.compile(either(roles["repel"]), re.IGNORECASE) if roles.get("repel") else None,
-        intercept=(
-            re.compile(either(roles["intercept"]), re.IGNORECASE)
-            if roles.get("intercept")
-            else None
-        ),
+        no_party=_optional(roles, "no_party"),
+        repel=_optional(roles, "repel"),
+        intercept=_optional(roles, "intercept"),
         governed_group=(
             re.compile(rf"(?:^|\s)(?:{roles['governed_group']})\s+$")
             if roles.get("governed_group")
@@ -196,11 +197,7 @@ def _compiled(lex: Lexicon) -> _Compiled:
             if roles.get("speaker_before")
             else None
         ),
-        other_doer=(
-            re.compile(rf"{either(roles['other_doer'])}(?![\w-])", re.IGNORECASE)
-            if roles.get("other_doer")
-            else None
-        ),
+        other_doer=_optional(roles, "other_doer", r"(?![\w-])"),
         # Case-sensitive: in French and Spanish a nationality adjective is lower-case, a
         # name after "et" ("l'armée malienne et Wagner") is no adjective.
         coordinated=re.compile(roles["coordinated"]) if roles.get("coordinated") else None,

@@ -127,10 +127,9 @@ def _negated(sentence: str, left: int, start: int, end: int, lex: Lexicon) -> bo
     """
     found = lex.negation.search(sentence, left, end)
     if found is not None and found.start() < start:
+        claimed = claim_words(lex).search(sentence, found.end(), start) is not None
         # "denied any involvement in the strike" disowns the act, it does not deny it.
-        return claim_words(lex).search(
-            sentence, found.end(), start
-        ) is None and not actors.disowned(sentence, found.start(), start, lex)
+        return not claimed and not actors.disowned(sentence, found.start(), start, lex)
     if _has_figure(sentence, lex):
         figure = _figurative(lex)[0].search(sentence, left, end)
         return figure is not None and figure.start() < start
